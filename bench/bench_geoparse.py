@@ -1,0 +1,196 @@
+"""Geoparser speed and quality against its floor and its offline peers, in one run.
+
+    .venv/bin/python bench/bench_geoparse.py [--repeat 2]
+
+Measured on the same texts (GeoWebNews dev half when ../shared is beside the checkout, else the
+bundled samples):
+  (a) spaCy alone, same model and components: the floor nothing built on it can beat;
+  (b) Dateline's geoparser (python -m geo batch --no-events), and with events;
+  (c) peers a user would otherwise pick offline: geotext, and spaCy GPE + most-populous match.
+Prints a Markdown table: articles/s and words/s with 1 and 2 processes, cold start, peak RSS,
+and recognition/resolution quality from the corpus scorer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+SHARED = REPO.parent / "shared" / "eval"
+GOLD = SHARED / "geowebnews_dev.jsonl"
+SCORER = SHARED / "score_geoparse.py"
+
+
+def load_texts() -> list[dict]:
+    if GOLD.exists():
+        return [json.loads(line) for line in GOLD.open(encoding="utf-8")]
+    docs = []
+    for p in sorted((REPO / "data" / "samples").glob("*.txt")):
+        docs.append({"id": p.stem, "text": p.read_text(encoding="utf-8")})
+    return docs
+
+
+def score(pred_path: Path) -> dict | None:
+    if not (GOLD.exists() and SCORER.exists()):
+        return None
+    out = subprocess.run([sys.executable, str(SCORER), str(GOLD), str(pred_path), "--quiet"], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def timed(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def write_preds(path: Path, docs: list[dict], spans_per_doc: list[list[dict]]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for d, spans in zip(docs, spans_per_doc):
+            f.write(json.dumps({"id": d["id"], "toponyms": spans}) + "\n")
+
+
+def bench_spacy(texts, n_process):
+    import spacy
+
+    from geo import settings
+
+    nlp = spacy.load(settings.spacy_model())
+    nlp.max_length = 2_000_000
+    list(nlp.pipe(texts[:2]))
+    return lambda: list(nlp.pipe(texts, batch_size=16, n_process=n_process)), nlp
+
+
+def most_populous(gaz, name):
+    places = gaz.lookup(name)
+    if not places:
+        return None
+    return max(places, key=lambda p: p.population)
+
+
+def peer_spacy_gpe(nlp, gaz, texts):
+    out = []
+    for doc in nlp.pipe(texts, batch_size=16):
+        spans = []
+        for e in doc.ents:
+            if e.label_ == "GPE":
+                p = most_populous(gaz, e.text)
+                spans.append({"start": e.start_char, "end": e.end_char, "lat": p.lat if p else None, "lon": p.lon if p else None})
+        out.append(spans)
+    return out
+
+
+def peer_geotext(gaz, texts):
+    from geotext import GeoText
+
+    out = []
+    for text in texts:
+        g = GeoText(text)
+        names = set(g.cities) | set(g.countries)
+        spans = []
+        for name in sorted(names, key=len, reverse=True):
+            for m in re.finditer(r"\b" + re.escape(name) + r"\b", text):
+                if any(s["start"] < m.end() and m.start() < s["end"] for s in spans):
+                    continue
+                p = most_populous(gaz, name)
+                spans.append({"start": m.start(), "end": m.end(), "lat": p.lat if p else None, "lon": p.lon if p else None})
+        out.append(spans)
+    return out
+
+
+def cold_start(tmp: Path) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of a fresh `python -m geo parse` on a short article."""
+    f = tmp / "short.txt"
+    f.write_text("Officials in Bogota said 300 people crossed from Venezuela on Monday.", encoding="utf-8")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "geo", "parse", str(f), "--published", "2019-03-19"], cwd=REPO, check=True, capture_output=True)
+    wall = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, rss
+
+
+def gazetteer_open_time() -> float:
+    code = "import time; t=time.perf_counter(); from geo.gazetteer import Gazetteer; g=Gazetteer.default(); g.lookup('Paris'); print(time.perf_counter()-t)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, check=True, capture_output=True, text=True)
+    return float(out.stdout.strip())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=2)
+    args = ap.parse_args()
+
+    from geo.gazetteer import Gazetteer
+    from geo.pipeline import Pipeline
+
+    docs = load_texts()
+    texts = [d["text"] for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmpname:
+        tmp = Path(tmpname)
+        gaz = Gazetteer.default()
+
+        run1, nlp = bench_spacy(texts, 1)
+        t_spacy1 = timed(run1, args.repeat)
+        run2, _ = bench_spacy(texts, 2)
+        t_spacy2 = timed(run2, 1)
+        rows.append(("(a) spaCy alone (floor)", t_spacy1, t_spacy2, None))
+
+        for label, events in (("(b) Dateline geoparser", False), ("(b') Dateline geoparser + events", True)):
+            pipe = Pipeline(events=events)
+            items = [(t, None, None) for t in texts]
+            t1 = timed(lambda: list(pipe.pipe(items)), args.repeat)
+            t2 = timed(lambda: list(pipe.pipe(items, n_process=2)), 1)
+            result = list(pipe.pipe(items))
+            pred = tmp / f"dateline-{events}.jsonl"
+            write_preds(pred, docs, [d.toponyms() for d in result])
+            rows.append((label, t1, t2, score(pred)))
+
+        t = time.perf_counter()
+        spans = peer_geotext(gaz, texts)
+        t_geotext = time.perf_counter() - t
+        pred = tmp / "geotext.jsonl"
+        write_preds(pred, docs, spans)
+        rows.append(("(c) geotext + most-populous", t_geotext, None, score(pred)))
+
+        t = time.perf_counter()
+        spans = peer_spacy_gpe(nlp, gaz, texts)
+        t_gpe = time.perf_counter() - t
+        pred = tmp / "gpe.jsonl"
+        write_preds(pred, docs, spans)
+        rows.append(("(c) spaCy GPE + most-populous", t_gpe, None, score(pred)))
+
+        wall, rss = cold_start(tmp)
+        gaz_open = gazetteer_open_time()
+
+    print(f"## Geoparser ({len(docs)} articles, {words:,} words; {'GeoWebNews dev' if GOLD.exists() else 'samples'})\n")
+    print("| system | articles/s (1 proc) | words/s (1 proc) | articles/s (2 proc) | x spaCy alone | F1 overlap | F1 exact | acc@161 | AUC |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label, t1, t2, q in rows:
+        q = q or {}
+        geo = q.get("geocoding", {})
+        print(
+            f"| {label} | {len(texts) / t1:.1f} | {words / t1:,.0f} | {f'{len(texts) / t2:.1f}' if t2 else '-'} | "
+            f"{t_spacy1 / t1:.2f} | {q.get('f1_overlap', '-')} | {q.get('f1_exact', '-')} | {geo.get('acc161', '-')} | {geo.get('auc', '-')} |"
+        )
+    print(f"\nCold start of `python -m geo parse` on a one-sentence article: {wall:.2f} s wall, peak RSS {rss:.0f} MB.")
+    print(f"Gazetteer index open + first lookup in a fresh process: {gaz_open * 1000:.0f} ms.")
+    print(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

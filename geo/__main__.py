@@ -1,0 +1,180 @@
+"""The command line: `python -m geo parse|batch|gazetteer|ingest|export|setup-app`.
+
+Errors in the input are reported as one line naming the input and what is wrong, with a
+non-zero exit status, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def _published(value: str | None, what: str = "--published"):
+    if value in (None, ""):
+        return None
+    from .dates import parse_published
+
+    try:
+        return parse_published(value)
+    except ValueError:
+        raise SystemExit(f"error: {what} {value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _read_text(path: str) -> str:
+    """The article text of FILE or '-', or SystemExit with a message naming it."""
+    from .pipeline import MAX_CHARS
+
+    name = "standard input" if path == "-" else path
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read(MAX_CHARS * 4 + 1)
+        else:
+            p = Path(path)
+            if p.is_dir():
+                raise SystemExit(f"error: {name} is a folder; parse takes one file (use `ingest` for folders)")
+            with p.open("rb") as f:
+                data = f.read(MAX_CHARS * 4 + 1)
+    except OSError as e:
+        raise SystemExit(f"error: cannot read {name}: {e.strerror}") from None
+    if len(data) > MAX_CHARS * 4:
+        raise SystemExit(f"error: {name} is over the article size limit ({MAX_CHARS:,} characters)")
+    if b"\x00" in data:
+        raise SystemExit(f"error: {name} looks binary (contains NUL bytes), not a text article")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise SystemExit(f"error: {name} is not valid UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r})") from None
+
+
+def cmd_parse(args) -> int:
+    from .pipeline import InputError, Pipeline
+
+    published = _published(args.published)
+    text = _read_text(args.file)
+    try:
+        doc = Pipeline().parse(text, published=published)
+    except InputError as e:
+        raise SystemExit(f"error: {args.file}: {e}") from None
+    json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
+    sys.stdout.write("\n")
+    return 0
+
+
+def _batch_items(path: str, errors: list):
+    """(text, published, title) per good input line; bad lines are reported, not fatal."""
+    from .dates import parse_published
+
+    stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="strict")
+    with stream:
+        n = 0
+        while True:
+            try:
+                line = stream.readline()
+            except UnicodeDecodeError as e:
+                errors.append({"line": n + 1, "error": f"not valid UTF-8 ({e.reason})"})
+                break
+            if not line:
+                break
+            n += 1
+            if not line.strip():
+                continue
+            rec = None
+            try:
+                rec = json.loads(line)
+                if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                    raise ValueError("no 'text' string")
+                pub = rec.get("published") or rec.get("pub_date")
+                published = parse_published(pub) if pub else None
+            except (ValueError, json.JSONDecodeError) as e:
+                errors.append({"line": n, "error": str(e)})
+                continue
+            yield rec.get("id", n), rec["text"], published, rec.get("title")
+
+
+def cmd_batch(args) -> int:
+    from .pipeline import Pipeline
+
+    pipeline = Pipeline(events=not args.no_events)
+    errors: list = []
+    ids: list = []
+    t0 = time.perf_counter()
+
+    def items():
+        for id_, text, published, title in _batch_items(args.input, errors):
+            ids.append(id_)
+            yield text, published, title
+
+    out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
+    n = 0
+    with out if out is not sys.stdout else _nullcontext():
+        for i, doc in enumerate(pipeline.pipe(items(), n_process=args.workers)):
+            d = doc.to_dict()
+            rec = {"id": ids[i], "published": d["published"], "mentions": d["mentions"], "toponyms": doc.toponyms(), "events": d["events"]}
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    dt = time.perf_counter() - t0
+    for e in errors:
+        print(f"error: {args.input} line {e['line']}: {e['error']}", file=sys.stderr)
+    print(f"{n} articles parsed, {len(errors)} failed, {dt:.1f} s ({n / dt if dt else 0:.1f} articles/s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+class _nullcontext:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *a):
+        return False
+
+
+def cmd_gazetteer(args) -> int:
+    from .gazetteer import ensure_built
+
+    t0 = time.perf_counter()
+    path = ensure_built(force=args.force)
+    print(f"gazetteer index: {path} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # ingest/export own their argument parsers (geo/ingest.py, geo/export.py).
+    if argv and argv[0] in ("ingest", "export", "setup-app"):
+        import importlib
+
+        module = {"ingest": "ingest", "export": "export", "setup-app": "app_setup"}[argv[0]]
+        return importlib.import_module(f"geo.{module}").main(argv[1:])
+
+    ap = argparse.ArgumentParser(prog="python -m geo", description="Dateline: news text to mapped places and events, offline.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("parse", help="parse one article and print its mentions, places and events as JSON")
+    p.add_argument("file", help="article text file, or - for standard input")
+    p.add_argument("--published", help="publication date, YYYY-MM-DD (resolves 'Monday', 'last month'...)")
+    p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.set_defaults(func=cmd_parse)
+    b = sub.add_parser("batch", help="parse a JSONL file of {id, text, published?} into JSONL results")
+    b.add_argument("input", help="input JSONL, or - for standard input")
+    b.add_argument("-o", "--output", help="output JSONL (default: standard output)")
+    b.add_argument("--workers", type=int, default=1, help="processes to parse with (default 1)")
+    b.add_argument("--no-events", action="store_true", help="places only; skip event extraction")
+    b.set_defaults(func=cmd_batch)
+    g = sub.add_parser("gazetteer", help="build the offline gazetteer index if missing or stale")
+    g.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    g.set_defaults(func=cmd_gazetteer)
+    sub.add_parser("ingest", help="store articles: python -m geo ingest --help")
+    sub.add_parser("export", help="export events and flows: python -m geo export --help")
+    args = ap.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)

