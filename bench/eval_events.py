@@ -1,0 +1,161 @@
+"""Score Dateline's events on Halterman's event-location sentences (../shared/eval/events_dev.jsonl).
+
+    .venv/bin/python bench/eval_events.py [GOLD.jsonl] [--keep PRED.jsonl] [--show-misses N]
+
+Runs `python -m geo batch` over the gold texts with their publication dates, as a user would,
+then the shared scorer. The scorer's place-name accuracy is recall-style (some predicted event in
+the sentence names the gold place), so this script also prints what keeps it honest:
+
+  events_per_gold          predicted events / gold events (and placed ones only)
+  placed_when_gold_none    of the gold events the annotators marked "no place in the text", the
+                           share whose sentence still gets a placed prediction; also counting only
+                           predictions of the gold event's own type
+  name_precision           placed predictions whose place names some gold place of their sentence,
+                           over sentences whose gold events all name a place
+
+The gold `type` is the annotated verb's lemma; it is mapped to Dateline's types through the
+taxonomy's own trigger lemmas (unmapped verbs, e.g. "include", count as no type).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+EVAL = REPO.parent / "shared" / "eval"
+sys.path.insert(0, str(REPO))
+
+
+def _lemma_guesses(word: str) -> list[str]:
+    w = word.lower()
+    out = [w]
+    for suf, rep in (("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("s", ""), ("es", "")):
+        if w.endswith(suf) and len(w) > len(suf) + 2:
+            out.append(w[: -len(suf)] + rep)
+    if re.search(r"(.)\1(?:ed|ing)$", w):  # "shelled", "patrolling"
+        out.append(re.sub(r"(.)\1(?:ed|ing)$", r"\1", w))
+    return out
+
+
+_IRREGULAR = {"shot": "shoot", "fled": "flee", "struck": "strike", "fought": "fight", "took": "take", "said": "say",
+              "told": "tell", "met": "meet", "held": "hold", "blew": "blow", "hit": "hit", "left": "leave",
+              "came": "come", "began": "begin", "overran": "overrun", "stole": "steal", "set": "set"}
+
+
+def type_map(gold_types: set[str]) -> dict[str, str]:
+    from geo import taxonomy as tx
+
+    verbs, nouns = tx.verb_index(), tx.noun_index()
+    out = {}
+    for g in gold_types:
+        for guess in [_IRREGULAR.get(g.lower(), g)] + _lemma_guesses(g):
+            t = verbs.get(guess) or nouns.get(guess)
+            if t is not None:
+                out[g] = t.name
+                break
+    for t in tx.TYPES:  # predicted labels map to themselves
+        out.setdefault(t.name, t.name)
+    return out
+
+
+def _fold(s: str) -> str:
+    return " ".join(re.findall(r"\w+", (s or "").casefold()))
+
+
+def _names_match(g: str, p: str) -> bool:
+    g, p = _fold(g), _fold(p)
+    return bool(g and p) and (g == p or f" {g} " in f" {p} " or f" {p} " in f" {g} ")
+
+
+def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str, str]) -> dict:
+    n_gold = n_pred = n_placed = 0
+    none_n = none_any = none_same = 0
+    prec_n = prec_hit = 0
+    for rec in gold:
+        evs = preds.get(str(rec["id"]), [])
+        placed = [e for e in evs if e.get("place")]
+        n_gold += len(rec["events"])
+        n_pred += len(evs)
+        n_placed += len(placed)
+        names = [(e.get("location") or {}).get("name") for e in rec["events"]]
+        for g in rec["events"]:
+            if (g.get("location") or {}).get("name"):
+                continue
+            none_n += 1
+            none_any += bool(placed)
+            gt = tmap.get(g["type"])
+            none_same += any(e["type"] == gt for e in placed) if gt else False
+        if rec["events"] and all(names):
+            for e in placed:
+                prec_n += 1
+                prec_hit += any(_names_match(n, e["place"]) for n in names)
+    r = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
+    return {
+        "events_per_gold": r(n_pred, n_gold),
+        "placed_events_per_gold": r(n_placed, n_gold),
+        "gold_none": none_n,
+        "placed_when_gold_none": r(none_any, none_n),
+        "placed_same_type_when_gold_none": r(none_same, none_n),
+        "name_precision": r(prec_hit, prec_n),
+        "name_precision_n": prec_n,
+    }
+
+
+def show_misses(gold: list[dict], preds: dict[str, list[dict]], n: int) -> None:
+    shown = 0
+    for rec in gold:
+        evs = preds.get(str(rec["id"]), [])
+        for g in rec["events"]:
+            name = (g.get("location") or {}).get("name")
+            if name and not any(e.get("place") and _names_match(name, e["place"]) for e in evs):
+                got = [(e["type"], e["trigger"], e.get("place"), e.get("location_reason")) for e in evs]
+                print(f"MISS {name!r} <{g['trigger']}> {rec['text'][:220]!r}\n     got {got}")
+                shown += 1
+                break
+        if shown >= n:
+            return
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("gold", nargs="?", default=str(EVAL / "events_dev.jsonl"))
+    ap.add_argument("--keep", help="write predictions here")
+    ap.add_argument("--scorer", default=str(EVAL / "score_events.py"))
+    ap.add_argument("--reuse", action="store_true", help="score the --keep file without re-running the pipeline")
+    ap.add_argument("--show-misses", type=int, default=0)
+    args = ap.parse_args()
+    gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = Path(args.keep or Path(tmp) / "pred.jsonl")
+        if not (args.reuse and pred.exists()):
+            inp = Path(tmp) / "in.jsonl"
+            with inp.open("w", encoding="utf-8") as out:
+                for d in gold:
+                    out.write(json.dumps({"id": d["id"], "text": d["text"], "published": d.get("pub_date")}) + "\n")
+            subprocess.run([sys.executable, "-m", "geo", "batch", str(inp), "-o", str(pred)], cwd=REPO, check=True)
+        tmap = type_map({e["type"] for d in gold for e in d["events"]})
+        mpath = Path(tmp) / "typemap.json"
+        mpath.write_text(json.dumps(tmap), encoding="utf-8")
+        rc = subprocess.run([sys.executable, args.scorer, args.gold, str(pred), "--type-map", str(mpath)]).returncode
+        preds: dict[str, list[dict]] = {}
+        for line in open(pred, encoding="utf-8"):
+            if line.strip():
+                rec = json.loads(line)
+                preds.setdefault(str(rec.get("id")), []).extend(rec.get("events") or [])
+        if args.show_misses:
+            show_misses(gold, preds, args.show_misses)
+        mapped = sum(1 for d in gold for e in d["events"] if e["type"] in tmap)
+        extra = extra_figures(gold, preds, tmap)
+        extra["gold_types_mapped"] = round(mapped / sum(len(d["events"]) for d in gold), 4)
+        print("extra " + json.dumps(extra, sort_keys=True))
+        return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,773 @@
+"""Events from a parsed article: what happened, who did it, to whom, how many, when and where.
+
+Rule-based over spaCy's dependency parse, so it runs offline on a CPU in a few milliseconds per
+article and every decision can be explained:
+
+  1. Triggers: verbs and verb+particle/object phrases from the taxonomy ("fled", "took over",
+     "cut ties"), and event nouns carried by a light verb, occurring, or placed ("held talks",
+     "clashes broke out", "protests in Caracas").
+  2. Arguments: the subject (through xcomp/conj/relcl to the clause that has one) is the actor,
+     the object or passive subject the target; a cardinal on the counted noun is the count.
+  3. Modality: negation, modals, plans, attempts, failures and cancellations lower the
+     confidence instead of dropping the event, so a map can still show "talks planned in Rome".
+  4. Place: see geo/event_locate.py; every event says which rule placed it.
+  5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
+     else the date of the previous sentence's event in the same paragraph, else the
+     publication date with date_text None.
+  6. Merge: the same event told twice in an article (same type, place and date, or an
+     unplaced retelling right after a placed one) becomes one event with the union of actors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from . import taxonomy as tx
+from .event_locate import Locator, Placement
+from .model import Event, Mention
+
+_VERBS = tx.verb_index()
+_PHRASES = tx.phrase_index()
+_NOUNS = tx.noun_index()
+
+# Dependents that can complete a phrasal trigger: particle, object, passive subject, preposition.
+_PHRASE_DEPS = {"prt", "dobj", "nsubjpass", "prep", "attr", "advmod", "dative"}
+# Verbs that say an embedded event was only intended, tried or expected.
+_PLAN = {
+    "plan", "intend", "expect", "schedule", "want", "seek", "aim", "hope", "propose", "prepare",
+    "try", "attempt", "threaten", "consider", "plot", "vow", "pledge", "promise", "agree", "decide",
+    "set", "due", "ask", "urge", "call", "demand",
+}
+_FAIL = {"fail", "refuse", "decline", "abandon", "prevent", "block", "stop", "thwart", "foil", "deny"}
+_CANCEL = {"cancel", "postpone", "delay", "suspend", "scrap", "call", "scuttle", "shelve", "halt", "defer"}
+_MODALS = {"will", "would", "could", "might", "may", "should", "shall", "can", "must", "'ll", "wo", "ca"}
+_PRONOUNS = {"who", "that", "which", "whom", "he", "she", "they", "it", "we", "i", "you", "this", "those", "these"}
+# Words in the actor that say people, not troops, are moving: such movement is a crossing or
+# displacement even with a verb ("entered") that usually reports troops.
+_CIVILIANS = {
+    "refugee", "migrant", "civilian", "people", "resident", "family", "villager", "asylum", "seeker",
+    "child", "woman", "person", "deserter", "defector", "citizen", "immigrant", "worker", "student",
+}
+_MILITARY = {
+    "troop", "soldier", "force", "army", "tank", "unit", "militant", "rebel", "marine", "navy",
+    "warship", "jet", "aircraft", "militia", "fighter", "battalion", "brigade", "police",
+}
+_EFFORT_NOUNS = {"attempt", "effort", "plan", "bid", "move", "push", "decision", "order", "call", "campaign", "threat", "offer", "proposal"}
+_LABOUR_STRIKE = {"general", "hunger", "labor", "labour", "national", "worker", "teacher", "nationwide"}
+_AIR_STRIKE = {"air", "missile", "drone", "rocket", "military", "aerial", "airstrike", "us", "u.s."}
+
+_NUM_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
+
+
+@dataclass
+class _Trigger:
+    head: Token  # the word that names the event: the verb, or the event noun
+    verb: Token | None  # the clause's verb (the light verb for "held talks"); None for a bare noun
+    etype: tx.EventType
+    words: list[Token]  # what `trigger` shows: "took over", "cut ties", "held talks"
+    phrasal: bool = False
+    nominal: bool = False
+
+    @property
+    def anchor(self) -> Token:
+        return self.verb if self.verb is not None else self.head
+
+
+@dataclass
+class _Draft:
+    trig: _Trigger
+    sent: Span
+    event: Event
+    placement: Placement
+    date_from_text: bool = False
+    sent_no: int = 0
+    subj: Token | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# triggers
+
+
+def _lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def _phrase_trigger(tok: Token) -> _Trigger | None:
+    lemma = _lemma(tok)
+    for child in tok.children:
+        if child.dep_ not in _PHRASE_DEPS:
+            continue
+        etype = _PHRASES.get((lemma, _lemma(child)))
+        if etype is not None:
+            words = sorted([tok, child], key=lambda t: t.i)
+            return _Trigger(tok, tok, etype, words, phrasal=True)
+    return None
+
+
+def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType:
+    """The word's type, corrected by what its arguments say (who moves, what is seized)."""
+    etype = trig.etype
+    name = etype.name
+    if name in ("armed_clash", "attack") and target is not None:
+        obj_words = {_lemma(t) for t in target.subtree}
+        if _lemma(target) in tx.DIPLOMATIC_NOUNS or (
+            obj_words & tx.DIPLOMATIC_MODIFIERS and _lemma(target) in {"building", "office", "compound", "premise"}
+        ):
+            if _lemma(trig.head) in {"take", "seize", "occupy", "storm", "capture", "raid", "attack"}:
+                return tx.BY_NAME["diplomatic_seizure"]
+    if name == "military_movement" and actor is not None:
+        words = {_lemma(t) for t in actor.subtree}
+        if words & _CIVILIANS and not words & _MILITARY:
+            return tx.BY_NAME["border_crossing"]
+    if _lemma(trig.head) == "strike" and trig.nominal:
+        mods = {_lemma(c) for c in trig.head.children if c.dep_ in ("amod", "compound", "nmod")}
+        if mods & _LABOUR_STRIKE and not mods & _AIR_STRIKE:
+            return tx.BY_NAME["protest"]
+    return etype
+
+
+def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]:
+    out: list[_Trigger] = []
+    taken: set[int] = set()
+    for tok in sent:
+        if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
+            trig = _phrase_trigger(tok)
+            if trig is None and _lemma(tok) in _VERBS:
+                trig = _Trigger(tok, tok, _VERBS[_lemma(tok)], [tok])
+            if trig is not None:
+                out.append(trig)
+                taken.update(t.i for t in trig.words)
+    for tok in sent:
+        if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or _lemma(tok) not in _NOUNS:
+            continue
+        if tok.i in mention_at:
+            continue
+        etype = _NOUNS[_lemma(tok)]
+        head = tok.head
+        if tok.dep_ == "dobj" and _lemma(head) in tx.LIGHT_VERBS and head.pos_ in ("VERB", "AUX"):
+            out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
+        elif tok.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in tx.OCCURRENCE_VERBS:
+            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif tok.dep_ == "nsubjpass" and _lemma(head) in _CANCEL:
+            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
+        elif _noun_is_placed(tok, mention_at):
+            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
+    return out
+
+
+def _noun_is_placed(tok: Token, mention_at: dict[int, Mention]) -> bool:
+    """A bare event noun is an event when it is put somewhere: "protests in Caracas", "the Rome talks"."""
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
+            if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
+                return True
+        if c.dep_ == "compound" and c.i in mention_at and mention_at[c.i].kind != "demonym":
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# arguments
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    if depth > 4:
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head
+            return c
+    for c in verb.children:
+        if c.dep_ == "agent":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            if verb.tag_ != "VBG":
+                return None
+        return _subject(verb.head, depth + 1)
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.tag_ == "VBN":  # "trucks stopped at the border": the head is the patient
+            return None
+        if _lemma(verb.head) in _EFFORT_NOUNS:  # "an attempt by Guaido to deliver aid"
+            return _noun_actor(verb.head)
+        return verb.head
+    return None
+
+
+def _target(trig: _Trigger) -> Token | None:
+    verb = trig.verb
+    skip = {t.i for t in trig.words}
+    if trig.phrasal or trig.nominal:
+        # "cut ties with X", "imposed sanctions on X", "talks with X": the preposition of the
+        # phrase's object names the other party.
+        obj = next((t for t in trig.words if t is not verb), None)
+        for holder in (obj, verb):
+            if holder is None:
+                continue
+            for c in holder.children:
+                if c.dep_ == "prep" and c.lower_ in ("with", "on", "against", "to", "of"):
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return p
+    if verb is None:
+        return None
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass") and c.i not in skip:
+            return c
+    if verb.dep_ in ("acl",) and verb.tag_ == "VBN":
+        return verb.head
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in ("on", "against", "with"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _dateline_subject(tok: Token, datelines: list[Mention]) -> Token:
+    """A wire dateline parsed as the subject ("CARACAS, Venezuela -- About 1,000 members ...
+    have fled"): the real subject is the noun phrase after the dash."""
+    for m in datelines:
+        if m.start <= tok.idx < m.end + 40 and tok.ent_type_ in ("GPE", "ORG", "LOC", "") and tok.pos_ == "PROPN":
+            after = [
+                t
+                for t in tok.subtree
+                if t.idx > m.end and t.dep_ in ("appos", "conj") and t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "GPE"
+            ]
+            if after:
+                return after[0]
+    return tok
+
+
+# Modifiers that belong to an actor's name; "of" keeps "members of the security forces" whole.
+_ACTOR_KEEP = {"det", "amod", "compound", "nmod", "nummod", "poss", "quantmod", "case"}
+_ACTOR_DROP = {"relcl", "acl", "appos", "punct", "advcl", "ccomp", "npadvmod"}
+
+
+def _phrase_tokens(head: Token, sent: Span | None = None) -> list[Token]:
+    """The noun phrase of `head` without its clauses, appositions, dates and coordinated heads."""
+    lo, hi = (sent.start, sent.end) if sent is not None else (0, len(head.doc))
+    keep = [head]
+    stack = [
+        c
+        for c in head.children
+        if c.dep_ in _ACTOR_KEEP or (c.dep_ == "prep" and c.lower_ == "of") or (c.dep_ == "amod" and c.i > head.i)
+    ]
+    while stack:
+        c = stack.pop()
+        if c.dep_ in _ACTOR_DROP or not lo <= c.i < hi or c.ent_type_ in ("DATE", "TIME"):
+            continue
+        keep.append(c)
+        stack.extend(c.children)
+    return sorted(keep, key=lambda t: t.i)
+
+
+def _phrase_text(head: Token, sent: Span | None = None) -> str:
+    toks = _phrase_tokens(head, sent)
+    while toks and toks[0].dep_ in ("det", "cc", "case") and toks[0] is not head:
+        toks = toks[1:]
+    if not toks:
+        return head.text
+    return head.doc[toks[0].i : toks[-1].i + 1].text.strip(" ,")
+
+
+def _coordinated(head: Token) -> list[Token]:
+    """`head` and the heads coordinated with it ("Colombia, the United States and 50 countries")."""
+    out = [head]
+    for c in head.children:
+        if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "PRON"):
+            out.extend(_coordinated(c))
+    return out
+
+
+def _actors(subj: Token | None, sent: Span) -> list[str]:
+    if subj is None:
+        return []
+    out = []
+    for h in _coordinated(subj):
+        if h.lower_ in _PRONOUNS or not sent.start <= h.i < sent.end:
+            continue
+        text = _phrase_text(h, sent)
+        if text and text not in out:
+            out.append(text)
+    return out
+
+
+def _parse_number(tokens: list[Token]) -> int | None:
+    value: float | None = None
+    for tok in tokens:
+        s = tok.lower_.replace(",", "")
+        if s in _SCALES:
+            value = (value or 1) * _SCALES[s]
+        elif re.fullmatch(r"\d+(\.\d+)?", s):
+            value = float(s) if value is None else value + float(s)
+        elif s in _NUM_WORDS:
+            value = _NUM_WORDS[s] if value is None else value + _NUM_WORDS[s]
+        elif "-" in s and all(p in _NUM_WORDS for p in s.split("-")):
+            value = sum(_NUM_WORDS[p] for p in s.split("-"))
+    if value is None or value <= 0:
+        return None
+    return int(value)
+
+
+def _count(noun: Token | None) -> int | None:
+    """The cardinal that counts `noun`: "About 1,000 members", "3 million Venezuelans", "killed 14"."""
+    if noun is None:
+        return None
+    if noun.like_num and noun.pos_ == "NUM":
+        return _parse_number([t for t in noun.subtree if t.like_num or t.lower_ in _SCALES])
+    for c in noun.children:
+        if c.dep_ == "nummod" and (c.like_num or c.lower_ in _SCALES):
+            toks = [t for t in c.subtree if t.like_num or t.lower_ in _SCALES]
+            return _parse_number(toks)
+    # "members of the security forces", "dozens of people": the count sits on the first noun.
+    if noun.lower_ in ("dozens", "hundreds", "thousands", "millions"):
+        return None
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# modality
+
+
+def _modality(trig: _Trigger) -> tuple[float, list[str]]:
+    """A factor <= 1 for how far the text commits to the event having happened, and why."""
+    factor, why = 1.0, []
+    node = trig.anchor
+    chain = [node]
+    cur = node
+    # The governing verbs up to the clause that is reported or planned: "was to hold", "failed to".
+    for _ in range(3):
+        if cur.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl", "conj", "pcomp", "nsubjpass", "nsubj", "dobj", "pobj"):
+            cur = cur.head
+            chain.append(cur)
+        else:
+            break
+    if any(c.dep_ == "neg" for c in node.children) or any(
+        c.dep_ == "neg" for c in node.children if c.dep_ == "aux"
+    ):
+        factor *= 0.35
+        why.append("negated")
+    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in node.children):
+        factor *= 0.6
+        why.append("modal")
+    if node.dep_ == "xcomp" and _lemma(node.head) == "be":
+        factor *= 0.6  # "was to hold talks"
+        why.append("planned")
+    for gov in chain[1:]:
+        lem = _lemma(gov)
+        if lem in _CANCEL:
+            factor *= 0.4
+            why.append("cancelled")
+            break
+        if lem in _FAIL:
+            factor *= 0.5
+            why.append("failed")
+            break
+        if lem in _PLAN and gov.pos_ in ("VERB", "NOUN", "ADJ"):
+            factor *= 0.6
+            why.append("planned")
+            break
+        if lem == "attempt" and gov.pos_ == "NOUN":
+            # "an attempt to deliver aid": failed if the attempt is the subject of "failed".
+            if any(_lemma(a) in _FAIL for a in gov.ancestors) or (gov.dep_ == "nsubj" and _lemma(gov.head) in _FAIL):
+                factor *= 0.5
+                why.append("failed")
+            else:
+                factor *= 0.7
+                why.append("attempted")
+            break
+    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in node.children):
+        factor *= 0.6
+        why.append("conditional")
+    return factor, why
+
+
+# ---------------------------------------------------------------------------------------------
+# dates
+
+
+class _Dates:
+    """Date expressions of the article, found once and looked up per sentence."""
+
+    def __init__(self, doc: Doc, published: dt.date | None):
+        self.doc = doc
+        self.published = published
+        self._by_sent: dict[int, list] = {}
+        try:
+            from . import dates as _dates_mod
+        except ImportError:  # geo.dates lands separately; until then events take the publication date
+            _dates_mod = None
+        self.mod = _dates_mod
+
+    def in_sentence(self, sent: Span) -> list:
+        if sent.start in self._by_sent:
+            return self._by_sent[sent.start]
+        refs = []
+        if self.mod is not None and _has_date_word(sent):
+            try:
+                refs = self.mod.find_dates(sent.text, self.published, offset=sent.start_char)
+            except Exception:  # a date library failure must not lose the events
+                refs = []
+        refs = [r for r in refs if getattr(r, "date", None) is not None]
+        self._by_sent[sent.start] = refs
+        return refs
+
+
+_DATE_WORD = re.compile(
+    r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\b"
+    r"|\b(?:today|yesterday|tonight|tomorrow|week|month|year|years|decade|weekend|morning|evening|night|ago|earlier|recent)\b"
+    r"|\b(?:1[89]|20)\d\d\b|\d{1,2}/\d{1,2}",
+    re.I,
+)
+
+
+def _has_date_word(sent: Span) -> bool:
+    return bool(_DATE_WORD.search(sent.text)) or any(e.label_ in ("DATE", "TIME") for e in sent.ents)
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    pa = [a] + list(a.ancestors)
+    idx = {t.i: n for n, t in enumerate(pa)}
+    for n, t in enumerate([b] + list(b.ancestors)):
+        if t.i in idx:
+            return idx[t.i] + n
+    return 99
+
+
+def _clause_verb(tok: Token) -> Token:
+    """The nearest verb above a date expression: the event it is attached to."""
+    for t in [tok] + list(tok.ancestors):
+        if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound"):
+            return t
+    return tok.sent.root
+
+
+def _pick_date(trig: _Trigger, refs: list, doc: Doc, anchors: set[int]):
+    """The date expression attached to the trigger: one governed by its clause first, then the
+    nearest in the tree that no other trigger's clause claims."""
+    best, best_key = None, None
+    node = trig.anchor
+    for r in refs:
+        span = doc.char_span(r.start, r.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            continue
+        root = span.root
+        verb = _clause_verb(root)
+        own = verb.i == node.i or verb.i == trig.head.i or root.head.i == trig.head.i
+        if not own and verb.i in anchors:
+            continue  # "fled ..., officials said Monday": Monday dates the saying
+        key = (0 if own else 1, _tree_distance(node, root), abs(root.i - node.i))
+        if best_key is None or key < best_key:
+            best, best_key = r, key
+    return best
+
+
+def _ongoing(verb: Token | None) -> bool:
+    """Present progressive/perfect or plain present: the event spans the days around publication."""
+    if verb is None:
+        return False
+    auxes = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if verb.tag_ == "VBG" and auxes & {"is", "are", "'s", "'re", "am"}:
+        return True
+    if verb.tag_ == "VBN" and auxes & {"has", "have", "'s", "'ve"}:
+        return True
+    return verb.tag_ in ("VBZ", "VBP")
+
+
+# ---------------------------------------------------------------------------------------------
+# the extractor
+
+
+def _event_id(sent: Span, etype: str, trig_tok: Token, place: Mention | None) -> str:
+    key = f"{sent.start_char}:{sent.end_char}:{etype}:{trig_tok.idx}:{place.start if place else -1}"
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def _trigger_text(trig: _Trigger) -> str:
+    words = trig.words
+    doc = trig.head.doc
+    if len(words) == 1:
+        return words[0].text
+    lo, hi = words[0].i, words[-1].i
+    if hi - lo <= 3:
+        return doc[lo : hi + 1].text
+    return " ".join(w.text for w in words)
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    # A title line or caption glued to the next paragraph is split at blank lines so each
+    # sentence's offsets and paragraph are its own.
+    out = []
+    for sent in doc.sents:
+        if not sent.text.strip():
+            continue
+        start = sent.start
+        for tok in sent:
+            if tok.is_space and "\n" in tok.text and tok.i > start:
+                if doc[start : tok.i].text.strip():
+                    out.append(doc[start : tok.i])
+                start = tok.i + 1
+        if start < sent.end and doc[start : sent.end].text.strip():
+            out.append(doc[start : sent.end])
+    return out
+
+
+def _paragraph_breaks(doc: Doc, sents: list[Span]) -> list[int]:
+    """Paragraph number of each sentence (blank-line separated)."""
+    text = doc.text
+    out, para, prev_end = [], 0, 0
+    for s in sents:
+        if "\n" in text[prev_end : s.start_char]:
+            para += 1
+        out.append(para)
+        prev_end = s.end_char
+    return out
+
+
+def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None) -> list[Event]:
+    """Events of one article. `mentions` are the resolved place mentions (char offsets into doc.text)."""
+    locator = Locator(doc, mentions, _resolver())
+    dates = _Dates(doc, published)
+    sents = _sentences(doc)
+    paras = _paragraph_breaks(doc, sents)
+    drafts: list[_Draft] = []
+    last_dated: dict[int, tuple] = {}  # paragraph -> (date, precision, text) of its last dated event
+    prev_para_sent: dict[int, int] = {}
+
+    for sno, sent in enumerate(sents):
+        triggers = _find_triggers(sent, locator.mention_at)
+        if not triggers:
+            continue
+        anchors = {t.anchor.i for t in triggers}
+        refs = None
+        for trig in triggers:
+            subj_tok = _subject(trig.verb) if trig.verb is not None else _noun_actor(trig.head)
+            if subj_tok is not None:
+                subj_tok = _dateline_subject(subj_tok, locator.datelines)
+            target_tok = _target(trig)
+            # A title or caption glued to the next line can be parsed as one sentence with it.
+            if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
+                subj_tok = None
+            if target_tok is not None and not sent.start <= target_tok.i < sent.end:
+                target_tok = None
+            if etype_skip(trig):
+                continue
+            etype = _retype(trig, subj_tok, target_tok)
+            trig.etype = etype
+            actors = _actors(subj_tok, sent)
+            counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, None)
+            count = next((c for c in (_count(t) for t in counted if t is not None) if c), None)
+            factor, why = _modality(trig)
+            base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
+            placements = locator.place(trig, etype, subj_tok, target_tok, triggers, sent)
+            if refs is None:
+                refs = dates.in_sentence(sent)
+            ref = _pick_date(trig, refs, doc, anchors) if refs else None
+            for placement in placements:
+                etype_final = locator.movement_type(etype, trig, placement)
+                ev = Event(
+                    type=etype_final.name,
+                    trigger=_trigger_text(trig),
+                    sentence=sent.text.strip(),
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    actors=actors,
+                    target=_phrase_text(target_tok, sent) if target_tok is not None and target_tok.lower_ not in _PRONOUNS else None,
+                    count=count,
+                    location=placement.location,
+                    origin=placement.origin,
+                    destination=placement.destination,
+                    location_reason=placement.reason,
+                    confidence=max(0.05, min(1.0, base * factor * placement.weight)),
+                )
+                if why:
+                    ev.location_reason = (ev.location_reason + "; " if ev.location_reason else "") + "modality: " + ",".join(why)
+                draft = _Draft(trig, sent, ev, placement, sent_no=sno, subj=subj_tok)
+                _date_event(draft, ref, published, last_dated.get(paras[sno]), prev_para_sent.get(paras[sno]), sno)
+                if draft.date_from_text and etype_final.name != "statement":
+                    last_dated[paras[sno]] = (ev.date, ev.date_precision, ev.date_text, sno)
+                ev.id = _event_id(sent, ev.type, trig.head, ev.primary())
+                drafts.append(draft)
+        prev_para_sent[paras[sno]] = sno
+    events = []
+    for d in _merge(drafts):
+        locator.fallback(d.event, d.subj, tx.BY_NAME[d.event.type], d.sent)
+        events.append(d.event)
+    return events
+
+
+def etype_skip(trig: _Trigger) -> bool:
+    """Triggers that report no event of their own: hearsay ("was said to be planning")."""
+    if trig.etype.name == "statement" and trig.verb is not None:
+        return any(c.dep_ == "auxpass" for c in trig.verb.children)
+    return False
+
+
+_RESOLVER: list = []
+
+
+def _resolver():
+    """The geoparser's resolver over the default gazetteer, for places only an event slot reveals;
+    None when no gazetteer is built (events then use the given mentions only)."""
+    if not _RESOLVER:
+        try:
+            from .gazetteer import Gazetteer
+            from .resolve import Resolver
+
+            _RESOLVER.append(Resolver(Gazetteer.default()))
+        except Exception:  # no index yet (tests with hand-made mentions): no recovery
+            _RESOLVER.append(None)
+    return _RESOLVER[0]
+
+
+def _noun_actor(noun: Token) -> Token | None:
+    """Who holds a bare event noun: "Guaido's attempt", "talks by X", "Venezuelan protests"."""
+    for c in noun.children:
+        if c.dep_ == "poss":
+            return c
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "between"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    return None
+
+
+def _date_event(draft: _Draft, ref, published, carried, prev_sno, sno) -> None:
+    ev = draft.event
+    if ref is not None:
+        ev.date, ev.date_precision, ev.date_text = ref.date, ref.precision, ref.text
+        draft.date_from_text = True
+        return
+    verb = draft.trig.anchor
+    past = verb.tag_ in ("VBD", "VBN") and not _ongoing(verb)
+    if carried is not None and past and prev_sno is not None and carried[3] == prev_sno:
+        # Narrative time: a past-tense sentence with no date of its own continues the one before
+        # it in the paragraph ("... a Feb. 23 attempt ... The attempt failed because ...").
+        ev.date, ev.date_precision, ev.date_text = carried[0], carried[1], carried[2]
+        draft.date_from_text = True
+        return
+    if published is None:
+        return
+    ev.date, ev.date_text = published, None
+    ev.date_precision = "week" if _ongoing(draft.trig.verb) else "day"
+
+
+def _place_key(ev: Event):
+    def k(m: Mention | None):
+        if m is None or m.place is None:
+            return None
+        p = m.place
+        return p.geonameid if p.geonameid is not None else (round(p.lat, 3), round(p.lon, 3))
+
+    if ev.location is None and (ev.origin is not None or ev.destination is not None):
+        key = (k(ev.origin), k(ev.destination))
+        return None if key == (None, None) else key
+    return k(ev.primary())
+
+
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "none": 4}
+
+
+def _absorb(base: _Draft, other: _Draft) -> None:
+    a, b = base.event, other.event
+    for actor in b.actors:
+        if actor not in a.actors:
+            a.actors.append(actor)
+    if a.target is None:
+        a.target = b.target
+    if b.count and (a.count is None or b.count > a.count):
+        a.count = b.count
+    if other.date_from_text and (
+        not base.date_from_text or _PRECISION_RANK[b.date_precision] < _PRECISION_RANK[a.date_precision]
+    ):
+        a.date, a.date_precision, a.date_text = b.date, b.date_precision, b.date_text
+        base.date_from_text = True
+    for slot in ("origin", "destination"):
+        if getattr(a, slot) is None and getattr(b, slot) is not None:
+            setattr(a, slot, getattr(b, slot))
+    a.confidence = min(1.0, max(a.confidence, b.confidence) + 0.05)
+
+
+def _dates_agree(a: _Draft, b: _Draft) -> bool:
+    ea, eb = a.event, b.event
+    if ea.date is None or eb.date is None:
+        return True
+    if not (a.date_from_text and b.date_from_text) and abs(a.sent_no - b.sent_no) <= 2:
+        return True  # an undated retelling next to a dated one
+    if ea.date == eb.date:
+        return True
+    # A week or month expression contains a day inside it ("this week" and "on Monday").
+    coarse = ea if _PRECISION_RANK[ea.date_precision] > _PRECISION_RANK[eb.date_precision] else eb
+    fine = eb if coarse is ea else ea
+    span = {"week": 7, "month": 31, "year": 366}.get(coarse.date_precision, 0)
+    return 0 <= (fine.date - coarse.date).days < span or abs((fine.date - coarse.date).days) < span // 2
+
+
+def _merge(drafts: list[_Draft]) -> list[_Draft]:
+    """One event reported several times becomes one: same type, same place and compatible date,
+    or an unplaced mention of the same type within two sentences of a placed one."""
+    kept: list[_Draft] = []
+    for d in drafts:
+        ev = d.event
+        key = _place_key(ev)
+        target = None
+        for k in kept:
+            ke = k.event
+            if ke.type != ev.type or not _dates_agree(k, d) or not _counts_agree(ke, ev):
+                continue
+            kkey = _place_key(ke)
+            if key is not None and key == kkey and (ev.type != "statement" or k.event.sentence == d.event.sentence):
+                target = k
+                break
+            if ev.type in ("statement",):
+                continue
+            near = abs(k.sent_no - d.sent_no) <= 2
+            if near and (key is None) != (kkey is None) and not _movement_conflict(ke, ev):
+                target = k
+                break
+            if k.sent_no == d.sent_no and k.trig.anchor.i == d.trig.anchor.i and key == kkey:
+                target = k
+                break
+        if target is None:
+            kept.append(d)
+            continue
+        if _place_key(target.event) is None and key is not None:
+            # keep the placed telling as the record, with the other's details folded in
+            _absorb(d, target)
+            kept[kept.index(target)] = d
+        else:
+            _absorb(target, d)
+    return kept
+
+
+def _counts_agree(a: Event, b: Event) -> bool:
+    if a.count is None or b.count is None:
+        return True
+    return abs(a.count - b.count) <= 0.2 * max(a.count, b.count)
+
+
+def _movement_conflict(a: Event, b: Event) -> bool:
+    for slot in ("origin", "destination"):
+        ma, mb = getattr(a, slot), getattr(b, slot)
+        if ma is not None and mb is not None and ma.place and mb.place and ma.place.country_code != mb.place.country_code:
+            return True
+    return False
+
