@@ -333,7 +333,7 @@ class Locator:
         while stack:
             tok, d = stack.pop()
             m = self._place_mention(tok)
-            if m is not None and m.kind != "qualifier" and (best_d is None or d < best_d):
+            if m is not None and m.kind not in ("qualifier", "dateline") and (best_d is None or d < best_d):
                 best, best_d = m, d
             for c in tok.children:
                 if c.dep_ in _CLAUSE_STOP:

@@ -210,7 +210,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     return None
 
 
+_PERSON_OBJECTS = {"ambassador", "diplomat", "envoy", "troop", "truck", "convoy", "soldier", "consul", "staff"}
+
+
 def _target(trig: _Trigger) -> Token | None:
+    t = _target_token(trig)
+    if t is not None and t.ent_type_ in ("DATE", "TIME"):
+        return None  # "crossed the border on Tuesday": a date, not a party
+    return t
+
+
+def _target_token(trig: _Trigger) -> Token | None:
     verb = trig.verb
     skip = {t.i for t in trig.words}
     if trig.phrasal or trig.nominal:
@@ -223,8 +233,10 @@ def _target(trig: _Trigger) -> Token | None:
             for c in holder.children:
                 if c.dep_ == "prep" and c.lower_ in ("with", "on", "against", "to", "of"):
                     for p in c.children:
-                        if p.dep_ == "pobj":
+                        if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME"):
                             return p
+        if obj is not None and _lemma(obj) in _PERSON_OBJECTS:
+            return obj  # "expelled the ambassador": the object is the party acted on
     if verb is None:
         return None
     for c in verb.children:
@@ -572,7 +584,10 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             etype = _retype(trig, subj_tok, target_tok)
             trig.etype = etype
             actors = _actors(subj_tok, sent)
-            counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, None)
+            # Whose number is the count: the movers/protesters, or the victims/arrested; then the
+            # phrase's own object ("deployed 3,000 troops").
+            counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, target_tok)
+            counted += tuple(w for w in trig.words if w is not trig.verb)
             count = next((c for c in (_count(t) for t in counted if t is not None) if c), None)
             factor, why = _modality(trig)
             base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
