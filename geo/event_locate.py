@@ -37,7 +37,8 @@ GENERIC_PLACE_NOUNS = frozenset(
     "neighborhood neighbourhood camp countryside governorate municipality island border port base "
     "airport street streets center centre part parts north south east west heart edge vicinity "
     "environs coast valley road highway crossing square district settlement settlements "
-    "territory side outskirt periphery entrance".split()
+    "territory side outskirt periphery entrance market hospital mosque church school prison quarter "
+    "stadium bridge refinery checkpoint metropolis fields farms".split()
 )
 # Nouns after which a demonym names a place ("on Syrian territory", "the Turkish side").
 TERRITORY_NOUNS = frozenset("territory soil waters airspace border side coast capital frontier".split())
@@ -94,9 +95,7 @@ class Locator:
         self.mentions = mentions
         self.resolver = resolver
         self._recovered: dict[tuple[int, int], Mention | None] = {}
-        self._person_words = {
-            t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
-        }
+        self._persons = [e for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
         self.mention_at: dict[int, Mention] = {}
         for m in mentions:
             span = doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -141,12 +140,13 @@ class Locator:
         else:
             generic = lem in GENERIC_PLACE_NOUNS
             if generic:
+                # "the settlements of Maharda": the slot is a place whatever the NER says of the name
                 for c in tok.children:
                     if c.dep_ == "prep" and c.lower_ == "of":
                         for p in _pobjs(c):
-                            res = res or self.phrase_places(p, depth + 1, recover, person_ok)
+                            res = res or self.phrase_places(p, depth + 1, recover, True)
                     elif c.dep_ == "appos":  # "the capital, Brazzaville"
-                        res = res or self.phrase_places(c, depth + 1, recover, person_ok)
+                        res = res or self.phrase_places(c, depth + 1, recover, True)
             if not res and lem not in NONPLACE_HEADS:
                 for c in tok.children:
                     if c.dep_ in ("compound", "amod", "nmod", "poss"):
@@ -183,11 +183,13 @@ class Locator:
         span = self.doc[lo : tok.i + 1]
         if any(t.i in self.mention_at for t in span):
             return None
-        if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "NORP") for t in span):
+        if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL") for t in span):
             return None
         if object_slot and any(t.ent_type_ in ("PERSON", "ORG") for t in span):
             return None  # "captured Jimenez": a person, whatever towns share the name
-        if any(t.text in self._person_words for t in span):
+        # A word of a person's name elsewhere in the article ("Maduro") is that person.
+        words = {t.text for t in span}
+        if any(e.start >= span.end or e.end <= span.start for e in self._persons if words & {t.text for t in e}):
             return None
         key = (span.start_char, span.end_char)
         if key in self._recovered:
