@@ -268,6 +268,8 @@ class Locator:
             obj = None
         if obj is not None and (etype.object_place or etype.movement or verb_lemma == "patrol"):
             obj_places = self.phrase_places(obj, recover=True, person_ok=False)
+            # "captured Doe in Monrovia": a person the gazetteer also knows as a town is no place
+            obj_places = [m for m in obj_places if not (m.start <= obj.idx < m.end and self._tagged_person(m))]
 
         out: list[Placement] = []
         if etype.movement:
@@ -316,6 +318,10 @@ class Locator:
                 self._origin_from_demonym(pl, subj)
         return out
 
+    def _tagged_person(self, m: Mention) -> bool:
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span is not None and any(t.ent_type_ == "PERSON" for t in span)
+
     def _seat(self, subj: Token) -> Mention | None:
         m = self._place_mention(subj)
         if m is not None:
@@ -338,8 +344,8 @@ class Locator:
             if m is not None and m.kind not in ("qualifier", "dateline") and (best_d is None or d < best_d):
                 best, best_d = m, d
             for c in tok.children:
-                if c.dep_ in _CLAUSE_STOP:
-                    continue
+                if c.dep_ in _CLAUSE_STOP or (tok is anchor and c.dep_ == "nsubj"):
+                    continue  # the actor ("Israel captured ...") is who acted, not where
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
                     continue  # another event's clause with its own subject
                 stack.append((c, d + 1))
