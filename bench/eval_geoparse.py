@@ -24,8 +24,7 @@ def main() -> int:
     ap.add_argument("gold", nargs="?", default=str(EVAL / "geowebnews_dev.jsonl"))
     ap.add_argument("--keep", help="write predictions here")
     ap.add_argument("--scorer", default=str(EVAL / "score_geoparse.py"))
-    ap.add_argument("scorer_args", nargs=argparse.REMAINDER)
-    args = ap.parse_args()
+    args, scorer_args = ap.parse_known_args()  # the rest goes to the scorer (--types, --quiet...)
     with tempfile.TemporaryDirectory() as tmp:
         inp = Path(tmp) / "in.jsonl"
         with open(args.gold, encoding="utf-8") as f, inp.open("w", encoding="utf-8") as out:
@@ -34,7 +33,7 @@ def main() -> int:
                 out.write(json.dumps({"id": d["id"], "text": d["text"]}) + "\n")
         pred = Path(args.keep or Path(tmp) / "pred.jsonl")
         subprocess.run([sys.executable, "-m", "geo", "batch", str(inp), "-o", str(pred), "--no-events"], cwd=REPO, check=True)
-        return subprocess.run([sys.executable, args.scorer, args.gold, str(pred), *args.scorer_args]).returncode
+        return subprocess.run([sys.executable, args.scorer, args.gold, str(pred), *scorer_args]).returncode
 
 
 if __name__ == "__main__":

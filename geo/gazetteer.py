@@ -899,6 +899,22 @@ class Gazetteer:
             )
         )
 
+    def is_curated(self, place: Place, name: str) -> bool:
+        """Whether a reviewed row of data/gazetteer/overrides.csv gives the place this name.
+
+        Curated names were chosen by a person for what news copy means by them ("EU", "La.",
+        "the Gulf"), so they outrank a namesake town found in the raw data.
+        """
+        if place.level == "region":
+            return True
+        return bool(
+            self._query(
+                "SELECT 1 FROM names n JOIN places p ON p.id = n.pid WHERE n.norm = ? AND n.kind = ?"
+                " AND p.name = ? AND p.level = ? AND p.cc IS ? AND p.lat = ? AND p.lon = ? LIMIT 1",
+                (normalize(name), CURATED, place.name, place.level, place.country_code, place.lat, place.lon),
+            )
+        )
+
     def nearest_cities(self, lat: float, lon: float, k: int = 1) -> list[tuple[Place, float]]:
         """The k cities closest to a point, with their great-circle distance in km."""
         import numpy as np

@@ -29,20 +29,21 @@ from .model import Candidate, Mention, Place
 WEIGHTS = {
     "country": 3.0,
     "continent": 3.0,
-    "region": 2.6,
-    "admin1": 1.6,
-    "admin2": 0.2,
+    "region": 3.25,
+    "admin1": 1.0,
+    "admin2": 2.5,
     "country_primary": 4.0,  # the name is a country's own name: "Mexico" is the country
-    "logpop": 0.55,  # per log10(population)
-    "logalt": 0.35,  # per ln(alternate names)
-    "primary": 1.2,  # the name is the place's own name, not only an alternate
-    "capital": 2.2,
-    "ctx_share": 3.0,  # share of the article's country evidence pointing at this country
-    "ctx_seen": 1.0,  # the country is mentioned at all
-    "admin1_ctx": 2.0,
+    "curated": 4.0,  # a reviewed alias in data/gazetteer/overrides.csv names this place
+    "logpop": 1.1,  # per log10(population)
+    "logalt": 0.45,  # per ln(alternate names)
+    "primary": 1.0,  # the name is the place's own name, not only an alternate
+    "capital": 1.0,
+    "ctx_share": 1.2,  # share of the article's country evidence pointing at this country
+    "ctx_seen": 1.55,  # the country is mentioned at all
+    "admin1_ctx": 1.6,
     "qualifier": 8.0,
     "near": 1.5,  # close to an already-resolved place (1 at 0 km, 0 at 500 km)
-    "state_vs_big_city": -1.5,  # "New York", "Washington": news mean the big city, not the state
+    "state_vs_big_city": -1.6,  # "New York", "Washington": news mean the big city, not the state
 }
 MAX_CANDIDATES = 5
 
@@ -143,6 +144,8 @@ class Resolver:
         f: dict[str, float] = {}
         if p.level != "city":
             f[p.level] = 1.0
+        if self.gaz.is_curated(p, name):
+            f["curated"] = 1.0
         primary = self.gaz.name_matches_primary(p, name)
         if primary:
             f["primary"] = 1.0

@@ -100,13 +100,13 @@ class MentionFinder:
                 taken[i] = True
             mentions.append(Mention(text=text[start:end], start=start, end=end, kind=kind, label=label))
 
+        person_words = _person_words(doc)
         for ent in doc.ents:
-            if ent.label_ == "PERSON":
+            if ent.label_ == "PERSON" and not self._place_labelled_person(ent, person_words):
                 for i in range(ent.start_char, ent.end_char):
                     taken[i] = True
 
         self._datelines(doc, add)
-        person_words = _person_words(doc)
 
         for ent in doc.ents:
             if ent.label_ in PLACE_LABELS:
@@ -123,6 +123,8 @@ class MentionFinder:
                 if words and words <= person_words and not self._major_level(name):
                     continue
                 self._split_qualified(span, ent.label_, add)
+            elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):
+                add(ent.start_char, ent.end_char, "toponym", "PERSON>GAZ")
             elif ent.label_ == "NORP":
                 bounds = _trim(ent)
                 if bounds is None:
@@ -150,6 +152,23 @@ class MentionFinder:
             if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_ not in LITERAL_VERBS:
                 m.kind = "metonym"
                 m.reason = f"stands for its government or people (subject of '{root.head.text}')"
+
+    def _place_labelled_person(self, ent: Span, person_words: set[str]) -> bool:
+        """'fans in Valencia', 'between Dover and Calais': a lone name the NER took for a person.
+
+        Only a single word that is nobody's name elsewhere in the article, that the gazetteer
+        knows as a sizeable place, and that stands where places stand: after a locative
+        preposition, or coordinated with a place.
+        """
+        if len(ent) != 1 or ent.text in person_words:
+            return False
+        tok = ent[0]
+        prev = tok.doc[tok.i - 1] if tok.i > 0 else None
+        locative = prev is not None and prev.lower_ in LOCATIVE_PREPS
+        coordinated = tok.dep_ == "conj" and tok.head.ent_type_ in PLACE_LABELS
+        if not (locative or coordinated):
+            return False
+        return self._well_known(ent.text, 50_000) == "toponym"
 
     def _looks_like_feature(self, span: Span) -> bool:
         return span[-1].lower_ in FEATURE_HEADS
