@@ -216,15 +216,15 @@ def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
     """The middle of a region's extent, from its towns: nearer its geographic centre than their mean.
 
     Towns crowd where people live (southern Ontario, coastal Alberta), so their mean drifts far
-    from where GeoNames and a map put a province. The middle of the 2nd-98th percentile box of
-    their coordinates does not, and ignores a stray outlier. Regions spanning the antimeridian
-    fall back to the vector mean.
+    from where GeoNames and a map put a province. The middle of the box around all of them does
+    not: the few northern towns are what tell how far a province reaches (trimming them was
+    worse on the dev half). Regions spanning the antimeridian fall back to the vector mean.
     """
     if len(points) < 5:
         return _centre(points)
     lats = sorted(p[0] for p in points)
     lons = sorted(p[1] for p in points)
-    lo, hi = int(len(points) * 0.02), int(len(points) * 0.98) - 1
+    lo, hi = 0, len(points) - 1
     if lons[hi] - lons[lo] > 180:
         return _centre(points)
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2

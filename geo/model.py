@@ -117,8 +117,14 @@ class Event:
                 return m
         return None
 
+    def place_mention(self) -> Mention | None:
+        """The mention that places the event, resolved or not: a name the gazetteer lacks still
+        tells a reader where it happened, though it gives no point on the map."""
+        return self.primary() or next((m for m in (self.location, self.destination, self.origin) if m is not None), None)
+
     def to_dict(self) -> dict[str, Any]:
         p = self.primary()
+        named = self.place_mention()
 
         def pd(m: Mention | None):
             return m.place_dict() if m is not None else None
@@ -143,7 +149,7 @@ class Event:
             "confidence": round(self.confidence, 3),
             "lat": round(p.place.lat, 5) if p else None,
             "lon": round(p.place.lon, 5) if p else None,
-            "place": p.text if p else None,
+            "place": named.text if named else None,
         }
 
 

@@ -16,6 +16,7 @@ Names the gazetteer lacks (streets, buildings, rivers) fall back to a place name
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -193,12 +194,20 @@ class Resolver:
         m.candidates = scored[1 : 1 + MAX_CANDIDATES]
 
     def _focus(self, mentions: list[Mention]) -> Place | None:
-        """The place the article is about: its most-mentioned city, else its main country."""
-        cities = Counter(m.place for m in mentions if m.place and m.place.level in ("city", "admin2", "admin1"))
-        if cities:
-            return cities.most_common(1)[0][0]
-        countries = Counter(m.place for m in mentions if m.place and m.place.level == "country")
-        return countries.most_common(1)[0][0] if countries else None
+        """The place the article is about: the most-mentioned city of its most-mentioned country.
+
+        Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
+        becoming the focus; the country itself is the focus when no town of it is named.
+        """
+        placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
+        if not placed:
+            return None
+        country = Counter(p.country_code for p in placed).most_common(1)[0][0]
+        for levels in (("city", "admin2"), ("admin1",)):
+            local = Counter(p for p in placed if p.country_code == country and p.level in levels)
+            if local:
+                return max(local, key=lambda p: (local[p], p.population))
+        return self.gaz.country(country)
 
     def _fallback(self, m: Mention, ctx: _Context) -> None:
         """A name the gazetteer lacks: a well-known place named inside it, else the article's focus.
@@ -206,7 +215,7 @@ class Resolver:
         "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere in
         the city the article is about, not in a town called Street or Rogers.
         """
-        words = m.text.split()
+        words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         if words and words[-1].lower().strip(".") not in FEATURE_HEADS:
             for n in range(len(words) - 1, 0, -1):
                 for i in range(len(words) - n + 1):

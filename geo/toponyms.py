@@ -75,6 +75,8 @@ class MentionFinder:
     # --- gazetteer judgements -------------------------------------------------------------
     def _well_known(self, name: str, min_pop: int) -> str | None:
         """'demonym' or 'toponym' when the gazetteer knows the name as a major place."""
+        if name.lower() in GENERIC_NAMES:
+            return None
         if self.gaz.demonym(name):
             return "demonym"
         for p in self.gaz.lookup(name):
@@ -115,10 +117,6 @@ class MentionFinder:
                     continue
                 span = doc[bounds[0] : bounds[1]]
                 name = span.text
-                if ent.label_ == "GPE" and not self.gaz.is_name(name) and not self._looks_like_feature(span):
-                    # A GPE the gazetteer has never heard of is, in news, mostly a mislabelled name.
-                    if not any(t.text.isupper() and len(t) > 1 for t in span):
-                        continue
                 words = {t.text for t in span if t.is_alpha}
                 if words and words <= person_words and not self._major_level(name):
                     continue
@@ -242,3 +240,16 @@ FEATURE_HEADS = {
 
 # Verbs whose place subject is the place itself, not its government ("Caracas lies in a valley").
 LITERAL_VERBS = {"be", "lie", "sit", "border", "stretch", "cover", "remain", "become", "look", "have", "get", "experience", "suffer", "see", "receive", "host"}
+
+# Words that are the names of some province or town ("South", "Central", "Delta", "Valley")
+# but in running text or inside organisation names ("West Wing", "European Central Bank") are
+# descriptions. The gazetteer scan never takes them alone; the NER still can.
+GENERIC_NAMES = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "centre",
+    "center", "north west", "north east", "south west", "south east", "northwest", "northeast", "southwest",
+    "southeast", "capital", "delta", "valley", "lakes", "lake", "coast", "islands", "island", "border",
+    "grand", "upper", "lower", "union", "federal", "republic", "state", "city", "downtown", "midlands",
+    "highlands", "plateau", "interior", "littoral", "metropolitan", "national", "royal", "victoria",
+    "liberty", "independence", "hope", "unity", "progress", "reform", "enterprise", "commerce", "industry",
+    "mobile", "reading", "orange", "bath", "split", "nice", "university", "college", "paradise", "eden",
+}
