@@ -530,6 +530,9 @@ def _pycountry_aliases(cc: str, names: dict[str, str], subdivisions: list[Any]) 
 def _build_admin1(w: _Writer, gnc: Path, a1: _Admin1Data) -> None:
     us_states = json.loads((gnc / "us_states.json").read_text(encoding="utf-8"))
     subdivisions = _pycountry_subdivisions()
+    known_points = {
+        (r["cc"], normalize(r["name"])): (float(r["lat"]), float(r["lon"])) for r in _read_csv("admin1_points.csv")
+    }
     by_country: dict[str, dict[str, str]] = defaultdict(dict)
     for (cc, code), name in a1.names.items():
         by_country[cc][code] = normalize(name)
@@ -542,7 +545,7 @@ def _build_admin1(w: _Writer, gnc: Path, a1: _Admin1Data) -> None:
                 aliases.add(normalize(state["name"]))
                 codes.add(code)
             aliases.discard(key)
-            lat, lon = _middle(a1.points[(cc, code)])
+            lat, lon = known_points.get((cc, key)) or _middle(a1.points[(cc, code)])
             place = Place(
                 geonameid=state["geonameid"] if state else None, name=a1.names[(cc, code)],
                 country_code=cc, level="admin1", lat=lat, lon=lon,
