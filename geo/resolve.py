@@ -24,6 +24,7 @@ from geopy.distance import great_circle
 
 from .gazetteer import Gazetteer, normalize
 from .model import Candidate, Mention, Place
+from .toponyms import GENERIC_NAMES
 
 # Weights of the scoring features: set by hand, then fitted on the GeoWebNews dev half with
 # bench/tune_resolver.py (coordinate ascent on acc@161). Features are listed in `features`.
@@ -60,12 +61,17 @@ class _Context:
 class Resolver:
     def __init__(self, gazetteer: Gazetteer, weights: dict[str, float] | None = None):
         self.gaz = gazetteer
+        # Generic words a reviewed alias gives a meaning to ("Gulf", "Pacific") keep it.
+        self._curated_generic = {w for w in GENERIC_NAMES if any(gazetteer.is_curated(p, w) for p in gazetteer.lookup(w))}
         self.weights = dict(WEIGHTS if weights is None else weights)
 
     # --- candidates ----------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Place]:
         if mention.kind == "demonym":
             return self.gaz.demonym(mention.text)
+        if mention.text.lower() in GENERIC_NAMES and mention.text.lower() not in self._curated_generic:
+            # "the Valley", "Metro": a description the NER capitalised, placed by the fallback
+            return []
         found = self.gaz.lookup(mention.text)
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
@@ -88,12 +94,14 @@ class Resolver:
                 ctx.countries[top.country_code] += len(ms)
                 if top.level == "admin1":
                     ctx.admin1.add((top.country_code, top.name))
+                    ctx.points.append((top.lat, top.lon))
         for m, q in qualifiers.items():
             for p in q:
                 if p.country_code:
                     ctx.countries[p.country_code] += 1
                 if p.level == "admin1":
                     ctx.admin1.add((p.country_code, p.name))
+                    ctx.points.append((p.lat, p.lon))
 
         # Pass 2: most-evidenced names first, so their places can inform the rest by proximity.
         order = sorted(by_name, key=lambda k: -len(by_name[k]))
@@ -107,12 +115,14 @@ class Resolver:
             best = scored[0]
             for m in ms:
                 self._assign(m, scored)
-            if best.place.level == "city" and best.score >= 0.6:
+            if best.place.level in ("city", "admin1", "admin2") and best.score >= 0.6:
                 ctx.points.append((best.place.lat, best.place.lon))
+                if best.place.level == "admin1":
+                    ctx.admin1.add((best.place.country_code, best.place.name))
             if best.place.country_code and best.place.level not in ("country", "continent", "region"):
                 ctx.countries[best.place.country_code] += 0.5 * len(ms)
 
-        ctx.focus = self._focus(mentions)
+        ctx.focus = self._focus(mentions, ctx)
         for m in mentions:
             if m.place is None:
                 self._fallback(m, ctx)
@@ -193,7 +203,7 @@ class Resolver:
         m.reason = best.reason + (f"; {metonym_note}" if metonym_note else "")
         m.candidates = scored[1 : 1 + MAX_CANDIDATES]
 
-    def _focus(self, mentions: list[Mention]) -> Place | None:
+    def _focus(self, mentions: list[Mention], ctx: _Context) -> Place | None:
         """The place the article is about: the most-mentioned city of its most-mentioned country.
 
         Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
@@ -206,7 +216,8 @@ class Resolver:
         for levels in (("city", "admin2"), ("admin1",)):
             local = Counter(p for p in placed if p.country_code == country and p.level in levels)
             if local:
-                return max(local, key=lambda p: (local[p], p.population))
+                # ties go to a town in a state the article names, then to the bigger town
+                return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in ctx.admin1, p.population))
         return self.gaz.country(country)
 
     def _fallback(self, m: Mention, ctx: _Context) -> None:

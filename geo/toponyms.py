@@ -117,6 +117,8 @@ class MentionFinder:
                     continue
                 span = doc[bounds[0] : bounds[1]]
                 name = span.text
+                if not (name[:1].isupper() or name[:1].isdigit()):
+                    continue  # "veranda", "downtown": the NER's lowercase places are common nouns
                 words = {t.text for t in span if t.is_alpha}
                 if words and words <= person_words and not self._major_level(name):
                     continue
@@ -252,4 +254,5 @@ GENERIC_NAMES = {
     "highlands", "plateau", "interior", "littoral", "metropolitan", "national", "royal", "victoria",
     "liberty", "independence", "hope", "unity", "progress", "reform", "enterprise", "commerce", "industry",
     "mobile", "reading", "orange", "bath", "split", "nice", "university", "college", "paradise", "eden",
+    "metro", "market", "harbour", "harbor", "port", "square", "park", "bay", "gulf",
 }
