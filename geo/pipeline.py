@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 from . import settings
 from .gazetteer import Gazetteer
 from .model import Document
-from .resolve import Resolver
+from .resolve import GeocoderResolver, Resolver
 from .toponyms import MentionFinder
 
 # spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
@@ -69,7 +69,15 @@ def check_text(text: str, name: str = "input") -> str:
 
 
 class Pipeline:
-    def __init__(self, model: str | None = None, gazetteer: Gazetteer | None = None, events: bool = True):
+    def __init__(
+        self,
+        model: str | None = None,
+        gazetteer: Gazetteer | None = None,
+        events: bool = True,
+        geocoder=None,
+    ):
+        """`geocoder`: any geopy geocoder to resolve names with instead of the offline resolver
+        (e.g. geopy's Nominatim, online: opt-in); None uses settings.geocoder()."""
         self.model_name = model or settings.spacy_model()
         try:
             self.nlp = spacy.load(self.model_name)
@@ -83,7 +91,8 @@ class Pipeline:
             self.nlp.add_pipe("dateline_paragraphs", before="parser")
         self.gaz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gaz)
-        self.resolver = Resolver(self.gaz)
+        geocoder = geocoder if geocoder is not None else settings.geocoder()
+        self.resolver = Resolver(self.gaz) if geocoder is None else GeocoderResolver(geocoder)
         self.with_events = events
         self._extract_events = None
         if events:

@@ -291,3 +291,52 @@ def _reason(p: Place, f: dict, quals: list[Place], ctx: _Context) -> str:
     if p.level == "admin1":
         return "the state or province of that name"
     return "the best-known place of that name"
+
+
+class GeocoderResolver:
+    """Resolution through any geopy geocoder: the first answer wins, the rest are candidates.
+
+    For users who want Nominatim (online, opt-in) or their own geopy geocoder instead of the
+    offline gazetteer's context scoring. Each distinct name is asked once per article.
+    """
+
+    def __init__(self, geocoder, max_candidates: int = MAX_CANDIDATES):
+        self.geocoder = geocoder
+        self.max_candidates = max_candidates
+        self.name = type(geocoder).__name__
+
+    def resolve(self, mentions: list[Mention], text: str) -> list[Mention]:
+        answers: dict[str, list[Place]] = {}
+        for m in mentions:
+            key = normalize(m.text)
+            if key not in answers:
+                found = self.geocoder.geocode(m.text, exactly_one=False) or []
+                answers[key] = [place_from_location(loc) for loc in found[: self.max_candidates + 1]]
+            places = answers[key]
+            if not places:
+                continue
+            n = len(places)
+            # geopy ranks but does not score: give the order a score that sums to one
+            scores = [(n - i) / (n * (n + 1) / 2) for i in range(n)]
+            m.place, m.score, m.reason = places[0], scores[0], f"first answer of {self.name}"
+            m.candidates = [Candidate(p, s, f"answer {i + 2} of {self.name}") for i, (p, s) in enumerate(zip(places[1:], scores[1:]))]
+        return mentions
+
+
+_NOMINATIM_LEVELS = {"continent": "continent", "country": "country", "state": "admin1", "province": "admin1",
+                     "region": "admin1", "county": "admin2", "state_district": "admin2"}  # fmt: skip
+
+
+def place_from_location(loc) -> Place:
+    """A geopy Location as a Place: ours carry the Place in .raw; others (Nominatim) are mapped."""
+    raw = loc.raw if isinstance(loc.raw, dict) else {}
+    if "geonameid" in raw and "level" in raw:
+        fields = {k: raw[k] for k in Place.__slots__ if k in raw}
+        return Place(**fields)
+    address = raw.get("address") or {}
+    cc = (address.get("country_code") or "").upper() or None
+    level = _NOMINATIM_LEVELS.get(raw.get("addresstype") or raw.get("type") or "", "city")
+    return Place(
+        geonameid=None, name=loc.address.split(",")[0] if loc.address else str(raw.get("name", "")),
+        country_code=cc, level=level, lat=float(loc.latitude), lon=float(loc.longitude),
+    )

@@ -151,3 +151,23 @@ def test_geowebnews_dev_quality(tmp_path):
     assert summary["f1_exact"] >= 0.75, summary
     assert summary["geocoding"]["acc161"] >= 0.94, summary
     assert summary["geocoding"]["auc"] <= 0.10, summary
+
+
+def test_pipeline_takes_any_geopy_geocoder():
+    """The geopy interface end to end: the offline geocoder stands in for Nominatim."""
+    from geo.geocoder import DatelineGeocoder
+
+    pipe = Pipeline(events=False, geocoder=DatelineGeocoder())
+    doc = pipe.parse("Floods reached Dhaka and Chittagong on Sunday.")
+    dhaka = mentions_of(doc, "Dhaka")[0]
+    assert dhaka.place.country_code == "BD" and km(dhaka.place, 23.71, 90.41) < 25
+    assert "DatelineGeocoder" in dhaka.reason
+
+
+def test_online_geocoder_needs_opt_in(monkeypatch):
+    from geo import settings
+
+    monkeypatch.setenv("DATELINE_GEOCODER", "nominatim")
+    monkeypatch.delenv("DATELINE_ONLINE", raising=False)
+    with pytest.raises(RuntimeError, match="DATELINE_ONLINE"):
+        settings.geocoder()
