@@ -1,0 +1,215 @@
+"""Events: the filtered events as a sortable table; a selected row shows its evidence and places.
+
+Article strings reach the browser only as table cells (drawn as text) or HTML-escaped in st.html.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from urllib.parse import urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from geo import filters as gf
+from geo import settings
+from geo.filters import ViewFilters
+from geo.maps import date_label, evidence_html
+from geo.store import Store
+
+# Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
+# table then sorts those rows only, which the note says.
+MAX_ROWS = 5_000
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+st.set_page_config(page_title="Events · Dateline", layout="wide")
+
+
+@st.cache_resource
+def open_store(url: str) -> Store:
+    return Store(url)
+
+
+# -- filters: the map page's, under the same query-parameter names ------------------------------
+# (to be replaced by the shared sidebar in app_state.py once it lands)
+
+
+def sidebar_filters(store: Store) -> ViewFilters:
+    """The sidebar's selection. Each widget is bound to its query parameter (geo.filters names
+    them), so the URL carries the selection from page to page; the map's timeline brush, when
+    the URL has one, narrows the dates."""
+    whole = store.facets()
+    with st.sidebar:
+        st.header("Filters")
+        dates = st.date_input("Dates", value=[], min_value=EARLIEST, max_value=LATEST, key=gf.Q_DATES, bind="query-params")
+        # Bound multiselects write the displayed label into the URL: no counts in labels, or a
+        # link would break when the counts change.
+        types = st.multiselect("Event types", [t for t, _ in whole["types"]], key=gf.Q_TYPES, bind="query-params")
+        countries = st.multiselect("Countries", [c for c, _ in whole["countries"]], key=gf.Q_COUNTRIES, bind="query-params")
+        actors = st.multiselect(
+            "Actors", [a for a, _ in whole["actors"]], accept_new_options=True, key=gf.Q_ACTORS, bind="query-params"
+        )
+        text = st.text_input("Text", key=gf.Q_TEXT, bind="query-params", help="Words in the sentence, place or actors")
+    start, end = dates if len(dates) == 2 else (None, None)
+    brush = gf.parse_range(st.query_params.get(gf.Q_BRUSH))
+    return ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text, brush)
+
+
+# -- the selected event ------------------------------------------------------------------------
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def article_html(article: dict) -> str:
+    """The article text, escaped, every mention marked with its place and reason as a tooltip."""
+    parts, pos = [], 0
+    text = article["text"]
+    for m in sorted(article["mentions"], key=lambda m: m["start"]):
+        if m["start"] < pos or m["end"] > len(text):
+            continue
+        parts.append(esc(text[pos : m["start"]]))
+        parts.append(f'<mark title="{esc(mention_tip(m))}">{esc(text[m["start"] : m["end"]])}</mark>')
+        pos = m["end"]
+    parts.append(esc(text[pos:]))
+    return '<div style="white-space:pre-wrap;line-height:1.7">' + "".join(parts) + "</div>"
+
+
+def mention_tip(m: dict) -> str:
+    return f"{m['name']}: {m['reason']}" if m["name"] else "not resolved"
+
+
+def mention_reason(article: dict | None, place_name, sentence: str) -> str | None:
+    """Why the parser read a name as `place_name`: from its mention in this sentence, else from
+    the first one in the article (a dateline places events of later sentences)."""
+    if not article or not place_name:
+        return None
+    at = article["text"].find(sentence) if sentence else -1
+    named = [m for m in article["mentions"] if m["name"] == place_name and m["reason"]]
+    inside = [m for m in named if at >= 0 and at <= m["start"] < at + len(sentence)]
+    return (inside or named or [{"reason": None}])[0]["reason"]
+
+
+def safe_link(url) -> str | None:
+    """Only web links become clickable: a stored URL could say javascript:."""
+    if not isinstance(url, str) or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return url
+
+
+def show_event(store: Store, row: pd.Series) -> None:
+    article = store.article(int(row["article_id"]))
+    date = date_label(row["date"], row["date_precision"])
+    st.html(
+        f"<h3>{esc(row['type'])} · {esc(date)} <small>({esc(row['date_precision'])} precision"
+        + (f", from &lsquo;{esc(row['date_text'])}&rsquo;" if row["date_text"] else "")
+        + ")</small></h3>"
+    )
+    sentence = row["sentence"] or ""
+    st.markdown("**Evidence**")
+    # The map's popups mark evidence the same way: the place mention marked, the trigger bold.
+    marked = evidence_html(sentence, row["place_text"], row["trigger"], limit=len(sentence) + 1)
+    st.html(
+        '<blockquote style="border-left:4px solid #fbbf24;margin:0;padding:.4em 1em;line-height:1.7">'
+        + marked
+        + "</blockquote>"
+    )
+    places = []
+    for role in ("location", "origin", "destination"):
+        name = row[f"{role}_name"]
+        if name:
+            why = row["location_reason"] if role == "location" and row["location_reason"] else None
+            places.append(
+                {
+                    "role": role,
+                    "place": name,
+                    "why this place for the event": why,
+                    "why this reading of the name": mention_reason(article, name, sentence),
+                }
+            )
+    if places:
+        st.dataframe(pd.DataFrame(places), hide_index=True, placeholder="", key="event_places")
+    else:
+        st.info("The event has no place.")
+    facts = {
+        "trigger": row["trigger"],
+        "actors": ", ".join(row["actors"]) if len(row["actors"]) else None,
+        "target": row["target"],
+        "count": None if pd.isna(row["count"]) else int(row["count"]),
+        "date": date,
+        "date precision": row["date_precision"],
+        "confidence": row["confidence"],
+        "country": row["country_code"],
+    }
+    st.dataframe(
+        pd.DataFrame({"": list(facts), "value": [None if v is None else str(v) for v in facts.values()]}),
+        hide_index=True,
+        placeholder="",
+        key="event_facts",
+    )
+    title = esc(row["article_title"] or "Untitled article")
+    link = safe_link(row["article_url"])
+    published = row["published"].date().isoformat() if pd.notna(row["published"]) else "no date"
+    anchor = f'<a href="{esc(link)}" target="_blank" rel="noopener noreferrer">{title}</a>' if link else title
+    st.html(f"<p>Article: {anchor} <small>({esc(published)})</small></p>")
+    if article:
+        with st.expander("Article text, places marked"):
+            st.html(article_html(article))
+
+
+# -- the page ----------------------------------------------------------------------------------
+
+store = open_store(settings.db_url())
+selection = sidebar_filters(store)
+filters = selection.store_kwargs()
+st.title("Events")
+total = store.facets(**filters)["events"]
+events = store.events(**filters, limit=MAX_ROWS)
+if total > len(events):
+    st.caption(
+        f"{total:,} events match ({selection.describe()}); the newest {len(events):,} are listed, "
+        "and sorting sorts these. Narrow the filters to see others."
+    )
+else:
+    st.caption(f"{total:,} events match ({selection.describe()})")
+
+if events.empty:
+    st.info("No events stored yet: ingest some articles." if selection.is_empty() else "No events match these filters.")
+    st.stop()
+
+table = pd.DataFrame(
+    {
+        "id": events["id"],
+        "date": events["date"].dt.date,
+        "type": events["type"],
+        "place": events["place_name"],
+        "country": events["country_code"],
+        "actors": [", ".join(a) for a in events["actors"]],
+        "count": events["count"],
+        "precision": events["date_precision"],
+        "article": events["article_title"],
+    }
+)
+# A copied URL names the event it showed; select it again when it is still in the table.
+wanted = st.query_params.get("event")
+rows_wanted = [int(i) for i in (table.index[table["id"].astype(str) == wanted] if wanted else [])]
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    placeholder="",
+    column_order=[c for c in table.columns if c != "id"],
+    key="events_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    selection_default={"selection": {"rows": rows_wanted[:1]}} if rows_wanted else None,
+)
+rows = picked.selection.rows
+if rows and rows[0] < len(events):
+    row = events.iloc[rows[0]]
+    st.query_params["event"] = str(row["id"])
+    show_event(store, row)
+else:
+    st.query_params.pop("event", None)
+    st.caption("Select a row to see its evidence and places.")
