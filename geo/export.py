@@ -182,9 +182,10 @@ def geojson_chunks(store: Store, counts: dict | None = None, **filters):
     yield "]}"
 
 
-def query(store: Store, fmt: str, **filters) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
-    events = store.events(**filters)
-    flows = None if fmt == "csv" else store.flows(**filters)
+def query(store: Store, fmt: str, limit: int | None = None, **filters) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+    """The frames an export writes: at most `limit` events, newest first, and their flows."""
+    events = store.events(limit=limit, **filters)
+    flows = None if fmt == "csv" else store.flows(event_limit=limit, **filters)
     return events, flows
 
 
