@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from geo import settings
+import app_state
 from geo.model import Document
 from geo.pipeline import InputError, default_pipeline
 from geo.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
@@ -33,11 +33,6 @@ st.set_page_config(page_title="Ingest · Dateline", layout="wide")
 @st.cache_resource(show_spinner="Loading the parser…")
 def pipeline():
     return default_pipeline()
-
-
-@st.cache_resource
-def open_store(url: str) -> Store:
-    return Store(url)
 
 
 @dataclass
@@ -235,8 +230,7 @@ def show_run(run: Run) -> None:
 # -- the page ----------------------------------------------------------------------------------
 
 st.title("Ingest articles")
-url = settings.db_url()
-store = open_store(url)
+store = app_state.get_store()
 st.caption(f"Store: {store!r}")
 keep = st.checkbox(
     "Store the articles", value=True, key="store_articles", help="Unchecked: parse and show only; the store is not touched."

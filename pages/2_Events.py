@@ -5,55 +5,21 @@ Article strings reach the browser only as table cells (drawn as text) or HTML-es
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from geo import filters as gf
-from geo import settings
-from geo.filters import ViewFilters
+import app_state
 from geo.maps import date_label, evidence_html
 from geo.store import Store
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
 # table then sorts those rows only, which the note says.
 MAX_ROWS = 5_000
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 st.set_page_config(page_title="Events · Dateline", layout="wide")
-
-
-@st.cache_resource
-def open_store(url: str) -> Store:
-    return Store(url)
-
-
-# -- filters: the map page's, under the same query-parameter names ------------------------------
-# (to be replaced by the shared sidebar in app_state.py once it lands)
-
-
-def sidebar_filters(store: Store) -> ViewFilters:
-    """The sidebar's selection. Each widget is bound to its query parameter (geo.filters names
-    them), so the URL carries the selection from page to page; the map's timeline brush, when
-    the URL has one, narrows the dates."""
-    whole = store.facets()
-    with st.sidebar:
-        st.header("Filters")
-        dates = st.date_input("Dates", value=[], min_value=EARLIEST, max_value=LATEST, key=gf.Q_DATES, bind="query-params")
-        # Bound multiselects write the displayed label into the URL: no counts in labels, or a
-        # link would break when the counts change.
-        types = st.multiselect("Event types", [t for t, _ in whole["types"]], key=gf.Q_TYPES, bind="query-params")
-        countries = st.multiselect("Countries", [c for c, _ in whole["countries"]], key=gf.Q_COUNTRIES, bind="query-params")
-        actors = st.multiselect(
-            "Actors", [a for a, _ in whole["actors"]], accept_new_options=True, key=gf.Q_ACTORS, bind="query-params"
-        )
-        text = st.text_input("Text", key=gf.Q_TEXT, bind="query-params", help="Words in the sentence, place or actors")
-    start, end = dates if len(dates) == 2 else (None, None)
-    brush = gf.parse_range(st.query_params.get(gf.Q_BRUSH))
-    return ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text, brush)
 
 
 # -- the selected event ------------------------------------------------------------------------
@@ -161,19 +127,16 @@ def show_event(store: Store, row: pd.Series) -> None:
 
 # -- the page ----------------------------------------------------------------------------------
 
-store = open_store(settings.db_url())
-selection = sidebar_filters(store)
-filters = selection.store_kwargs()
+store = app_state.get_store()
+selection = app_state.sidebar_filters(store)
 st.title("Events")
-total = store.facets(**filters)["events"]
-events = store.events(**filters, limit=MAX_ROWS)
+total = app_state.facets(store, selection.store_kwargs())["events"]
+events = app_state.cached_events(store, selection, limit=MAX_ROWS)
+line = app_state.counts_line(store, selection)
 if total > len(events):
-    st.caption(
-        f"{total:,} events match ({selection.describe()}); the newest {len(events):,} are listed, "
-        "and sorting sorts these. Narrow the filters to see others."
-    )
+    st.caption(f"{line}; the newest {len(events):,} are listed, and sorting sorts these. Narrow the filters to see others.")
 else:
-    st.caption(f"{total:,} events match ({selection.describe()})")
+    st.caption(line)
 
 if events.empty:
     st.info("No events stored yet: ingest some articles." if selection.is_empty() else "No events match these filters.")
@@ -204,6 +167,7 @@ picked = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     selection_default={"selection": {"rows": rows_wanted[:1]}} if rows_wanted else None,
+    column_config={"count": st.column_config.NumberColumn(format="compact", help="How many people or things")},
 )
 rows = picked.selection.rows
 if rows and rows[0] < len(events):

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import streamlit as st
 
-from geo import filters as gf
-from geo import settings
+import app_state
 from geo.export import MEDIA_TYPES, export_bytes, geojson_chunks
-from geo.filters import ViewFilters
-from geo.store import Store
 
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 # Above this many events the CSV and GeoPackage files are built when their button is clicked,
 # not on every rerun of the page; their sizes are then not known in advance.
 EAGER_EVENTS = 20_000
@@ -26,39 +20,9 @@ FORMATS = {
 st.set_page_config(page_title="Export · Dateline", layout="wide")
 
 
-@st.cache_resource
-def open_store(url: str) -> Store:
-    return Store(url)
-
-
-# -- filters: the map page's, under the same query-parameter names ------------------------------
-# (to be replaced by the shared sidebar in app_state.py once it lands)
-
-
-def sidebar_filters(store: Store) -> ViewFilters:
-    """The sidebar's selection. Each widget is bound to its query parameter (geo.filters names
-    them), so the URL carries the selection from page to page; the map's timeline brush, when
-    the URL has one, narrows the dates."""
-    whole = store.facets()
-    with st.sidebar:
-        st.header("Filters")
-        dates = st.date_input("Dates", value=[], min_value=EARLIEST, max_value=LATEST, key=gf.Q_DATES, bind="query-params")
-        # Bound multiselects write the displayed label into the URL: no counts in labels, or a
-        # link would break when the counts change.
-        types = st.multiselect("Event types", [t for t, _ in whole["types"]], key=gf.Q_TYPES, bind="query-params")
-        countries = st.multiselect("Countries", [c for c, _ in whole["countries"]], key=gf.Q_COUNTRIES, bind="query-params")
-        actors = st.multiselect(
-            "Actors", [a for a, _ in whole["actors"]], accept_new_options=True, key=gf.Q_ACTORS, bind="query-params"
-        )
-        text = st.text_input("Text", key=gf.Q_TEXT, bind="query-params", help="Words in the sentence, place or actors")
-    start, end = dates if len(dates) == 2 else (None, None)
-    brush = gf.parse_range(st.query_params.get(gf.Q_BRUSH))
-    return ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text, brush)
-
-
 # -- building the files ------------------------------------------------------------------------
 # Cached per store state and filter, so a rerun (a click on another button) does not rebuild
-# them; `version` changes whenever anything is stored.
+# them; `state` (app_state.store_state) changes whenever anything is stored.
 
 
 def _key(filters: dict) -> tuple:
@@ -66,15 +30,15 @@ def _key(filters: dict) -> tuple:
 
 
 @st.cache_data(max_entries=6, show_spinner="Writing GeoJSON…")
-def geojson_file(url: str, version: tuple, key: tuple) -> tuple[bytes, int, int]:
+def geojson_file(url: str, state: str, key: tuple) -> tuple[bytes, int, int]:
     counts: dict[str, int] = {}
-    data = "".join(geojson_chunks(open_store(url), counts=counts, **dict(key))).encode("utf-8")
+    data = "".join(geojson_chunks(app_state.get_store(), counts=counts, **dict(key))).encode("utf-8")
     return data, counts["event"], counts["flow"]
 
 
 @st.cache_data(max_entries=6, show_spinner="Writing the file…")
-def other_file(url: str, version: tuple, key: tuple, fmt: str) -> bytes:
-    return export_bytes(open_store(url), fmt, **dict(key))
+def other_file(url: str, state: str, key: tuple, fmt: str) -> bytes:
+    return export_bytes(app_state.get_store(), fmt, **dict(key))
 
 
 def plural(n: int, word: str) -> str:
@@ -91,16 +55,17 @@ def size(n: int) -> str:
 
 # -- the page ----------------------------------------------------------------------------------
 
-url = settings.db_url()
-store = open_store(url)
-selection = sidebar_filters(store)
+store = app_state.get_store()
+url = store.url
+selection = app_state.sidebar_filters(store)
 filters = selection.store_kwargs()
 st.title("Export")
 st.caption(f"The events selected in the sidebar ({selection.describe()}), as files for GIS tools and spreadsheets.")
+st.caption(app_state.counts_line(store, selection))
 
-version = tuple(store.counts().values())
+state = app_state.store_state(url)
 key = _key(filters)
-geojson, n_events, n_flows = geojson_file(url, version, key)
+geojson, n_events, n_flows = geojson_file(url, state, key)
 c1, c2 = st.columns(2)
 c1.metric("Events", f"{n_events:,}")
 c2.metric("Flows (origin → destination)", f"{n_flows:,}")
@@ -117,11 +82,11 @@ for fmt, (label, file_name, what) in FORMATS.items():
         if fmt == "geojson":
             data, note = geojson, f"{plural(n_events, 'event')} and {plural(n_flows, 'flow')} · {size(len(geojson))}"
         elif n_events <= EAGER_EVENTS:
-            data = other_file(url, version, key, fmt)
+            data = other_file(url, state, key, fmt)
             rows = plural(n_events, "event") + (f" and {plural(n_flows, 'flow')}" if fmt == "gpkg" else "")
             note = f"{rows} · {size(len(data))}"
         else:
-            data = lambda fmt=fmt: other_file(url, version, key, fmt)  # built on click
+            data = lambda fmt=fmt: other_file(url, state, key, fmt)  # built on click
             note = f"{plural(n_events, 'event')} · built when you click"
         left.markdown(f"**{label}**: {what}")
         left.caption(note)

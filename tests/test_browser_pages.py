@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -200,6 +201,11 @@ def metric(tab: Watched, label: str) -> int:
     return int(box.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
 
 
+def selected(n: int) -> re.Pattern:
+    """The count caption the pages share (app_state.counts_line)."""
+    return re.compile(rf"^{n:,} of [\d,]+ events selected")
+
+
 def test_export_page_downloads_valid_geojson(tab, urls, sample_store):
     from geojson_pydantic import FeatureCollection
 
@@ -248,7 +254,7 @@ def test_events_page_row_click_and_filters_in_the_url(tab, urls, sample_store):
     page = tab.page
     tab.goto(urls["Events"] + "?type=border_crossing", "Events")
     n = sample_store.facets(types=["border_crossing"])["events"]
-    page.get_by_text(f"{n} events match").wait_for()
+    page.get_by_text(selected(n)).first.wait_for()
 
     # Single-row selection: a click on the first row's marker cell selects it.
     grid = page.get_by_test_id("stDataFrame").first
@@ -266,7 +272,7 @@ def test_events_page_row_click_and_filters_in_the_url(tab, urls, sample_store):
     text.press("Enter")
     m = sample_store.facets(types=["border_crossing"], text="Colombia")["events"]
     assert 0 < m < n
-    page.get_by_text(f"{m} events match").wait_for()
+    page.get_by_text(selected(m)).first.wait_for()
     assert "q=Colombia" in page.url and "type=border_crossing" in page.url
     tab.assert_clean()
 

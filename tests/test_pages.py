@@ -200,7 +200,7 @@ def test_ingest_bad_uploads_are_named_and_nothing_stored_is_lost(empty_db):
 
 def caption_count(at: AppTest) -> int:
     for c in at.caption:
-        m = re.match(r"([\d,]+) events match", c.value)
+        m = re.match(r"([\d,]+) of [\d,]+ events selected", c.value)
         if m:
             return int(m.group(1).replace(",", ""))
     raise AssertionError([c.value for c in at.caption])
@@ -212,19 +212,20 @@ def test_events_table_follows_the_filters(samples):
     total = samples.facets()["events"]
     assert caption_count(at) == total and len(at.dataframe(key="events_table").value) == total
 
-    at.multiselect(key="type").select("border_crossing").run()
+    at.multiselect(key="f_types").select("border_crossing").run()
+    assert at.query_params["type"] == "border_crossing"  # the URL follows the sidebar
     table = at.dataframe(key="events_table").value
     n = samples.facets(types=["border_crossing"])["events"]
     assert 0 < n < total and len(table) == n == caption_count(at)
     assert set(table["type"]) == {"border_crossing"}
 
-    at.date_input(key="dates").set_value((dt.date(2019, 1, 1), dt.date(2019, 12, 31))).run()
+    at.date_input(key="f_dates").set_value((dt.date(2019, 1, 1), dt.date(2019, 12, 31))).run()
     table = at.dataframe(key="events_table").value
     n2 = samples.facets(types=["border_crossing"], start="2019-01-01", end="2019-12-31")["events"]
     assert 0 < n2 < n and len(table) == n2
     assert table["date"].map(lambda d: d.year == 2019).all()
 
-    at.text_input(key="q").input("Colombia").run()
+    at.text_input(key="f_text").input("Colombia").run()
     assert len(at.dataframe(key="events_table").value) == samples.facets(
         types=["border_crossing"], start="2019-01-01", end="2019-12-31", text="Colombia"
     )["events"]
@@ -236,9 +237,9 @@ def test_events_query_parameters_round_trip(samples):
     at.query_params.update(query)
     at.run()
     assert not at.exception
-    assert at.multiselect(key="type").value == ["border_crossing", "displacement"]
-    assert at.multiselect(key="country").value == ["CO"]
-    assert at.date_input(key="dates").value == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
+    assert at.multiselect(key="f_types").value == ["border_crossing", "displacement"]
+    assert at.multiselect(key="f_countries").value == ["CO"]
+    assert at.date_input(key="f_dates").value == (dt.date(2019, 1, 1), dt.date(2019, 12, 31))
     kwargs = {"types": ["border_crossing", "displacement"], "countries": ["CO"], "start": "2019-01-01", "end": "2019-12-31"}
     expected = samples.facets(**kwargs)["events"]
     assert expected > 0 and caption_count(at) == expected
@@ -252,12 +253,19 @@ def test_events_query_parameters_round_trip(samples):
     assert 0 < narrowed < expected and caption_count(at) == narrowed
 
 
-def test_events_malformed_query_values_are_dropped(samples):
+def test_events_malformed_query_values(samples):
     at = page("Events")
-    at.query_params.update(dates=["2019-13-45", "soon"], type="no_such_type", brush="yesterday")
+    at.query_params.update(dates=["2019-13-45", "soon"], brush="yesterday")
     at.run()
     assert not at.exception
-    assert caption_count(at) == samples.facets()["events"]
+    assert caption_count(at) == samples.facets()["events"]  # unreadable dates select everything
+
+    at = page("Events")
+    at.query_params["type"] = "no_such_type"
+    at.run()
+    assert not at.exception
+    assert caption_count(at) == 0
+    assert [i.value for i in at.info] == ["No events match these filters."]
 
 
 def select_row(at: AppTest, row: int) -> AppTest:
