@@ -4,22 +4,39 @@ A sentence names many places; an event happened at (or moved between) only some 
 The rules, strongest first; the first that finds a place decides, and `Placement.reason` names it:
 
   prep        a place attached to the trigger by a locative preposition ("met in Rome",
-              "killed near the town of Baiji"), also through the trigger's object ("took over
-              buildings in Washington"). Movement types read from/out of as the origin and
-              to/into/toward as the destination ("fled to Colombia", "from Colombia into Venezuela").
+              "killed near the town of Baiji", "shot in an ambush north of Karbala"), also through
+              the trigger's object ("took over buildings in Washington") and through verbs
+              coordinated with it ("shot and killed 22 and wounded 40 at Kibeho"). Several
+              phrases: the smallest place wins ("In Kandahar, ... killed ... in Zhari district");
+              phrases listed with one preposition are one list ("in Lyon, in Marseille and in
+              Nice"). Movement types read from/out of as the origin and to/into/toward as the
+              destination ("fled to Colombia", "from Colombia into Venezuela").
   object      the object is the place for events that act on places ("shelled Maharda", "captured
-              the Yarmouk camp"); for movement, the object of flee/leave is the origin and of
-              enter/invade the destination.
-  noun        a place modifying an event noun ("the Rome talks").
+              the Yarmouk camp", "stormed Najarah"), unless a preposition names a smaller place;
+              a name done to as a person ("captured Henao", "Kupczyk, 44, was shot") is not one
+              unless the gazetteer knows it well. For movement, the object of flee/leave is the
+              origin and of enter/invade the destination.
+  actor's prep / actor's town  where the actors are: "activists in Hong Kong demonstrated", "The
+              Basra protesters marched" (a town, not a country: "Syrian troops" is a nationality).
+  noun        a place modifying an event noun ("the Rome talks"; not "a U.S. airstrike").
   actor seat  for acts of governments, a place standing for its government ("Washington imposed
               sanctions", "Colombia's Foreign Ministry said").
-  clause      a place elsewhere in the trigger's own clause, not in a reported or relative clause.
+  clause      a place elsewhere in the trigger's own clause, not in a reported or relative clause,
+              locative phrases first, and never one that only says who someone is ("a U.S.
+              airstrike", "Thomas Hurndall of Britain").
   -- after merging duplicates, for events still without a place --
   dateline    the article's dateline city ("CARACAS, Venezuela --"), unless the sentence sets the
               scene somewhere else.
-  actor demonym  the nationality of the actor ("Venezuelan forces blocked"): the weakest evidence.
+  actor demonym  for acts of governments only, the nationality of the official actor ("Colombian
+              officials said"): the weakest evidence.
 
-Coordinated places split one trigger into one event per place ("shelled Maharda and Tarfawi").
+Inside a phrase the most specific place is taken (`phrase_places`): the name of a kind of place
+("the village of X", "X district", "the Sheikh Maqsoud district of Aleppo", "the West Bank town
+of Bethlehem"), the possessed place ("Baghdad's Adhamiyah"), the town of a building ("the Land
+Revenue Office in Gulariya"). A proper name the geoparser did not take for a place is recovered
+when its slot says it is one, as written in the text; one the gazetteer lacks keeps its name and
+sits at the place its sentence names beside it. Coordinated places split one trigger into one
+event per place ("shelled Maharda and Tarfawi").
 """
 
 from __future__ import annotations
@@ -31,15 +48,112 @@ from spacy.tokens import Doc, Token
 from . import taxonomy as tx
 from .model import Mention
 
-# Nouns naming a kind of place, whose "of" names the place itself ("the town of Baiji").
+# Nouns naming a kind of place, whose "of" names the place itself ("the town of Baiji") or whose
+# compound is its name ("the Yarmouk camp", "Baiyaa district").
 GENERIC_PLACE_NOUNS = frozenset(
-    "town city village province region district area state county capital outskirts suburb suburbs "
+    "town city village hamlet province region district area state county capital outskirts suburb suburbs "
     "neighborhood neighbourhood camp countryside governorate municipality island border port base "
     "airport street streets center centre part parts north south east west heart edge vicinity "
-    "environs coast valley road highway crossing square district settlement settlements "
+    "environs coast valley road highway crossing square settlement settlements sector zone township "
     "territory side outskirt periphery entrance market hospital mosque church school prison quarter "
-    "stadium bridge refinery checkpoint metropolis fields farms".split()
+    "stadium bridge refinery checkpoint metropolis fields farms colony locality commune division "
+    "subdistrict prefecture community mountain mountains hill hills plain plains desert".split()
 )
+# Areas named before their container: "the West Ghouta region of rural Damascus".
+AREA_NOUNS = frozenset(
+    "region province district area county countryside governorate sector zone quarter neighborhood "
+    "neighbourhood subdistrict division territory municipality prefecture locality".split()
+)
+# Where something is relative to a place: "north of Karbala", "on the outskirts of Isabela town".
+DIRECTION_NOUNS = frozenset(
+    "north south east west northeast northwest southeast southwest northeastward north-east north-west "
+    "south-east south-west".split()
+)
+DIRECTION_ADJECTIVES = frozenset(
+    "northern southern eastern western northeastern northwestern southeastern southwestern central "
+    "north south east west upper lower greater rural downtown the".split()
+)
+RELATIONAL_NOUNS = frozenset(
+    "outskirts outskirt vicinity environs edge heart periphery entrance outside fringes fringe slope slopes "
+    "perimeter flank flanks axis".split()
+)
+# The last word of a building, street or site: a point inside a settlement, which is the place
+# to give when the text names both ("the Land Revenue Office in Gulariya").
+FACILITY_NOUNS = frozenset(
+    "office building hospital mosque church school university college hotel restaurant cafe market "
+    "street avenue road highway boulevard intersection square bridge station airport stadium prison "
+    "headquarters compound embassy consulate court courthouse parliament palace temple shrine house "
+    "home camp base checkpoint factory plant refinery club mall centre center company complex tomb "
+    "cathedral synagogue monastery depot barracks".split()
+)
+# Units smaller than a town: a name given with one of them is a district-level place.
+FINE_NOUNS = frozenset(
+    "village hamlet neighborhood neighbourhood district suburb quarter camp township settlement sector "
+    "subdistrict locality colony ward".split()
+)
+# Heads of people: a place modifying them says who they are, not where something happened.
+PERSON_NOUNS = frozenset(
+    "man woman men women boy girl child children person people civilian civilians resident residents "
+    "officer official soldier fighter militant rebel leader commander chief spokesman worker journalist "
+    "tourist national citizen student policeman doctor activist member prisoner hostage driver "
+    "guard agent operative minister president governor mayor lawmaker cleric".split()
+)
+PERSON_TITLES = frozenset(
+    "mr mrs ms dr gen general col colonel sgt sergeant lt lieutenant capt captain maj major cpl corporal "
+    "pvt private president prime minister prince king queen mullah imam father rev bishop judge "
+    "senator sen rep gov governor mayor".split()
+)
+_ORG_WORDS = frozenset(
+    "party front army company council ministry university group brigade brigades forces agency union "
+    "committee corporation bank movement organization organisation association institute news times "
+    "post agency court".split()
+)
+_NOT_NAMES = frozenset("god allah islam christmas easter ramadan mass internet parliament congress".split())
+_LEVEL_SPECIFICITY = {"continent": 0, "region": 0, "country": 1, "admin1": 2, "admin2": 3, "city": 4, "district": 5, "feature": 5}
+
+
+def _fallback(m: Mention) -> bool:
+    """A name the gazetteer lacks, pinned to the article's focus or a place named inside it."""
+    return "not in the gazetteer" in (m.reason or "")
+
+
+def _specificity(m: Mention) -> int:
+    """How small a place a mention names: a name the gazetteer lacks is most likely a small one."""
+    if m.place is None or _fallback(m):
+        return 6
+    return _LEVEL_SPECIFICITY.get(m.place.level, 3)
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out, stack = [], [tok]
+    while stack:
+        for c in stack.pop().children:
+            if c.dep_ == "conj":
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def _listed(tok: Token) -> bool:
+    """`tok` heads a list closed by "and"/"or" ("France, Germany and Italy"), not "City, Country"."""
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ == "cc":
+                return True
+            if c.dep_ == "conj":
+                stack.append(c)
+    return False
+
+
+def _modifier_not_place(tok: Token) -> bool:
+    """"U.S.-led", "Britain-based": the place says who, not where."""
+    doc = tok.doc
+    nxt = doc[tok.i + 2] if tok.i + 2 < len(doc) and doc[tok.i + 1].text == "-" else None
+    return nxt is not None and nxt.lower_ in ("led", "based", "backed", "born", "funded", "owned", "sponsored", "allied")
+
+
 # Nouns after which a demonym names a place ("on Syrian territory", "the Turkish side").
 TERRITORY_NOUNS = frozenset("territory soil waters airspace border side coast capital frontier".split())
 # Heads of an actor that speaks for its state, so its demonym is its seat ("Colombian officials").
@@ -65,6 +179,23 @@ NONPLACE_HEADS = frozenset(
     "government army force forces military police media press official officials authority authorities "
     "ministry embassy consulate president leader people troops soldier soldiers".split()
 )
+# Verbs done to people: their bare proper-name object is a person, not a place ("captured Henao").
+HUMAN_VERBS = frozenset(
+    "kill shoot wound injure murder assassinate execute behead kidnap abduct arrest detain capture "
+    "torture rape stab hang free release interrogate sentence gun".split()
+)
+# Prepositions that place an event only through an event noun ("during clashes in Kobane").
+EVENT_PREPS = frozenset("during following amid after in_the_course_of".split())
+# Prepositions that only ever take places: a name after them is one, whatever the NER says.
+_NEAR_PREPS = frozenset("near outside inside around throughout within nearby".split())
+# Prepositions after which an unknown name is taken for a place; after others ("on New Year's
+# Eve", "by Jones") only a name the gazetteer knows.
+_CONTAINING_PREPS = frozenset("in at into to from toward towards across".split())
+# Verbs done to places: their object names where the event happened ("stormed Najarah").
+PLACE_VERBS = frozenset(
+    "storm shell bomb bombard besiege overrun enter invade patrol liberate recapture seize raid "
+    "encircle occupy attack target strike hit pound capture".split()
+) - HUMAN_VERBS
 _CLAUSE_STOP = {"ccomp", "parataxis", "relcl", "acl", "appos", "csubj"}
 _NONPLACE_KINDS = {"demonym"}
 
@@ -79,6 +210,66 @@ class Placement:
 
     def empty(self) -> bool:
         return self.location is None and self.origin is None and self.destination is None
+
+
+@dataclass
+class _Group:
+    prep: str
+    places: list
+    tok: Token
+
+
+def _best_group(groups: list[_Group]) -> tuple[list, str]:
+    """The locative phrase that places the event. Phrases with the same preposition listed one
+    after another ("in Lyon, in Marseille and in Nice") are one list: an event in each place.
+    Otherwise the most specific place wins ("In Kandahar, ... killed ... in Zhari district")."""
+    if not groups:
+        return [], ""
+    merged: list[tuple[_Group, list[Token]]] = []
+    for g in groups:
+        if merged:
+            prev, toks = merged[-1]
+            listed = prev.prep == g.prep and _adjacent(toks[-1], g.tok)
+            if listed or (g.tok.dep_ == "conj" and any(g.tok.head.i == t.i for t in toks)):
+                prev.places = prev.places + [m for m in g.places if m not in prev.places]
+                toks.append(g.tok)
+                continue
+        merged.append((_Group(g.prep, list(g.places), g.tok), [g.tok]))
+    best = max(merged, key=lambda gt: _group_specificity(gt[0]))[0]
+    return best.places, best.prep
+
+
+def _group_specificity(g: _Group) -> int:
+    spec = max(_specificity(m) for m in g.places)
+    pobj = next(iter(_pobjs(g.tok)), None)
+    if pobj is not None and _lemma(pobj) in FINE_NOUNS:
+        spec = max(spec, 5)  # "in Zhari district": a district, whatever town shares its name
+    return spec
+
+
+def _verb_chain(anchor: Token) -> list[Token]:
+    """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
+    others at Kibeho"): one act told with several verbs, so one place."""
+    def own_subject(v: Token) -> bool:
+        return any(g.dep_.startswith("nsubj") for g in v.children)
+
+    top = anchor
+    while top.dep_ == "conj" and top.head.pos_ in ("VERB", "AUX") and not own_subject(top):
+        top = top.head
+    out, stack = [], [top]
+    while stack:
+        v = stack.pop()
+        if v is not anchor and (v is top or not own_subject(v)):
+            out.append(v)
+        stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
+    return out
+
+
+def _adjacent(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a, b), key=lambda t: t.i)
+    doc = a.doc
+    between = doc[lo.right_edge.i + 1 : hi.left_edge.i]
+    return lo.right_edge.i < hi.left_edge.i and all(t.is_punct or t.dep_ == "cc" for t in between)
 
 
 def _lemma(tok: Token) -> str:
@@ -119,93 +310,326 @@ class Locator:
             return None
         return m
 
-    def phrase_places(self, tok: Token, depth: int = 0, recover: bool = False, person_ok: bool = True) -> list[Mention]:
+    def phrase_places(
+        self, tok: Token, depth: int = 0, recover: bool = False, person_ok: bool = True, slot: str | None = None
+    ) -> list[Mention]:
         """The places a noun phrase names, most specific first, one per coordinated member:
         "the West Bank town of Bethlehem" -> Bethlehem; "Maharda, Tarfawi" -> both; "an attack
-        on the town of Gajiganna" -> Gajiganna. With `recover`, a proper name the geoparser did
-        not take for a place is tried in the gazetteer (the slot says it is a place)."""
-        if depth > 4 or not self._inside(tok):
+        on the town of Gajiganna" -> Gajiganna; "Baghdad's Adhamiyah" -> Adhamiyah; "the Land
+        Revenue Office in Gulariya" -> Gulariya. With `recover`, a proper name the geoparser did
+        not take for a place is tried in the gazetteer (the slot says it is a place); `slot` says
+        how sure the syntax is that a name here is a place (see `_recover`)."""
+        if depth > 5 or not self._inside(tok):
             return []
-        res: list[Mention] = []
+        slot = slot or ("prep" if person_ok else "object")
+        res = self._head_places(tok, depth, recover, person_ok, slot)
+        members = [c for c in tok.children if c.dep_ == "conj"]
+        listed = _listed(tok)
+        # a name listed with places is one ("Kafr Hamra, Shaqif Industrial Area, Dahret Abd Rubo")
+        member_slot = "near" if res and slot in ("prep", "near", "generic") else slot
+        for c in members:
+            for mm in self.phrase_places(c, depth + 1, recover, person_ok, member_slot):
+                # "Caracas, Venezuela" qualifies; "France, Germany and Italy" is a list
+                if mm not in res and (mm.kind != "qualifier" or listed):
+                    res.append(mm)
+        return res
+
+    def _head_places(self, tok: Token, depth: int, recover: bool, person_ok: bool, slot: str) -> list[Mention]:
         lem = _lemma(tok)
         m = self._place_mention(tok)
         if m is not None:
-            res = [m]
-        elif lem in EVENT_HEADS:
-            # "in an attack on X", "during a raid off La Paz": the event's own place
+            if self._facility(m):
+                # "a bomb at the Land Revenue Office in Gulariya", "Joseph's Tomb, an enclave in
+                # Nablus": the settlement, not the building
+                return self._site_places(tok, depth, recover, exclude=m) or [m]
+            return [m]
+        if lem in EVENT_HEADS:
+            # "in an attack on X", "during a raid off La Paz", "the battle of Rityan": the
+            # event's own place
+            return self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
+        if lem in DIRECTION_NOUNS or lem in RELATIONAL_NOUNS:
+            # "north of Karbala", "on the outskirts of Isabela town", "Haritan's eastern perimeter"
+            res = self._of_places(tok, depth, recover)
             for c in tok.children:
-                if c.dep_ == "prep" and c.lower_ in _INNER_PREPS:
-                    for p in _pobjs(c):
-                        res = res or self.phrase_places(p, depth + 1, recover, person_ok)
-        else:
-            generic = lem in GENERIC_PLACE_NOUNS
-            if generic:
-                # "the settlements of Maharda": the slot is a place whatever the NER says of the name
-                for c in tok.children:
-                    if c.dep_ == "prep" and c.lower_ == "of":
-                        for p in _pobjs(c):
-                            res = res or self.phrase_places(p, depth + 1, recover, True)
-                    elif c.dep_ == "appos":  # "the capital, Brazzaville"
-                        res = res or self.phrase_places(c, depth + 1, recover, True)
-            if not res and lem not in NONPLACE_HEADS:
-                for c in tok.children:
-                    if c.dep_ in ("compound", "amod", "nmod", "poss"):
-                        mm = self._place_mention(c, allow_demonym=lem in TERRITORY_NOUNS)
-                        if mm is None and recover and generic:
-                            mm = self._recover(c, not person_ok)
-                        if mm is not None:
-                            res = [mm]
-                            break
-            if not res and recover and tok.pos_ == "PROPN":
-                mm = self._recover(tok, not person_ok)
-                res = [mm] if mm is not None else []
-            if not res:
-                for c in tok.children:
-                    if c.dep_ == "prep" and c.lower_ in _INNER_PREPS | {"of"}:
-                        for p in _pobjs(c):
-                            res = res or self.phrase_places(p, depth + 1, recover, person_ok)
-                    if res:
-                        break
-        for c in tok.children:
-            if c.dep_ == "conj":
-                for mm in self.phrase_places(c, depth + 1, recover, person_ok):
-                    if mm not in res and mm.kind != "qualifier":
-                        res.append(mm)
-        return res
+                if not res and c.dep_ == "poss":
+                    res = self.phrase_places(c, depth + 1, recover, True, "generic")
+            if res:
+                return res
+        if tok.pos_ == "PROPN" and lem in FACILITY_NOUNS:
+            # "Bethlehem's Church of the Nativity": a named building; its "of" is part of its name
+            res = self._site_places(tok, depth, recover)
+            if res:
+                return res
+        if lem in GENERIC_PLACE_NOUNS:
+            res = self._generic_places(tok, depth, recover)
+            if res:
+                return res
+        elif tok.pos_ == "PROPN" and recover and lem not in NONPLACE_HEADS:
+            # "north Delhi's Ashok Vihar", "Baghdad's Adhamiyah": the possessed place is the
+            # more specific one, unless it is a building or street in the possessor's city
+            mm = self._recover(tok, slot)
+            if mm is not None and not self._facility(mm):
+                return [mm]
+        if lem not in NONPLACE_HEADS and lem not in PERSON_NOUNS:
+            # "a Gaza City mosque", "Mogadishu's Madina hospital", "the Tokyo subway"
+            for c in tok.children:
+                if c.dep_ in ("compound", "amod", "nmod", "poss"):
+                    mm = self._place_mention(c, allow_demonym=lem in TERRITORY_NOUNS)
+                    if mm is not None and not _modifier_not_place(c):
+                        return [mm]
+        return self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
 
-    def _recover(self, tok: Token, object_slot: bool) -> Mention | None:
-        if self.resolver is None or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or not self._inside(tok):
+    def _site_places(self, tok: Token, depth: int, recover: bool, exclude: Mention | None = None) -> list[Mention]:
+        """The settlement a building or site is in: "in"/"at" after it, in an apposition after it
+        ("Joseph's Tomb, an enclave in Nablus"), or a place before it ("Bethlehem's Church")."""
+        res = self._inner_places(tok, depth, recover, True, preps=("in", "at", "near"))
+        for c in tok.children:
+            if not res and c.dep_ == "appos":
+                res = self._inner_places(c, depth + 1, recover, True, preps=("in", "at"))
+        for c in tok.children:
+            if not res and c.dep_ in ("poss", "compound", "nmod"):
+                mm = self._place_mention(c)
+                if mm is not None and mm is not exclude:
+                    res = [mm]
+        return [m for m in res if m is not exclude]
+
+    def _inner_places(self, tok: Token, depth: int, recover: bool, person_ok: bool, preps=None) -> list[Mention]:
+        preps = preps or tuple(_INNER_PREPS)
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                slot = "near" if c.lower_ in _NEAR_PREPS else "prep"
+                for p in _pobjs(c):
+                    res = self.phrase_places(p, depth + 1, recover, True, slot)
+                    if res:
+                        return res
+            elif c.dep_ == "advmod" and _lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
+                res = self._of_places(c, depth + 1, recover)
+                if res:
+                    return res
+        return []
+
+    def _of_places(self, tok: Token, depth: int, recover: bool) -> list[Mention]:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                for p in _pobjs(c):
+                    res = self.phrase_places(p, depth + 1, recover, True, "generic")
+                    if res:
+                        return res
+        return []
+
+    def _generic_places(self, tok: Token, depth: int, recover: bool) -> list[Mention]:
+        """A kind-of-place noun: its own name ("the Yarmouk camp", "Baiyaa district") or the name
+        after "of" ("the town of Baiji"); of the two, the more specific ("the West Bank town of
+        Bethlehem" -> Bethlehem, "the Sheikh Maqsoud district of Aleppo" -> Sheikh Maqsoud)."""
+        if _lemma(tok) in FACILITY_NOUNS:
+            # "on Bagmati bridge in downtown Kathmandu": the settlement the site is in
+            if not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                inner = self._inner_places(tok, depth, recover, True, preps=("in", "at"))
+                if inner:
+                    return inner
+        names: list[Mention] = []
+        run = self._name_before(tok)
+        if run is not None:
+            first, last = run
+            mm = next((self.mention_at[t.i] for t in self.doc[first.i : last.i + 1] if self._place_mention(t)), None)
+            if mm is None and recover:
+                mm = self._recover(last, "generic", first=first)
+            if mm is not None:
+                names = [mm]
+            # "the Idlib and Hama governorates", "El Waregow, Shalanbod and Janale towns"
+            for c in tok.children:
+                if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and not first.i <= c.i <= last.i:
+                    for x in [c] + _conjuncts(c):
+                        if first.i <= x.i <= last.i:
+                            continue
+                        mm = self._place_mention(x) or (self._recover(x, "generic") if recover else None)
+                        if mm is not None and mm not in names:
+                            names.insert(0, mm)
+        named: list[Mention] = []
+        appos = False
+        for c in tok.children:
+            if named:
+                break
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in _pobjs(c):
+                    named = named or self.phrase_places(p, depth + 1, recover, True, "generic")
+            elif c.dep_ == "appos" and not (c.i > 0 and self.doc[c.left_edge.i - 1].text == "("):
+                # "the capital, Brazzaville", "a Brooklyn neighborhood, Canarsie" (not an alias
+                # in brackets: "Mariamma colony (Yellamma Banda)")
+                named = self.phrase_places(c, depth + 1, recover, True, "generic")
+                appos = bool(named)
+        if names and named:
+            # "the Sunni city of Samarra", "the West Bank town of Bethlehem": a settlement's "of"
+            # names it. "the Sheikh Maqsoud district of Aleppo": an area's "of" names what it is
+            # part of, unless that is the smaller place ("the Gaza City neighborhood of Shijaiyah").
+            area = _lemma(tok) in AREA_NOUNS or tok.pos_ == "PROPN"  # "the Al-Malaah Farms of Aleppo"
+            if not appos and area and _specificity(names[0]) >= _specificity(named[0]):
+                return names
+            return named
+        if names or named:
+            return names or named
+        # "the northern Aleppo countryside", "the Hama Governorate's countryside": the container
+        for c in tok.children:
+            if c.dep_ in ("compound", "amod", "nmod", "poss"):
+                mm = self._place_mention(c, allow_demonym=_lemma(tok) in TERRITORY_NOUNS)
+                if mm is None and recover and c.pos_ == "PROPN":
+                    mm = self._recover(c, "generic")
+                if mm is not None:
+                    return [mm]
+        if recover and tok.pos_ == "PROPN" and tok.text[:1].isupper():
+            # "Jabiliyah District", "Hama Governorate": the generic word is part of the name
+            mm = self._recover(tok, "generic")
+            if mm is not None:
+                return [mm]
+        return self._inner_places(tok, depth, recover, True)
+
+    def _name_before(self, tok: Token) -> tuple[Token, Token] | None:
+        """The capitalised name right before a kind-of-place noun ("the Sheikh Sa'eed District",
+        "Aleppo city", "Baiyaa district"), as its first and last token."""
+        j = tok.i - 1
+        lo = tok.left_edge.i
+        first = last = None
+        while j >= max(lo, self.lo):
+            t = self.doc[j]
+            if t.text in ("-", "'", "’", "‘") and last is not None:
+                j -= 1
+                continue
+            cap = t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN")
+            if not cap or _lemma(t) in DIRECTION_ADJECTIVES or t.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
+                break
+            if t.pos_ == "ADJ" and self._demonym(t.text):
+                break  # "the Syrian town of ..."
+            if t.ent_type_ == "NORP" and not self._known(t.text):
+                break  # "the Shiite neighborhood of Kamaliya"
+            first = t
+            last = last or t
+            j -= 1
+        if first is None:
+            return None
+        while first.text in ("-", "'", "’", "‘"):
+            first = self.doc[first.i + 1]
+        return first, last
+
+    def _facility(self, m: Mention) -> bool:
+        """A building, street or site named in the text: a point inside some settlement."""
+        words = m.text.lower().replace("’", "'").split()
+        return bool(words) and words[-1].strip(".,") in FACILITY_NOUNS
+
+    def _known(self, name: str) -> bool:
+        """The gazetteer has a place of this name."""
+        return self._ask_gazetteer("lookup", name)
+
+    def _demonym(self, word: str) -> bool:
+        """The gazetteer reads this word as a nationality ("Syrian", "Sunni" is not one)."""
+        return self._ask_gazetteer("demonym", word)
+
+    def _ask_gazetteer(self, method: str, word: str) -> bool:
+        gaz = getattr(self.resolver, "gaz", None)
+        try:
+            return bool(gaz is not None and getattr(gaz, method)(word))
+        except Exception:  # no gazetteer (tests with hand-made mentions): no answer
+            return False
+
+    def _recover(self, tok: Token, slot: str, first: Token | None = None) -> Mention | None:
+        """A proper name in a place slot that the geoparser did not take for a place.
+
+        `slot` says how sure the syntax is: "generic" ("the village of X", "X district": a place
+        whatever the NER says), "prep" ("near X": unless the NER says person or organisation),
+        "near" ("near X", "outside X": a place unless it reads as a person's), "object" ("captured
+        X": only a name the gazetteer knows that no one in the article bears).
+        """
+        if self.resolver is None or not tok.text[:1].isupper() or not self._inside(tok):
+            return None
+        if tok.pos_ != "PROPN" and first is None:
             return None
         toks = [tok] + [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
-        lo = min(t.i for t in toks)
+        lo = min(t.i for t in toks) if first is None else first.i
         while lo < tok.i and not self.doc[lo].text[:1].isupper():
             lo += 1
-        span = self.doc[lo : tok.i + 1]
+        hi = tok.i + 1
+        span = self.doc[lo:hi]
         if any(t.i in self.mention_at for t in span):
             return None
-        if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL") for t in span):
+        if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") for t in span):
             return None
-        if object_slot and any(t.ent_type_ in ("PERSON", "ORG") for t in span):
-            return None  # "captured Jimenez": a person, whatever towns share the name
+        if span.text.lower() in _NOT_NAMES or span[-1].lower_ in _NOT_NAMES:
+            return None
+        tags = {t.ent_type_ for t in span} - {""}
+        if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
+            return None  # "in Arabic", "Sunni"
+        if slot != "generic" and (span.text.isupper() or any(t.lower_ in _ORG_WORDS for t in span)):
+            return None  # "at NATO", "in the Baath Party"
+        # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near
+        # Roszke"): such a name counts when the gazetteer knows it. A name after "captured"
+        # counts only then too ("captured Jimenez" is a person).
+        known_only = slot == "object" or ("PERSON" in tags and slot != "near") or bool(tags & {"NORP", "LANGUAGE"})
+        if slot != "generic" and self._person_like(tok):
+            return None
         # A word of a person's name elsewhere in the article ("Maduro") is that person.
         words = {t.text for t in span}
         if any(e.start >= span.end or e.end <= span.start for e in self._persons if words & {t.text for t in e}):
             return None
         key = (span.start_char, span.end_char)
-        if key in self._recovered:
-            return self._recovered[key]
-        m = Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT")
-        # Resolved in the article's context like the geoparser's own mentions; a name the
-        # gazetteer lacks gets the geoparser's fallback (a place named inside it, else the
-        # article's focus) with the low score that says so.
-        context = [replace(x, candidates=[]) for x in self.mentions]
-        self.resolver.resolve(context + [m], self.doc.text)
-        found = None
-        if m.place is not None:
-            m.reason = "found by its event slot; " + m.reason
-            found = m
-        self._recovered[key] = found
-        return found
+        if key not in self._recovered:
+            m = Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT")
+            # Resolved in the article's context like the geoparser's own mentions; a name the
+            # gazetteer lacks gets the geoparser's fallback (a place named inside it, else the
+            # article's focus) with the low score that says so.
+            context = [replace(x, candidates=[]) for x in self.mentions]
+            self.resolver.resolve(context + [m], self.doc.text)
+            m.reason = "found by its event slot; " + (m.reason or "not in the gazetteer")
+            if m.place is None or _fallback(m):
+                # A village the gazetteer lacks is near the places its sentence names ("Tel
+                # Hamis in eastern Hasakah"), not at a namesake of one of its words ("Tel").
+                near = self._context_place(span)
+                if near is not None:
+                    m.place, m.score, m.candidates = near.place, 0.1, []
+                    m.reason = f"found by its event slot; not in the gazetteer; placed at {near.text}, named with it"
+            self._recovered[key] = m
+        m = self._recovered[key]
+        if known_only and slot not in ("generic", "near") and (m.place is None or _fallback(m)):
+            return None
+        return m
+
+    def _settle(self, m: Mention | None) -> Mention | None:
+        """A place the gazetteer lacks, pinned near the places its sentence names ("the Wadi Salma
+        district of Homs" -> Homs), rather than at the article's focus or at a namesake of one of
+        its words. The event gets its own copy; the geoparser's mention is left as it is."""
+        if m is None or (m.place is not None and not _fallback(m)) or "named with it" in m.reason:
+            return m
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        near = self._context_place(span) if span is not None else None
+        if near is None:
+            return m
+        return replace(m, place=near.place, score=0.1, candidates=[],
+                       reason=f"not in the gazetteer; placed at {near.text}, named with it")
+
+    def _context_place(self, span) -> Mention | None:
+        """The place the sentence names nearest to `span`, towns and provinces before countries."""
+        best, best_key = None, None
+        for m in self.mentions + [r for r in self._recovered.values() if r is not None]:
+            if m.place is None or _fallback(m) or m.kind == "dateline":
+                continue
+            ms = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if ms is None or not (self.lo <= ms.start < self.hi) or (ms.start < span.end and span.start < ms.end):
+                continue
+            coarse = m.kind == "demonym" or m.place.level in ("country", "region", "continent")
+            key = (coarse, min(abs(ms.start - span.end), abs(span.start - ms.end)))
+            if best_key is None or key < best_key:
+                best, best_key = m, key
+        return best
+
+    def _person_like(self, tok: Token) -> bool:
+        """A name that reads as a person's: "Olivas, 47,", "Kupczyk, an officer", "Mr. Rasai" (the
+        NER's PERSON tag alone is too often wrong on foreign place names to decide)."""
+        if tok.pos_ != "PROPN":
+            return False
+        for c in tok.children:
+            if c.dep_ in ("appos", "npadvmod") and (c.like_num or _lemma(c) in PERSON_NOUNS):
+                return True
+            if c.dep_ == "compound" and _lemma(c).strip(".") in PERSON_TITLES:
+                return True
+        return False
 
     # -- event-level ----------------------------------------------------------------------------
 
@@ -222,11 +646,9 @@ class Locator:
         # Verbs coordinated with the trigger that share its subject describe the same act
         # ("shot and wounded a civilian near the crossing"); so does the main verb of a result
         # participle ("launched an assault on X, killing ...").
-        for c in anchor.children:
-            if c.dep_ == "conj" and c.pos_ == "VERB" and not any(g.dep_.startswith("nsubj") for g in c.children):
-                holders.append(c)
-        if anchor.dep_ == "conj" and not any(g.dep_.startswith("nsubj") for g in anchor.children):
-            holders.append(anchor.head)
+        for v in _verb_chain(anchor):
+            if v not in holders:
+                holders.append(v)
         if anchor.dep_ == "advcl" and anchor.tag_ == "VBG" and anchor.head.pos_ == "VERB":
             holders.append(anchor.head)
             holders.extend(c for c in anchor.head.children if c.dep_ == "dobj")
@@ -234,23 +656,23 @@ class Locator:
             holders.append(target)
 
         refuge = trig.phrasal and any(_lemma(w) in ("refuge", "shelter") for w in trig.words)
-        loc: list[Mention] = []
-        loc_prep = ""
+        groups: list[_Group] = []
         origin = destination = None
         o_reason = d_reason = ""
         for h in holders:
-            for c in h.children:
-                if c.dep_ != "prep" or not self._inside(c):
-                    continue
+            for c in self._preps(h):
                 p = c.lower_
-                if p not in _SLOT_PREPS:
+                if p not in _SLOT_PREPS and p not in EVENT_PREPS:
                     continue
                 if etype.seat and p in ("on", "against", "with", "to") and h is not anchor:
                     continue  # "sanctions on Venezuela": the target, not the place
                 pobjs = _pobjs(c)
                 if p == "out":  # "out of Syria"
                     pobjs = [g for o in c.children if o.lower_ == "of" for g in _pobjs(o)] or pobjs
-                places = [pl for po in pobjs for pl in self.phrase_places(po, recover=True)]
+                if p in EVENT_PREPS:  # "during clashes in Kobane": only the place of the event
+                    pobjs = [po for po in pobjs if _lemma(po) in EVENT_HEADS]
+                slot = "near" if p in _NEAR_PREPS else "prep" if p in _CONTAINING_PREPS else "object"
+                places = [pl for po in pobjs for pl in self.phrase_places(po, recover=True, slot=slot)]
                 if not places:
                     continue
                 if etype.movement and (p in tx.DESTINATION_PREPS or (refuge and p in ("in", "at"))):
@@ -259,17 +681,16 @@ class Locator:
                 elif etype.movement and (p in tx.ORIGIN_PREPS or p == "out"):
                     if origin is None:
                         origin, o_reason = places[0], f"origin: prep '{p}'"
-                elif p in tx.LOCATION_PREPS and not loc:
-                    loc, loc_prep = places, p
+                elif p in tx.LOCATION_PREPS or p in EVENT_PREPS:
+                    groups.append(_Group(p, places, c))
+        loc, loc_prep = _best_group(groups)
 
         obj_places: list[Mention] = []
         obj = target
         if obj is not None and not (obj.dep_ in ("dobj", "nsubjpass") or (obj is anchor.head and anchor.dep_ == "acl")):
             obj = None
         if obj is not None and (etype.object_place or etype.movement or verb_lemma == "patrol"):
-            obj_places = self.phrase_places(obj, recover=True, person_ok=False)
-            # "captured Doe in Monrovia": a person the gazetteer also knows as a town is no place
-            obj_places = [m for m in obj_places if not (m.start <= obj.idx < m.end and self._tagged_person(m))]
+            obj_places = self._object_places(obj, _lemma(head) if trig.nominal else verb_lemma)
 
         out: list[Placement] = []
         if etype.movement:
@@ -279,13 +700,18 @@ class Locator:
                 destination, d_reason = obj_places[0], "destination: object"
             elif obj_places and verb_lemma == "patrol" and not loc:
                 loc, loc_prep = obj_places, ""
+            if destination is not None and loc and _specificity(loc[0]) < _specificity(destination):
+                loc = []  # "entered the town of al-Rai in northern Aleppo": where al-Rai is
             if origin or destination:
                 pl = Placement(None, origin, destination, _join(o_reason, d_reason))
                 if loc:
                     pl.location, pl.reason = loc[0], _join(_prep_reason(loc_prep), pl.reason)
                 out = [pl]
         if not out and obj_places and etype.object_place:
-            out = [Placement(m, reason="object") for m in obj_places]
+            # The object is where an act on a place happened ("shelled Maharda in Hama province"),
+            # unless a preposition names a smaller place than the object does.
+            if not loc or max(map(_specificity, obj_places)) >= max(map(_specificity, loc)):
+                out = [Placement(m, reason="object") for m in obj_places]
         if not out and loc:
             out = [Placement(m, reason=_prep_reason(loc_prep)) for m in loc]
         if not out and subj is not None and not etype.seat:
@@ -296,27 +722,94 @@ class Locator:
                     if places:
                         out = [Placement(places[0], reason=f"actor's prep '{c.lower_}'", weight=0.9)]
                         break
+        if not out and subj is not None and not etype.seat:
+            # "The Basra protesters marched", "Hong Kong police detonated": a town or district
+            # naming the actors is where they act; a country naming them is only their nationality.
+            m = self._actor_town(subj)
+            if m is not None:
+                out = [Placement(m, reason="actor's town", weight=0.8)]
         if not out and trig.nominal:
+            # "the Rome talks", "the Riyadh shootout"; but a country before an attack says whose
+            # it was ("a U.S. airstrike", "an Israeli raid"), not where
             for c in head.children:
-                if c.dep_ in ("compound", "nmod", "amod"):
+                if c.dep_ in ("compound", "nmod", "amod", "poss"):
                     m = self._place_mention(c)
-                    if m is not None:
-                        out = [Placement(m, reason="noun modifier")]
-                        break
+                    if m is None or _modifier_not_place(c):
+                        continue
+                    if etype.name in ("attack", "armed_clash", "military_movement") and _specificity(m) < 4:
+                        continue
+                    out = [Placement(m, reason="noun modifier")]
+                    break
         if not out and etype.seat and subj is not None:
             m = self._seat(subj)
             if m is not None:
                 out = [Placement(m, reason="metonymic actor (seat)")]
         if not out and not etype.seat:
-            m = self._in_clause(anchor, triggers, trig)
-            if m is not None:
-                out = [Placement(m, reason="clause", weight=0.85)]
+            found = self._in_clause(anchor, triggers, trig)
+            if found:
+                out = [Placement(m, reason="clause", weight=0.85) for m in found]
         if not out:
             out = [Placement()]
-        if etype.movement and subj is not None:
+        for pl in out:
+            pl.location, pl.origin, pl.destination = map(self._settle, (pl.location, pl.origin, pl.destination))
+        if etype.movement and subj is not None and verb_lemma != "patrol":
             for pl in out:
                 self._origin_from_demonym(pl, subj)
         return out
+
+    def _preps(self, h: Token) -> list[Token]:
+        """The prepositions on `h`, with those coordinated with them ("in Ankara and in Bursa")."""
+        out = []
+        for c in h.children:
+            if c.dep_ == "prep" and self._inside(c):
+                out.append(c)
+                out.extend(g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADP" and self._inside(g))
+            elif c.dep_ == "advmod" and _lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS | {"near", "nearby"}:
+                # "were captured northeast of Karmah", "killed near Aqrabat" parsed as an adverb
+                for g in c.children:
+                    if g.dep_ == "prep" and g.lower_ in ("of", "from", "to") and self._inside(g):
+                        out.append(g)
+                    elif g.dep_ == "pobj":
+                        out.append(c)
+        return out
+
+    def _object_places(self, obj: Token, verb_lemma: str) -> list[Mention]:
+        """Places the direct object names: "shelled the village of Jarjisa", "stormed Najarah".
+        A name that reads as a person's, or the bare name after a verb done to people ("captured
+        Henao", "shot Kupczyk"), is not a place unless the gazetteer knows it well."""
+        if self._person_like(obj):
+            return []
+        # After a verb done to places ("stormed Najarah"), a name the gazetteer lacks is a place
+        # as after "in"; after one done to people ("captured Henao"), only a known place is.
+        slot = "near" if verb_lemma in PLACE_VERBS else "object"
+        places = self.phrase_places(obj, recover=True, person_ok=False, slot=slot)
+        out = []
+        for m in places:
+            bare = m.start <= obj.idx < m.end and _lemma(obj) not in GENERIC_PLACE_NOUNS
+            if bare and self._tagged_person(m) and verb_lemma not in PLACE_VERBS and not self._well_known(m):
+                continue  # "captured Doe in Monrovia"
+            if bare and verb_lemma in HUMAN_VERBS and not self._well_known(m):
+                continue
+            out.append(m)
+        return out
+
+    def _well_known(self, m: Mention) -> bool:
+        """A place too well known to be a namesake of the person captured or shot."""
+        p = m.place
+        if p is None or _fallback(m):
+            return False
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and any(t.ent_type_ == "PERSON" for t in span):
+            return p.level in ("country", "admin1") or p.population >= 200_000
+        return p.level in ("country", "admin1", "region", "continent") or p.population >= 50_000
+
+    def _actor_town(self, subj: Token) -> Mention | None:
+        for c in subj.children:
+            if c.dep_ in ("compound", "nmod", "poss"):
+                m = self._place_mention(c)
+                if m is not None and (m.place is None or _specificity(m) >= 4) and not _modifier_not_place(c):
+                    return m
+        return None
 
     def _tagged_person(self, m: Mention) -> bool:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -333,23 +826,56 @@ class Locator:
                     return m
         return None
 
-    def _in_clause(self, anchor: Token, triggers, trig) -> Mention | None:
-        """The place nearest the trigger inside its own clause."""
+    def _in_clause(self, anchor: Token, triggers, trig) -> list[Mention]:
+        """The places nearest the trigger inside its own clause: a locative phrase first ("... as
+        he left home in Baghdad's neighborhood of Kamaliya"), else a bare place name, but never
+        one that only says who someone is ("a U.S. airstrike", "the 1967 Mideast war")."""
         others = {t.anchor.i for t in triggers if t.anchor.i != anchor.i}
-        best, best_d = None, None
+        best: list[Mention] = []
+        best_key = None
         stack = [(anchor, 0)]
+        seen = set()
         while stack:
             tok, d = stack.pop()
+            if tok.i in seen or not self._inside(tok):
+                continue
+            seen.add(tok.i)
             m = self._place_mention(tok)
-            if m is not None and m.kind not in ("qualifier", "dateline") and (best_d is None or d < best_d):
-                best, best_d = m, d
+            if m is not None and m.kind not in ("qualifier", "dateline") and not self._says_who(tok):
+                key = (d, 1, -_specificity(m))
+                if best_key is None or key < best_key:
+                    best, best_key = [m], key
+            # "Thomas Hurndall of Britain": where someone is from is no place of the event
+            people = m is None and (_lemma(tok) in PERSON_NOUNS or self._person_like(tok))
             for c in tok.children:
-                if c.dep_ in _CLAUSE_STOP or (tok is anchor and c.dep_ == "nsubj"):
+                if people and not (c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS):
+                    continue
+                if c.dep_ in _CLAUSE_STOP or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
                     continue  # the actor ("Israel captured ...") is who acted, not where
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
                     continue  # another event's clause with its own subject
+                if c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS and self._inside(c):
+                    p = c.lower_
+                    slot = "near" if p in _NEAR_PREPS else "prep" if p in _CONTAINING_PREPS else "object"
+                    places = [pl for po in _pobjs(c) for pl in self.phrase_places(po, recover=True, slot=slot)]
+                    if places:
+                        key = (d + 1, 0, -max(map(_specificity, places)))
+                        if best_key is None or key < best_key:
+                            best, best_key = places, key
+                        continue
                 stack.append((c, d + 1))
         return best
+
+    def _says_who(self, tok: Token) -> bool:
+        """A place modifying a person, force or war: "U.S. troops", "the Mideast war"."""
+        if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
+            return False
+        if _modifier_not_place(tok):
+            return True
+        h = tok.head
+        while h.dep_ == "compound" and h.head is not h:
+            h = h.head
+        return _lemma(h) in NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"} or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
 
     def _origin_from_demonym(self, pl: Placement, subj: Token) -> None:
         """People named by nationality ("Venezuelan security forces", "3 million Venezuelans")
@@ -392,7 +918,9 @@ class Locator:
             ev.confidence *= 0.9
             return
         dem = self.actor_demonym(subj_tok)
-        if dem is not None and not etype.movement:
+        # "Venezuelan forces blocked ...": the nationality of the actor says who acted, not where
+        # (forces act abroad); only an act of a government sits at its seat.
+        if dem is not None and etype.seat and not etype.movement:
             official = subj_tok is not None and _lemma(subj_tok) in OFFICIAL_NOUNS
             ev.location = dem
             ev.location_reason = _join("actor demonym (seat)" if official else "actor demonym", ev.location_reason)

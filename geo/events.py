@@ -147,6 +147,9 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             trig = _phrase_trigger(tok)
             if trig is None and _lemma(tok) in _VERBS:
                 trig = _Trigger(tok, tok, _VERBS[_lemma(tok)], [tok])
+            if trig is None and _lemma(tok) in tx.WEAPON_VERBS and _weapon_subject(tok):
+                # "a car bomb hit the market", "shells pounded Homs": an attack by what hit
+                trig = _Trigger(tok, tok, tx.BY_NAME["attack"], [tok])
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
@@ -166,6 +169,13 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
         elif _noun_is_placed(tok, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
     return out
+
+
+def _weapon_subject(verb: Token) -> bool:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and (_lemma(c) in tx.WEAPON_NOUNS or _lemma(c) in _NOUNS):
+            return True
+    return False
 
 
 def _noun_is_placed(tok: Token, mention_at: dict[int, Mention]) -> bool:
@@ -582,6 +592,11 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             if etype_skip(trig):
                 continue
             etype = _retype(trig, subj_tok, target_tok)
+            vague = _lemma(trig.head) in tx.VAGUE_NOUNS
+            if vague:
+                # "The incident took place at X": the event the article already told of
+                earlier = [d.event.type for d in drafts if d.event.type != "statement"]
+                etype = tx.BY_NAME[earlier[-1]] if earlier else etype
             trig.etype = etype
             actors = _actors(subj_tok, sent)
             # Whose number is the count: the movers/protesters, or the victims/arrested; then the
@@ -591,6 +606,8 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             count = next((c for c in (_count(t) for t in counted if t is not None) if c), None)
             factor, why = _modality(trig)
             base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
+            if vague:
+                base *= 0.6
             placements = locator.place(trig, etype, subj_tok, target_tok, triggers, sent)
             if refs is None:
                 refs = dates.in_sentence(sent)
@@ -687,15 +704,18 @@ def _date_event(draft: _Draft, ref, published, carried, prev_sno, sno) -> None:
 
 def _place_key(ev: Event):
     def k(m: Mention | None):
-        if m is None or m.place is None:
+        if m is None:
             return None
+        if m.place is None or "not in the gazetteer" in (m.reason or ""):
+            # a name the gazetteer lacks is its own place, wherever its fallback point is
+            return ("name", m.text.casefold())
         p = m.place
         return p.geonameid if p.geonameid is not None else (round(p.lat, 3), round(p.lon, 3))
 
     if ev.location is None and (ev.origin is not None or ev.destination is not None):
         key = (k(ev.origin), k(ev.destination))
         return None if key == (None, None) else key
-    return k(ev.primary())
+    return k(ev.place_mention())
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "none": 4}

@@ -219,10 +219,14 @@ TYPES: tuple[EventType, ...] = (
             "assassinate execute murder massacre behead wound injure slaughter kidnap abduct torch hack "
             "blast airstrike"
         ),
-        phrases=_p("open+fire launch+attack launch+strike launch+airstrike launch+raid carry+attack set+fire"),
+        phrases=_p(
+            "open+fire launch+attack launch+strike launch+airstrike launch+raid carry+attack set+fire "
+            "rip+through tear+through gun+down blow+up fire+rocket fire+shell fire+mortar fire+missile "
+            "fire+shot fire+bullet fire+grenade fire+round drop+bomb drop+barrel"
+        ),
         nouns=_w(
             "attack assault bombing airstrike strike explosion blast shooting killing massacre raid ambush "
-            "assassination"
+            "assassination bombardment incident"
         ),
         object_place=True,
         count_from="target",
@@ -266,12 +270,24 @@ LIGHT_VERBS = frozenset(
 # Verbs whose subject is an event noun that happened ("clashes broke out", "a blast occurred").
 OCCURRENCE_VERBS = frozenset("occur happen erupt break take rock hit kill wound injure leave claim rip target".split())
 
+# Nouns that report some event without saying which ("the incident took place at X"): they take
+# the type of the article's previous event, else attack, with a lower confidence.
+VAGUE_NOUNS = frozenset("incident".split())
+
+# Verbs that report an attack when what did it is a weapon or an attack: "a car bomb hit the
+# market", "shells pounded Homs" (alone they are no event: "the storm hit", "prices hit a record").
+WEAPON_VERBS = frozenset("hit pound rock rain".split())
+WEAPON_NOUNS = frozenset(
+    "bomb missile rocket shell mortar grenade device explosive ied warplane jet drone plane aircraft "
+    "helicopter artillery gunfire bullet barrel tank gunship".split()
+)
+
 # Heads of a movement clause: which slot a place takes after each preposition.
 DESTINATION_PREPS = frozenset("to into toward towards onto for".split())
 ORIGIN_PREPS = frozenset("from".split())
 LOCATION_PREPS = frozenset(
     "in at near outside inside around across throughout within along off over on by between through "
-    "beyond outside_of close".split()
+    "beyond outside_of close above below under beneath aboard".split()
 )
 
 

@@ -180,6 +180,87 @@ def test_written_numbers():
     assert _parse_number([T("two"), T("hundred")]) == 200
 
 
+# --- where: persons, relational phrases, kinds of place, lists --------------------------------------
+
+
+def places(pipeline, text, etype=None):
+    return [e.to_dict()["place"] for e in events(pipeline, text) if etype is None or e.type == etype]
+
+
+def test_a_person_captured_is_not_the_place(pipeline):
+    # a name after a verb done to people is a person unless the gazetteer knows it well
+    assert places(pipeline, "Police captured Ramos in a remote part of northern Peru.") == ["Peru"]
+    assert places(pipeline, "Rebels captured Goma.") == ["Goma"]
+
+
+def test_a_person_with_an_age_is_not_the_place(pipeline):
+    e = one(pipeline, "Garcia, 34, was shot in an ambush north of Tikrit on Friday.", "attack")
+    assert e.location.text == "Tikrit" and e.date == dt.date(2019, 3, 15)
+
+
+def test_a_place_verb_takes_an_unknown_name_for_its_object(pipeline):
+    e = one(pipeline, "Militants stormed Tel Hamis in eastern Hasakah.", "attack")
+    assert e.location.text == "Tel Hamis"
+    assert cc(e.location) == "SY"  # a name the gazetteer lacks sits by the place named with it
+
+
+def test_the_possessed_place_is_the_more_specific(pipeline):
+    assert places(pipeline, "A bomb exploded in Baghdad's Karrada district on Sunday.") == ["Karrada"]
+    assert places(pipeline, "A sniper shot a policeman in Kandahar's Loi Mena neighborhood.") == ["Loi Mena"]
+
+
+def test_kinds_of_place_name_the_place(pipeline):
+    assert places(pipeline, "Gunmen killed four people in the village of Tal Sharif.") == ["Tal Sharif"]
+    assert places(pipeline, "Two soldiers were killed in Kafr Louzi district.") == ["Kafr Louzi"]
+    assert places(pipeline, "The incident took place at Kafr Nasr village.") == ["Kafr Nasr"]
+    # an area's "of" is its container; a settlement's "of" is its name
+    assert places(pipeline, "Troops shelled the Wadi Salma district of Homs.") == ["Wadi Salma"]
+    assert places(pipeline, "Police arrested five men in the Sunni city of Ramadi.") == ["Ramadi"]
+
+
+def test_the_smallest_of_several_locative_phrases(pipeline):
+    text = "In Kandahar, two civilians were killed by a roadside bomb on Friday in Zhari district."
+    assert places(pipeline, text) == ["Zhari"]
+
+
+def test_a_building_gives_way_to_its_town(pipeline):
+    assert places(pipeline, "A bomb exploded at the Central Bank building in Mosul.") == ["Mosul"]
+
+
+def test_listed_places_give_one_event_each(pipeline):
+    assert places(pipeline, "Protesters marched in Lyon, in Marseille and in Nice.") == ["Lyon", "Marseille", "Nice"]
+    text = "Students demonstrated in Spain, Portugal and other European countries."
+    assert places(pipeline, text) == ["Spain", "Portugal"]
+    assert places(pipeline, "Rebels attacked the villages of Deir Sunbul and Kafr Nabl.") == ["Deir Sunbul", "Kafr Nabl"]
+
+
+def test_movement_into_a_town_is_placed_at_the_town(pipeline):
+    e = one(pipeline, "Troops entered the town of Kafr Zita in northern Hama.", "military_movement")
+    assert e.to_dict()["place"] == "Kafr Zita"
+
+
+def test_nationality_of_the_actor_does_not_place_violence(pipeline):
+    assert places(pipeline, "Syrian troops shelled rebel positions.") == [None]
+    assert places(pipeline, "A U.S. airstrike killed ten militants.") == [None]
+
+
+def test_unknown_name_after_near_is_a_place(pipeline):
+    assert places(pipeline, "Three soldiers were killed near Wadi Zeid.") == ["Wadi Zeid"]
+
+
+def test_weapon_verbs_and_phrases(pipeline):
+    assert places(pipeline, "A car bomb ripped through Tikrit city.", "attack") == ["Tikrit"]
+    assert places(pipeline, "Gunmen gunned down two policemen near the town of Kirkuk.", "attack") == ["Kirkuk"]
+    assert places(pipeline, "Rockets hit the town of Sderot.", "attack") == ["Sderot"]
+    assert events(pipeline, "Prices hit a record in London.") == []
+
+
+def test_a_place_named_in_a_circumstance_clause(pipeline):
+    text = "Bahrami was killed last month in an air strike as he left a Gaza City mosque."
+    e = one(pipeline, text, "attack")
+    assert e.to_dict()["place"] == "Gaza City" and e.date_precision == "month"
+
+
 # --- negatives and modality ----------------------------------------------------------------------
 
 
