@@ -647,8 +647,10 @@ class Locator:
         # ("shot and wounded a civilian near the crossing"); so does the main verb of a result
         # participle ("launched an assault on X, killing ...").
         for v in _verb_chain(anchor):
-            if v not in holders:
-                holders.append(v)
+            # "killed five people in Kirkuk and wounded ten others": the place of the one act
+            for h in [v] + [c for c in v.children if c.dep_ == "dobj"]:
+                if h not in holders:
+                    holders.append(h)
         if anchor.dep_ == "advcl" and anchor.tag_ == "VBG" and anchor.head.pos_ == "VERB":
             holders.append(anchor.head)
             holders.extend(c for c in anchor.head.children if c.dep_ == "dobj")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from . import taxonomy as tx
-from .event_locate import Locator, Placement
+from .event_locate import Locator, Placement, _verb_chain
 from .model import Event, Mention
 
 _VERBS = tx.verb_index()
@@ -481,24 +481,40 @@ def _clause_verb(tok: Token) -> Token:
     return tok.sent.root
 
 
-def _pick_date(trig: _Trigger, refs: list, doc: Doc, anchors: set[int]):
-    """The date expression attached to the trigger: one governed by its clause first, then the
-    nearest in the tree that no other trigger's clause claims."""
+def _pick_date(trig: _Trigger, refs: list, doc: Doc, triggers: list[_Trigger]):
+    """The date expression of the trigger's event: one in its own clause (or in the clause of a
+    verb it is coordinated with: "On Saturday, gunmen killed five and wounded ten"), else the
+    nearest in the tree that no other event's clause claims, else the date of an event told
+    together with it ("attacked a checkpoint on Monday, killing three") or of the reporting
+    that tells it ("officials said Wednesday that rebels shelled Homs")."""
     best, best_key = None, None
     node = trig.anchor
+    mine = {node.i, trig.head.i} | {v.i for v in _verb_chain(node)}
+    claimed = {t.anchor.i: t for t in triggers if t.anchor.i not in mine}
     for r in refs:
         span = doc.char_span(r.start, r.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
         root = span.root
         verb = _clause_verb(root)
-        own = verb.i == node.i or verb.i == trig.head.i or root.head.i == trig.head.i
-        if not own and verb.i in anchors:
-            continue  # "fled ..., officials said Monday": Monday dates the saying
-        key = (0 if own else 1, _tree_distance(node, root), abs(root.i - node.i))
+        own = verb.i in mine or root.head.i == trig.head.i
+        rank = 0 if own else 1
+        if not own and verb.i in claimed:
+            # "fled ..., officials said Monday": Monday dates the saying; the event takes it only
+            # when nothing in the sentence dates it better
+            other = claimed[verb.i]
+            if not (other.etype.name == "statement" or _told_together(node, other.anchor)):
+                continue
+            rank = 2
+        key = (rank, _tree_distance(node, root), abs(root.i - node.i))
         if best_key is None or key < best_key:
             best, best_key = r, key
     return best
+
+
+def _told_together(a: Token, b: Token) -> bool:
+    """One event's clause is a participle, coordinate or complement of the other's."""
+    return (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp")) or (b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp"))
 
 
 def _ongoing(verb: Token | None) -> bool:
@@ -577,7 +593,6 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
         triggers = _find_triggers(sent, locator.mention_at)
         if not triggers:
             continue
-        anchors = {t.anchor.i for t in triggers}
         refs = None
         for trig in triggers:
             subj_tok = _subject(trig.verb) if trig.verb is not None else _noun_actor(trig.head)
@@ -611,7 +626,7 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             placements = locator.place(trig, etype, subj_tok, target_tok, triggers, sent)
             if refs is None:
                 refs = dates.in_sentence(sent)
-            ref = _pick_date(trig, refs, doc, anchors) if refs else None
+            ref = _pick_date(trig, refs, doc, triggers) if refs else None
             for placement in placements:
                 etype_final = locator.movement_type(etype, trig, placement)
                 ev = Event(

@@ -261,6 +261,27 @@ def test_a_place_named_in_a_circumstance_clause(pipeline):
     assert e.to_dict()["place"] == "Gaza City" and e.date_precision == "month"
 
 
+# --- when: each event's own date, else its sentence's, else the publication date -----------------
+
+
+def test_coordinated_verbs_share_place_and_date(pipeline):
+    evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
+    assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
+        ("killed", "Kirkuk", dt.date(2019, 3, 16)), ("wounded", "Kirkuk", dt.date(2019, 3, 16))]
+
+
+def test_reported_event_takes_the_date_of_its_report_only_without_its_own(pipeline):
+    e = one(pipeline, "Officials said Wednesday that rebels shelled Homs.", "armed_clash")
+    assert e.date == dt.date(2019, 3, 13) and e.date_text == "Wednesday"
+    e = one(pipeline, "Rebels shelled Homs on Sunday, officials said Wednesday.", "armed_clash")
+    assert e.date == dt.date(2019, 3, 17)
+
+
+def test_a_date_of_another_event_in_a_relative_clause_is_not_taken(pipeline):
+    e = one(pipeline, "A man who fled to Jordan in 2012 was killed in Homs.", "attack")
+    assert e.date == PUB and e.date_text is None and e.location.text == "Homs"
+
+
 # --- negatives and modality ----------------------------------------------------------------------
 
 
