@@ -21,6 +21,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from .readers import Item, ReadError, iter_inputs, parse_date
 from .store import Store, text_hash
 
@@ -246,9 +248,14 @@ def ingest(
             if isinstance(doc, str):
                 fail(item.source, item.line, doc)
                 continue
-            article_id = store.add_document(
-                doc, url=item.url, source=item.where, site=item.site, external_id=item.external_id, hash=h
-            )
+            try:
+                article_id = store.add_document(
+                    doc, url=item.url, source=item.where, site=item.site, external_id=item.external_id, hash=h
+                )
+            except (sa.exc.DataError, sa.exc.IntegrityError) as e:
+                # This article's values do not fit the schema; its transaction rolled back whole.
+                fail(item.source, item.line, f"not stored: {type(e.orig).__name__}: {str(e.orig).strip()}")
+                continue
             if article_id is None:
                 report.skipped += 1
             else:
@@ -332,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report = ingest(args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet)
-    except RuntimeError as e:
+    except (RuntimeError, sa.exc.OperationalError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     finally:
