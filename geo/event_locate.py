@@ -247,21 +247,28 @@ def _group_specificity(g: _Group) -> int:
     return spec
 
 
+def _own_subject(v: Token) -> bool:
+    return any(g.dep_.startswith("nsubj") for g in v.children)
+
+
+def _chain_top(anchor: Token) -> Token:
+    """The first of the verbs coordinated with `anchor` that share its subject."""
+    top = anchor
+    while top.dep_ == "conj" and top.head.pos_ in ("VERB", "AUX") and not _own_subject(top):
+        top = top.head
+    return top
+
+
 def _verb_chain(anchor: Token) -> list[Token]:
     """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
     others at Kibeho"): one act told with several verbs, so one place."""
-    def own_subject(v: Token) -> bool:
-        return any(g.dep_.startswith("nsubj") for g in v.children)
-
-    top = anchor
-    while top.dep_ == "conj" and top.head.pos_ in ("VERB", "AUX") and not own_subject(top):
-        top = top.head
+    top = _chain_top(anchor)
     out, stack = [], [top]
     while stack:
         v = stack.pop()
-        if v is not anchor and (v is top or not own_subject(v)):
+        if v is not anchor and (v is top or not _own_subject(v)):
             out.append(v)
-        stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
+        stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not _own_subject(c))
     return out
 
 
@@ -370,14 +377,25 @@ class Locator:
             mm = self._recover(tok, slot)
             if mm is not None and not self._facility(mm):
                 return [mm]
+        for c in tok.children:
+            if c.dep_ == "appos" and _lemma(c) in GENERIC_PLACE_NOUNS:
+                # "the Syrian Arab Army (SAA) controlled village of Nasrallah" parsed as an apposition
+                res = self.phrase_places(c, depth + 1, recover, True, "generic")
+                if res:
+                    return res
+        modifier: list[Mention] = []
         if lem not in NONPLACE_HEADS and lem not in PERSON_NOUNS:
             # "a Gaza City mosque", "Mogadishu's Madina hospital", "the Tokyo subway"
             for c in tok.children:
                 if c.dep_ in ("compound", "amod", "nmod", "poss"):
                     mm = self._place_mention(c, allow_demonym=lem in TERRITORY_NOUNS)
                     if mm is not None and not _modifier_not_place(c):
-                        return [mm]
-        return self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
+                        modifier = [mm]
+                        break
+        inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
+        if modifier and inner and _specificity(inner[0]) > _specificity(modifier[0]):
+            return inner  # "Colombia's tourist resort of Cartagena"
+        return modifier or inner
 
     def _site_places(self, tok: Token, depth: int, recover: bool, exclude: Mention | None = None) -> list[Mention]:
         """The settlement a building or site is in: "in"/"at" after it, in an apposition after it
@@ -651,9 +669,11 @@ class Locator:
             for h in [v] + [c for c in v.children if c.dep_ == "dobj"]:
                 if h not in holders:
                     holders.append(h)
-        if anchor.dep_ == "advcl" and anchor.tag_ == "VBG" and anchor.head.pos_ == "VERB":
-            holders.append(anchor.head)
-            holders.extend(c for c in anchor.head.children if c.dep_ == "dobj")
+        top = _chain_top(anchor)
+        if top.dep_ == "advcl" and top.tag_ == "VBG" and top.head.pos_ == "VERB":
+            # "... detonated in X, killing six and injuring ten": the result is where the act was
+            holders.append(top.head)
+            holders.extend(c for c in top.head.children if c.dep_ == "dobj")
         if target is not None and not etype.seat and target not in holders:
             holders.append(target)
 
