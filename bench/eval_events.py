@@ -14,7 +14,8 @@ the sentence names the gold place), so this script also prints what keeps it hon
                            over sentences whose gold events all name a place
 
 The gold `type` is the annotated verb's lemma; it is mapped to Dateline's types through the
-taxonomy's own trigger lemmas (unmapped verbs, e.g. "include", count as no type).
+taxonomy's own trigger lemmas, and through the verbs of its phrases when all of a verb's phrases
+are of one type ("launched" -> attack); unmapped verbs (e.g. "include") count as no type.
 """
 
 from __future__ import annotations
@@ -52,12 +53,21 @@ def type_map(gold_types: set[str]) -> dict[str, str]:
     from geo import taxonomy as tx
 
     verbs, nouns = tx.verb_index(), tx.noun_index()
+    # A verb that triggers only in phrases of one type ("launched an attack/a raid/a strike")
+    # reports that type.
+    phrase_types: dict[str, set[str]] = {}
+    for (verb, _), t in tx.phrase_index().items():
+        phrase_types.setdefault(verb, set()).add(t.name)
+    phrasal = {v: next(iter(ts)) for v, ts in phrase_types.items() if len(ts) == 1}
     out = {}
     for g in gold_types:
         for guess in [_IRREGULAR.get(g.lower(), g)] + _lemma_guesses(g):
             t = verbs.get(guess) or nouns.get(guess)
             if t is not None:
                 out[g] = t.name
+                break
+            if guess in phrasal:
+                out[g] = phrasal[guess]
                 break
     for t in tx.TYPES:  # predicted labels map to themselves
         out.setdefault(t.name, t.name)

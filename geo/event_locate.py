@@ -134,6 +134,25 @@ def _conjuncts(tok: Token) -> list[Token]:
     return out
 
 
+_ARTICLES = frozenset("al el ad ar as ash at az an ed en er es et ez".split())
+
+
+def _bracketed(span) -> bool:
+    """A name in brackets, an alias of the one before it: "the Al-Nuba Mountains (Jabal Al-Nuba)"."""
+    doc = span.doc
+    return span.start > 0 and doc[span.start - 1].text == "(" and span.end < len(doc) and doc[span.end].text == ")"
+
+
+def _name_words(span) -> set[str]:
+    """The words that tell one name from another ("Al" and "-" of "Al-Sham" do not)."""
+    return {t.text for t in span if t.is_alpha and len(t) > 2 and t.lower_ not in _ARTICLES}
+
+
+def _article_prefix(doc, i: int) -> bool:
+    """An Arabic article glued to a name by a hyphen: the "al" of "al-Rai"."""
+    return 0 <= i < len(doc) - 1 and doc[i].lower_ in _ARTICLES and doc[i + 1].text == "-"
+
+
 def _listed(tok: Token) -> bool:
     """`tok` heads a list closed by "and"/"or" ("France, Germany and Italy"), not "City, Country"."""
     stack = [tok]
@@ -407,6 +426,8 @@ class Locator:
         for c in tok.children:
             if not res and c.dep_ in ("poss", "compound", "nmod"):
                 mm = self._place_mention(c)
+                if mm is None and recover and c.dep_ == "poss":
+                    mm = self._recover(c, "near")  # "at Bethlehem's Church of the Nativity"
                 if mm is not None and mm is not exclude:
                     res = [mm]
         return [m for m in res if m is not exclude]
@@ -450,6 +471,9 @@ class Locator:
         if run is not None:
             first, last = run
             mm = next((self.mention_at[t.i] for t in self.doc[first.i : last.i + 1] if self._place_mention(t)), None)
+            if mm is not None and not (mm.start <= first.idx and last.idx + len(last) <= mm.end) and recover:
+                # the geoparser found a word of the name ("Al" of "the Al-Nuba Mountains")
+                mm = self._recover(last, "generic", first=first, over=True) or mm
             if mm is None and recover:
                 mm = self._recover(last, "generic", first=first)
             if mm is not None:
@@ -548,7 +572,7 @@ class Locator:
         except Exception:  # no gazetteer (tests with hand-made mentions): no answer
             return False
 
-    def _recover(self, tok: Token, slot: str, first: Token | None = None) -> Mention | None:
+    def _recover(self, tok: Token, slot: str, first: Token | None = None, over: bool = False) -> Mention | None:
         """A proper name in a place slot that the geoparser did not take for a place.
 
         `slot` says how sure the syntax is: "generic" ("the village of X", "X district": a place
@@ -562,15 +586,17 @@ class Locator:
             return None
         toks = [tok] + [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
         lo = min(t.i for t in toks) if first is None else first.i
-        while lo < tok.i and not self.doc[lo].text[:1].isupper():
+        while lo < tok.i and not self.doc[lo].text[:1].isupper() and not _article_prefix(self.doc, lo):
             lo += 1
+        if lo > 1 and self.doc[lo - 1].text == "-" and _article_prefix(self.doc, lo - 2):
+            lo -= 2  # "al-Rai" split as "al", "-", "Rai"
         hi = tok.i + 1
         span = self.doc[lo:hi]
-        if any(t.i in self.mention_at for t in span):
+        if not over and any(t.i in self.mention_at for t in span):
             return None
         if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") for t in span):
             return None
-        if span.text.lower() in _NOT_NAMES or span[-1].lower_ in _NOT_NAMES:
+        if span.text.lower() in _NOT_NAMES | _ARTICLES or span[-1].lower_ in _NOT_NAMES:
             return None
         tags = {t.ent_type_ for t in span} - {""}
         if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
@@ -580,12 +606,14 @@ class Locator:
         # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near
         # Roszke"): such a name counts when the gazetteer knows it. A name after "captured"
         # counts only then too ("captured Jimenez" is a person).
-        known_only = slot == "object" or ("PERSON" in tags and slot != "near") or bool(tags & {"NORP", "LANGUAGE"})
+        # After "in"/"at" a lone name is a place whatever the NER says ("erupted in Taez"); a
+        # person's name there would be in the article as one (checked below) or read as one.
+        known_only = slot == "object" or bool(tags & {"NORP", "LANGUAGE"})
         if slot != "generic" and self._person_like(tok):
             return None
         # A word of a person's name elsewhere in the article ("Maduro") is that person.
-        words = {t.text for t in span}
-        if any(e.start >= span.end or e.end <= span.start for e in self._persons if words & {t.text for t in e}):
+        words = _name_words(span)
+        if any((e.start >= span.end or e.end <= span.start) and not _bracketed(e) for e in self._persons if words & _name_words(e)):
             return None
         key = (span.start_char, span.end_char)
         if key not in self._recovered:
@@ -709,7 +737,8 @@ class Locator:
 
         obj_places: list[Mention] = []
         obj = target
-        if obj is not None and not (obj.dep_ in ("dobj", "nsubjpass") or (obj is anchor.head and anchor.dep_ == "acl")):
+        patient = getattr(trig, "patient_subject", False)
+        if obj is not None and not (obj.dep_ in ("dobj", "nsubjpass") or patient or (obj is anchor.head and anchor.dep_ == "acl")):
             obj = None
         if obj is not None and (etype.object_place or etype.movement or verb_lemma == "patrol"):
             obj_places = self._object_places(obj, _lemma(head) if trig.nominal else verb_lemma)
@@ -722,7 +751,7 @@ class Locator:
                 destination, d_reason = obj_places[0], "destination: object"
             elif obj_places and verb_lemma == "patrol" and not loc:
                 loc, loc_prep = obj_places, ""
-            if destination is not None and loc and _specificity(loc[0]) < _specificity(destination):
+            if destination is not None and loc and _specificity(loc[0]) <= _specificity(destination):
                 loc = []  # "entered the town of al-Rai in northern Aleppo": where al-Rai is
             if origin or destination:
                 pl = Placement(None, origin, destination, _join(o_reason, d_reason))
@@ -872,8 +901,10 @@ class Locator:
             for c in tok.children:
                 if people and not (c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS):
                     continue
-                if c.dep_ in _CLAUSE_STOP or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
-                    continue  # the actor ("Israel captured ...") is who acted, not where
+                purpose = c.dep_ == "acl" and _lemma(tok) in EVENT_HEADS and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                if (c.dep_ in _CLAUSE_STOP and not purpose) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
+                    continue  # the actor ("Israel captured ...") is who acted, not where; but "an
+                    # offensive to capture the village of X" is aimed at X
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
                     continue  # another event's clause with its own subject
                 if c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS and self._inside(c):

@@ -80,6 +80,7 @@ class _Trigger:
     words: list[Token]  # what `trigger` shows: "took over", "cut ties", "held talks"
     phrasal: bool = False
     nominal: bool = False
+    patient_subject: bool = False  # "Miringa came under attack": the subject is what was attacked
 
     @property
     def anchor(self) -> Token:
@@ -166,6 +167,9 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
         elif tok.dep_ == "nsubjpass" and _lemma(head) in _CANCEL:
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
+        elif tok.dep_ == "pobj" and head.lower_ == "under" and _lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
+            verb = head.head  # "the village came under attack", "the town is under siege"
+            out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
         elif _noun_is_placed(tok, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
     return out
@@ -599,6 +603,8 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             if subj_tok is not None:
                 subj_tok = _dateline_subject(subj_tok, locator.datelines)
             target_tok = _target(trig)
+            if trig.patient_subject:
+                subj_tok, target_tok = None, subj_tok
             # A title or caption glued to the next line can be parsed as one sentence with it.
             if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
                 subj_tok = None

@@ -261,6 +261,27 @@ def test_a_place_named_in_a_circumstance_clause(pipeline):
     assert e.to_dict()["place"] == "Gaza City" and e.date_precision == "month"
 
 
+def test_a_place_that_came_under_attack(pipeline):
+    e = one(pipeline, "Kafr Zita, a village in Hama province, came under attack on Sunday.", "attack")
+    assert e.location.text == "Kafr Zita" and e.actors == [] and e.date == dt.date(2019, 3, 17)
+    assert places(pipeline, "The town of Deir Sunbul has been under siege for a month.") == ["Deir Sunbul"]
+
+
+def test_an_offensive_is_placed_where_it_aims(pipeline):
+    text = "Rebels launched an offensive to capture the village of Tal Sharif."
+    assert set(places(pipeline, text)) == {"Tal Sharif"}
+
+
+def test_names_keep_their_article_and_lose_their_alias(pipeline):
+    assert places(pipeline, "Troops entered the town of al-Qaryatayn on Friday.") == ["al-Qaryatayn"]
+    text = "Fighters captured the Al-Zawiya Mountains (Jabal Al-Zawiya) after a battle."
+    assert places(pipeline, text) == ["Al-Zawiya"]
+
+
+def test_the_town_of_a_named_building(pipeline):
+    assert places(pipeline, "A guard was shot during a standoff at Hebron's Church of the Holy Cross.") == ["Hebron"]
+
+
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
 
 
