@@ -173,12 +173,17 @@ def _build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("destination_id", _ID, sa.ForeignKey("places.id")),
         sa.Column("location_reason", sa.Text),
         sa.Index("ix_events_type_date", "type", "date"),
-        sa.Index("ix_events_date", "date"),
         sa.Index("ix_events_country_date", "country_code", "date"),
     ]
     if postgis:
         event_cols += [point_geom(), sa.Index("ix_events_geom", "geom", postgresql_using="gist")]
     events = sa.Table("events", md, *event_cols)
+    if postgis:
+        # In the order queries read (newest first, undated last): a backward scan of a plain date
+        # index gives undated first, so PostgreSQL sorted the whole table for each export.
+        sa.Index("ix_events_date", events.c.date.desc().nulls_last(), events.c.id.desc())
+    else:
+        sa.Index("ix_events_date", events.c.date)  # SQLite reads it backwards: NULLs come last
     event_actors = sa.Table(
         "event_actors",
         md,
