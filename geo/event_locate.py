@@ -117,6 +117,26 @@ def _fallback(m: Mention) -> bool:
     return "not in the gazetteer" in (m.reason or "")
 
 
+# Words that begin place names in Arabic, Persian, Turkish and Kurdish ("Tal Rifaat", "Wadi
+# Barada", "Kafr Nabl"): a town that shares one of them is no guess for the whole name.
+NAME_PREFIXES = frozenset(
+    "tal tel tell kafr kfar deir dayr wadi ain ayn bir beit bayt jabal jebel khan umm abu ras sheikh "
+    "shaykh qasr dar bab hay hayy mazraa mazraat tall arab qalaat qala karm koy kuy kani deh".split()
+)
+
+
+def _namesake_guess(m: Mention) -> bool:
+    """The resolver placed a name it lacks at a town named by one word of it, and that word is
+    a common beginning of place names ("Wadi Salma" at a town called Wadi)."""
+    if m.place is None or "named inside it" not in (m.reason or ""):
+        return False
+    words = [w.lower() for w in m.text.replace("-", " ").split()]
+    place = m.place.name.lower()
+    return any(w in NAME_PREFIXES or w in _ARTICLES for w in words) and all(
+        place != w for w in words if w not in NAME_PREFIXES and w not in _ARTICLES
+    )
+
+
 def _specificity(m: Mention) -> int:
     """How small a place a mention names: a name the gazetteer lacks is most likely a small one."""
     if m.place is None or _fallback(m):
@@ -141,6 +161,17 @@ def _bracketed(span) -> bool:
     """A name in brackets, an alias of the one before it: "the Al-Nuba Mountains (Jabal Al-Nuba)"."""
     doc = span.doc
     return span.start > 0 and doc[span.start - 1].text == "(" and span.end < len(doc) and doc[span.end].text == ")"
+
+
+_DATE_WORDS = frozenset(
+    "january february march april may june july august september october november december jan feb mar "
+    "apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today "
+    "yesterday tomorrow tonight week month year spring summer autumn fall winter ramadan christmas easter".split()
+)
+
+
+def _date_word(tok: Token) -> bool:
+    return tok.like_num or tok.lower_.strip(".") in _DATE_WORDS
 
 
 def _name_words(span) -> set[str]:
@@ -205,6 +236,12 @@ HUMAN_VERBS = frozenset(
 )
 # Prepositions that place an event only through an event noun ("during clashes in Kobane").
 EVENT_PREPS = frozenset("during following amid after in_the_course_of".split())
+# "under the command of X", "under threat": a state, not a place beneath which something happened.
+UNDER_NOT_PLACES = frozenset(
+    "command control leadership auspices threat pressure fire attack siege guard custody arrest rule "
+    "occupation law agreement deal name cover way investigation construction supervision protection "
+    "banner flag orders order influence circumstances condition conditions terms plan".split()
+)
 # Prepositions that only ever take places: a name after them is one, whatever the NER says.
 _NEAR_PREPS = frozenset("near outside inside around throughout within nearby".split())
 # Prepositions after which an unknown name is taken for a place; after others ("on New Year's
@@ -238,12 +275,12 @@ class _Group:
     tok: Token
 
 
-def _best_group(groups: list[_Group]) -> tuple[list, str]:
+def _best_group(groups: list[_Group]) -> tuple[list, str, Token | None]:
     """The locative phrase that places the event. Phrases with the same preposition listed one
     after another ("in Lyon, in Marseille and in Nice") are one list: an event in each place.
     Otherwise the most specific place wins ("In Kandahar, ... killed ... in Zhari district")."""
     if not groups:
-        return [], ""
+        return [], "", None
     merged: list[tuple[_Group, list[Token]]] = []
     for g in groups:
         if merged:
@@ -255,7 +292,7 @@ def _best_group(groups: list[_Group]) -> tuple[list, str]:
                 continue
         merged.append((_Group(g.prep, list(g.places), g.tok), [g.tok]))
     best = max(merged, key=lambda gt: _group_specificity(gt[0]))[0]
-    return best.places, best.prep
+    return best.places, best.prep, best.tok
 
 
 def _group_specificity(g: _Group) -> int:
@@ -363,6 +400,8 @@ class Locator:
     def _head_places(self, tok: Token, depth: int, recover: bool, person_ok: bool, slot: str) -> list[Mention]:
         lem = _lemma(tok)
         m = self._place_mention(tok)
+        if m is not None and recover:
+            m = self._whole_name(tok, m)
         if m is not None:
             if self._facility(m):
                 # "a bomb at the Land Revenue Office in Gulariya", "Joseph's Tomb, an enclave in
@@ -414,6 +453,8 @@ class Locator:
         inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
         if modifier and inner and _specificity(inner[0]) > _specificity(modifier[0]):
             return inner  # "Colombia's tourist resort of Cartagena"
+        if modifier and inner and lem in FACILITY_NOUNS and self._fine(tok):
+            return inner  # "the Sabei Qusour intersection in Karradah neighborhood": the district
         return modifier or inner
 
     def _site_places(self, tok: Token, depth: int, recover: bool, exclude: Mention | None = None) -> list[Mention]:
@@ -433,19 +474,24 @@ class Locator:
         return [m for m in res if m is not exclude]
 
     def _inner_places(self, tok: Token, depth: int, recover: bool, person_ok: bool, preps=None) -> list[Mention]:
+        """Places in the prepositions of a noun, the first in the text, but one after "against"
+        only when no other ("an operation against radicals ... in the city of Amed")."""
         preps = preps or tuple(_INNER_PREPS)
+        later: list[Mention] = []
         for c in tok.children:
             if c.dep_ == "prep" and c.lower_ in preps:
                 slot = "near" if c.lower_ in _NEAR_PREPS else "prep"
                 for p in _pobjs(c):
                     res = self.phrase_places(p, depth + 1, recover, True, slot)
-                    if res:
+                    if res and c.lower_ == "against":
+                        later = later or res
+                    elif res:
                         return res
             elif c.dep_ == "advmod" and _lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
                 res = self._of_places(c, depth + 1, recover)
                 if res:
                     return res
-        return []
+        return later
 
     def _of_places(self, tok: Token, depth: int, recover: bool) -> list[Mention]:
         for c in tok.children:
@@ -492,6 +538,16 @@ class Locator:
         for c in tok.children:
             if named:
                 break
+            if c.dep_ == "acl" and _lemma(c) in ("know", "call", "name"):
+                # "an area known as El Tablazo"
+                for g in c.children:
+                    if g.dep_ == "prep" and g.lower_ == "as":
+                        for p in _pobjs(g):
+                            named = named or self.phrase_places(p, depth + 1, recover, True, "generic")
+                    elif g.dep_ == "oprd":
+                        named = named or self.phrase_places(g, depth + 1, recover, True, "generic")
+                appos = bool(named)
+                continue
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in _pobjs(c):
                     named = named or self.phrase_places(p, depth + 1, recover, True, "generic")
@@ -525,6 +581,20 @@ class Locator:
                 return [mm]
         return self._inner_places(tok, depth, recover, True)
 
+    def _whole_name(self, tok: Token, m: Mention) -> Mention:
+        """A mention that is only the end of the name the text gives: "Kafr Batna" found as
+        "Batna" (a city elsewhere). The whole name is the place."""
+        if tok.idx + len(tok) != m.end:
+            return m
+        left = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.idx < m.start]
+        if not left:
+            return m
+        first = min(left, key=lambda t: t.i)
+        run = self.doc[first.i : tok.i]
+        if any(not (t.pos_ == "PROPN" or t.text == "-") or self._demonym(t.text) or _lemma(t) in PERSON_TITLES for t in run):
+            return m
+        return self._recover(tok, "generic", first=first, over=True) or m
+
     def _name_before(self, tok: Token) -> tuple[Token, Token] | None:
         """The capitalised name right before a kind-of-place noun ("the Sheikh Sa'eed District",
         "Aleppo city", "Baiyaa district"), as its first and last token."""
@@ -552,6 +622,13 @@ class Locator:
             first = self.doc[first.i + 1]
         return first, last
 
+    def _fine(self, tok: Token) -> bool:
+        """A locative phrase inside `tok` names a district-level unit ("in Karradah neighborhood")."""
+        return any(
+            c.dep_ == "prep" and c.lower_ in ("in", "at") and any(_lemma(p) in FINE_NOUNS for p in _pobjs(c))
+            for c in tok.children
+        )
+
     def _facility(self, m: Mention) -> bool:
         """A building, street or site named in the text: a point inside some settlement."""
         words = m.text.lower().replace("’", "'").split()
@@ -576,9 +653,9 @@ class Locator:
         """A proper name in a place slot that the geoparser did not take for a place.
 
         `slot` says how sure the syntax is: "generic" ("the village of X", "X district": a place
-        whatever the NER says), "prep" ("near X": unless the NER says person or organisation),
-        "near" ("near X", "outside X": a place unless it reads as a person's), "object" ("captured
-        X": only a name the gazetteer knows that no one in the article bears).
+        whatever the NER says), "near" ("near X", "outside X": a place unless it reads as a
+        person's), "prep" ("in X": also, unless the NER calls it a nationality or a date), "object"
+        ("captured X": only a name the gazetteer knows that no one in the article bears).
         """
         if self.resolver is None or not tok.text[:1].isupper() or not self._inside(tok):
             return None
@@ -594,8 +671,10 @@ class Locator:
         span = self.doc[lo:hi]
         if not over and any(t.i in self.mention_at for t in span):
             return None
-        if any(t.ent_type_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") for t in span):
+        if any(t.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") or _date_word(t) for t in span):
             return None
+        if slot not in ("generic", "near") and any(t.ent_type_ in ("DATE", "TIME") for t in span):
+            return None  # a name swept into a date ("the village of Sogam last September") is kept
         if span.text.lower() in _NOT_NAMES | _ARTICLES or span[-1].lower_ in _NOT_NAMES:
             return None
         tags = {t.ent_type_ for t in span} - {""}
@@ -631,6 +710,9 @@ class Locator:
                 if near is not None:
                     m.place, m.score, m.candidates = near.place, 0.1, []
                     m.reason = f"found by its event slot; not in the gazetteer; placed at {near.text}, named with it"
+                elif _namesake_guess(m):
+                    m.place, m.score, m.candidates = None, 0.0, []
+                    m.reason = "found by its event slot; not in the gazetteer"
             self._recovered[key] = m
         m = self._recovered[key]
         if known_only and slot not in ("generic", "near") and (m.place is None or _fallback(m)):
@@ -646,6 +728,8 @@ class Locator:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         near = self._context_place(span) if span is not None else None
         if near is None:
+            if _namesake_guess(m):  # "Wadi Zeid" at a town called Wadi: better no point than that
+                return replace(m, place=None, score=0.0, candidates=[], reason="not in the gazetteer")
             return m
         return replace(m, place=near.place, score=0.1, candidates=[],
                        reason=f"not in the gazetteer; placed at {near.text}, named with it")
@@ -721,6 +805,8 @@ class Locator:
                     pobjs = [g for o in c.children if o.lower_ == "of" for g in _pobjs(o)] or pobjs
                 if p in EVENT_PREPS:  # "during clashes in Kobane": only the place of the event
                     pobjs = [po for po in pobjs if _lemma(po) in EVENT_HEADS]
+                if p == "under":  # "under the stronghold of X", not "under the command of X"
+                    pobjs = [po for po in pobjs if _lemma(po) not in UNDER_NOT_PLACES]
                 slot = "near" if p in _NEAR_PREPS else "prep" if p in _CONTAINING_PREPS else "object"
                 places = [pl for po in pobjs for pl in self.phrase_places(po, recover=True, slot=slot)]
                 if not places:
@@ -733,7 +819,14 @@ class Locator:
                         origin, o_reason = places[0], f"origin: prep '{p}'"
                 elif p in tx.LOCATION_PREPS or p in EVENT_PREPS:
                     groups.append(_Group(p, places, c))
-        loc, loc_prep = _best_group(groups)
+        loc, loc_prep, loc_tok = _best_group(groups)
+        if loc and loc_tok is not None and _scene_setting(loc_tok, sent):
+            # "In Sarajevo, a peacekeeper was shot ... while driving through the suburb of
+            # Dobrinja": the opening phrase sets the scene; a smaller place in the clause is where
+            scene = range(loc_tok.left_edge.i, loc_tok.right_edge.i + 1)
+            inside = self._in_clause(anchor, triggers, trig, exclude=scene, own_only=True)
+            if inside and max(map(_specificity, inside)) > max(map(_specificity, loc)):
+                loc, loc_prep = inside, "clause"
 
         obj_places: list[Mention] = []
         obj = target
@@ -767,12 +860,18 @@ class Locator:
             out = [Placement(m, reason=_prep_reason(loc_prep)) for m in loc]
         if not out and subj is not None and not etype.seat:
             # "activists in Hong Kong demonstrated", "the militias in Tripoli stormed"
-            for c in subj.children:
-                if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near") and self._inside(c):
-                    places = [pl for po in _pobjs(c) for pl in self.phrase_places(po, recover=True)]
-                    if places:
-                        out = [Placement(places[0], reason=f"actor's prep '{c.lower_}'", weight=0.9)]
-                        break
+            # "a car bomb parked on a road in Saidiyah district detonated": where the actor was put
+            holders = [subj] + [c for c in subj.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG")]
+            for h in holders:
+                for c in h.children:
+                    if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near", "on") and self._inside(c):
+                        slot = "near" if c.lower_ in _NEAR_PREPS else "prep" if c.lower_ in _CONTAINING_PREPS else "object"
+                        places = [pl for po in _pobjs(c) for pl in self.phrase_places(po, recover=True, slot=slot)]
+                        if places:
+                            out = [Placement(places[0], reason=f"actor's prep '{c.lower_}'", weight=0.9)]
+                            break
+                if out:
+                    break
         if not out and subj is not None and not etype.seat:
             # "The Basra protesters marched", "Hong Kong police detonated": a town or district
             # naming the actors is where they act; a country naming them is only their nationality.
@@ -877,7 +976,7 @@ class Locator:
                     return m
         return None
 
-    def _in_clause(self, anchor: Token, triggers, trig) -> list[Mention]:
+    def _in_clause(self, anchor: Token, triggers, trig, exclude=(), own_only: bool = False) -> list[Mention]:
         """The places nearest the trigger inside its own clause: a locative phrase first ("... as
         he left home in Baghdad's neighborhood of Kamaliya"), else a bare place name, but never
         one that only says who someone is ("a U.S. airstrike", "the 1967 Mideast war")."""
@@ -885,7 +984,7 @@ class Locator:
         best: list[Mention] = []
         best_key = None
         stack = [(anchor, 0)]
-        seen = set()
+        seen = set(exclude)
         while stack:
             tok, d = stack.pop()
             if tok.i in seen or not self._inside(tok):
@@ -899,7 +998,7 @@ class Locator:
             # "Thomas Hurndall of Britain": where someone is from is no place of the event
             people = m is None and (_lemma(tok) in PERSON_NOUNS or self._person_like(tok))
             for c in tok.children:
-                if people and not (c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS):
+                if c.i in seen or (people and not (c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS)):
                     continue
                 purpose = c.dep_ == "acl" and _lemma(tok) in EVENT_HEADS and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                 if (c.dep_ in _CLAUSE_STOP and not purpose) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
@@ -907,8 +1006,12 @@ class Locator:
                     # offensive to capture the village of X" is aimed at X
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
                     continue  # another event's clause with its own subject
+                if own_only and c.pos_ in ("VERB", "AUX") and _own_subject(c):
+                    continue  # "as balloting began in X": another happening's place
                 if c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS and self._inside(c):
                     p = c.lower_
+                    if p == "under" and any(_lemma(po) in UNDER_NOT_PLACES for po in _pobjs(c)):
+                        continue
                     slot = "near" if p in _NEAR_PREPS else "prep" if p in _CONTAINING_PREPS else "object"
                     places = [pl for po in _pobjs(c) for pl in self.phrase_places(po, recover=True, slot=slot)]
                     if places:
@@ -1004,7 +1107,16 @@ class Locator:
 
 
 def _prep_reason(p: str) -> str:
+    if p == "clause":
+        return "clause, inside the scene the sentence opens with"
     return f"prep '{p}'" if p else "object"
+
+
+def _scene_setting(prep: Token, sent) -> bool:
+    """A locative phrase opening the sentence and closed by a comma: "In Kandahar, ..."."""
+    before = [t for t in sent if t.i < prep.i]
+    after = prep.right_edge.i + 1
+    return all(t.is_punct or t.pos_ in ("ADV", "CCONJ", "SPACE") for t in before) and after < len(prep.doc) and prep.doc[after].text == ","
 
 
 def _join(a: str, b: str) -> str:

@@ -244,10 +244,6 @@ def test_nationality_of_the_actor_does_not_place_violence(pipeline):
     assert places(pipeline, "A U.S. airstrike killed ten militants.") == [None]
 
 
-def test_unknown_name_after_near_is_a_place(pipeline):
-    assert places(pipeline, "Three soldiers were killed near Wadi Zeid.") == ["Wadi Zeid"]
-
-
 def test_weapon_verbs_and_phrases(pipeline):
     assert places(pipeline, "A car bomb ripped through Tikrit city.", "attack") == ["Tikrit"]
     assert places(pipeline, "Gunmen gunned down two policemen near the town of Kirkuk.", "attack") == ["Kirkuk"]
@@ -280,6 +276,43 @@ def test_names_keep_their_article_and_lose_their_alias(pipeline):
 
 def test_the_town_of_a_named_building(pipeline):
     assert places(pipeline, "A guard was shot during a standoff at Hebron's Church of the Holy Cross.") == ["Hebron"]
+
+
+def test_where_the_weapon_was_put(pipeline):
+    e = one(pipeline, "A car bomb parked on a road in Zayouna district exploded on Monday.", "attack")
+    assert "Zayouna" in e.to_dict()["place"] and e.location_reason.startswith("actor's prep")
+
+
+def test_a_name_swept_into_a_date_is_still_a_place(pipeline):
+    text = "A teacher was shot while leading a class in the remote village of Sindh Kalan last May."
+    e = one(pipeline, text, "attack")
+    assert e.location.text == "Sindh Kalan" and e.date_precision == "month"
+
+
+def test_an_opening_phrase_sets_the_scene(pipeline):
+    text = "In Kabul, a guard was shot while driving through the eastern suburb of Qala-e-Wahid."
+    assert places(pipeline, text) == ["Qala-e-Wahid"]
+    # a clause with a subject of its own tells of something else
+    assert places(pipeline, "In Herat, rebels attacked a convoy as elections began in Ghor province.") == ["Herat"]
+
+
+def test_relational_and_abstract_prepositions(pipeline):
+    text = "The kidnappers, under the command of Juan Ortega, seized the hostages in an area known as Las Palmas."
+    assert places(pipeline, text) == ["Las Palmas"]
+    assert places(pipeline, "Rebels detonated a bomb under the stronghold of Kafr Batna.") == ["Kafr Batna"]
+    text = "Forces launched a raid against fighters of the Islamic Front in the town of Tal Rifaat."
+    assert places(pipeline, text) == ["Tal Rifaat"]
+
+
+def test_a_district_over_the_crossroads_named_in_it(pipeline):
+    text = "A grenade exploded in the Al-Nasr intersection in Mansoor neighborhood in western Baghdad."
+    assert places(pipeline, text) == ["Mansoor"]
+
+
+def test_no_point_rather_than_a_namesake_of_a_word_of_the_name(pipeline):
+    e = one(pipeline, "Three soldiers were killed near Wadi Zeid.", "attack")
+    d = e.to_dict()
+    assert d["place"] == "Wadi Zeid" and d["lat"] is None
 
 
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
