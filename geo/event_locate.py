@@ -216,6 +216,7 @@ ORIGIN_OBJECT_VERBS = frozenset("flee leave escape exit abandon evacuate desert 
 DESTINATION_OBJECT_VERBS = frozenset("enter invade reach cross infiltrate".split())
 AMBIGUOUS_FLIGHT = frozenset("flee escape".split())
 _SLOT_PREPS = tx.LOCATION_PREPS | tx.DESTINATION_PREPS | tx.ORIGIN_PREPS | {"out", "during"}
+_LOCATIVE_INNER = ("in", "at", "near", "inside", "outside")
 _INNER_PREPS = {"in", "at", "near", "on", "off", "outside", "inside", "against", "along", "around", "across"}
 # Event nouns: their place is in their own prepositions, never in their modifiers ("the 1967
 # Mideast war", "a U.S.-led raid off La Paz").
@@ -242,6 +243,8 @@ UNDER_NOT_PLACES = frozenset(
     "occupation law agreement deal name cover way investigation construction supervision protection "
     "banner flag orders order influence circumstances condition conditions terms plan".split()
 )
+# Subordinators of a clause that tells of another time or a reason, not the event's circumstances.
+_OTHER_TIME_MARKS = frozenset("once before until till although though because unless if whereas".split())
 # Prepositions that only ever take places: a name after them is one, whatever the NER says.
 _NEAR_PREPS = frozenset("near outside inside around throughout within nearby".split())
 # Prepositions after which an unknown name is taken for a place; after others ("on New Year's
@@ -387,7 +390,10 @@ class Locator:
         slot = slot or ("prep" if person_ok else "object")
         res = self._head_places(tok, depth, recover, person_ok, slot)
         members = [c for c in tok.children if c.dep_ == "conj"]
-        listed = _listed(tok)
+        # "in the Red Sea, the Indian Ocean, the Arabian Sea and the Persian Gulf" parsed as an
+        # apposition that heads the rest of the list
+        members += [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN" and res and _listed(c)]
+        listed = _listed(tok) or len(members) > 1
         # a name listed with places is one ("Kafr Hamra, Shaqif Industrial Area, Dahret Abd Rubo")
         member_slot = "near" if res and slot in ("prep", "near", "generic") else slot
         for c in members:
@@ -450,7 +456,16 @@ class Locator:
                     if mm is not None and not _modifier_not_place(c):
                         modifier = [mm]
                         break
-        inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
+        if lem in PERSON_NOUNS:
+            # "fighters of the People's Protection Units": the "of" says whose they are; only a
+            # place inside it says where ("members of al-Qaida's network in northern Iraq")
+            inner = self._inner_places(tok, depth, recover, person_ok, preps=_LOCATIVE_INNER)
+            for c in tok.children:
+                if not inner and c.dep_ == "prep" and c.lower_ == "of":
+                    for p in _pobjs(c):
+                        inner = inner or self._inner_places(p, depth + 1, recover, True, preps=_LOCATIVE_INNER)
+        else:
+            inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
         if modifier and inner and _specificity(inner[0]) > _specificity(modifier[0]):
             return inner  # "Colombia's tourist resort of Cartagena"
         if modifier and inner and lem in FACILITY_NOUNS and self._fine(tok):
@@ -787,7 +802,10 @@ class Locator:
             holders.append(top.head)
             holders.extend(c for c in top.head.children if c.dep_ == "dobj")
         if target is not None and not etype.seat and target not in holders:
-            holders.append(target)
+            # the object's own places ("took over buildings in Washington"), but not those of
+            # what a protest is against ("protested against the embargo on Cuba")
+            if not (target.dep_ == "pobj" and target.head.lower_ in ("against", "with") and not etype.object_place):
+                holders.append(target)
 
         refuge = trig.phrasal and any(_lemma(w) in ("refuge", "shelter") for w in trig.words)
         groups: list[_Group] = []
@@ -879,15 +897,15 @@ class Locator:
             if m is not None:
                 out = [Placement(m, reason="actor's town", weight=0.8)]
         if not out and trig.nominal:
-            # "the Rome talks", "the Riyadh shootout"; but a country before an attack says whose
-            # it was ("a U.S. airstrike", "an Israeli raid"), not where
+            # "the Rome talks", "the Riyadh shootout"; but a country before an event says whose it
+            # was ("a U.S. airstrike", "the U.S. blockade"), not where
             for c in head.children:
                 if c.dep_ in ("compound", "nmod", "amod", "poss"):
                     m = self._place_mention(c)
                     if m is None or _modifier_not_place(c):
                         continue
-                    if etype.name in ("attack", "armed_clash", "military_movement") and _specificity(m) < 4:
-                        continue
+                    if _specificity(m) < 4:
+                        continue  # "the U.S. blockade", "an Israeli raid": whose, not where
                     out = [Placement(m, reason="noun modifier")]
                     break
         if not out and etype.seat and subj is not None:
@@ -992,9 +1010,10 @@ class Locator:
             seen.add(tok.i)
             m = self._place_mention(tok)
             if m is not None and m.kind not in ("qualifier", "dateline") and not self._says_who(tok):
-                key = (d, 1, -_specificity(m))
+                found = (self._site_places(tok, 0, True, exclude=m) if self._facility(m) else []) or [m]
+                key = (d, 1, -_specificity(found[0]))
                 if best_key is None or key < best_key:
-                    best, best_key = [m], key
+                    best, best_key = found, key
             # "Thomas Hurndall of Britain": where someone is from is no place of the event
             people = m is None and (_lemma(tok) in PERSON_NOUNS or self._person_like(tok))
             for c in tok.children:
@@ -1008,6 +1027,16 @@ class Locator:
                     continue  # another event's clause with its own subject
                 if own_only and c.pos_ in ("VERB", "AUX") and _own_subject(c):
                     continue  # "as balloting began in X": another happening's place
+                if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _OTHER_TIME_MARKS for g in c.children):
+                    continue  # "Once the assault at Abu Raweel was repelled, ...": another time
+                if c.dep_ == "advmod" and _lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS and self._inside(c):
+                    # "captured along with seven others northeast of Karmah"
+                    places = self._of_places(c, 0, True)
+                    if places:
+                        key = (d + 1, 0, -max(map(_specificity, places)))
+                        if best_key is None or key < best_key:
+                            best, best_key = places, key
+                        continue
                 if c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS and self._inside(c):
                     p = c.lower_
                     if p == "under" and any(_lemma(po) in UNDER_NOT_PLACES for po in _pobjs(c)):

@@ -155,7 +155,9 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
     for tok in sent:
-        if tok.i in taken or tok.pos_ not in ("NOUN", "PROPN") or _lemma(tok) not in _NOUNS:
+        if tok.i in taken or _lemma(tok) not in _NOUNS:
+            continue
+        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok):
             continue
         if tok.i in mention_at:
             continue
@@ -173,6 +175,12 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
         elif _noun_is_placed(tok, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
     return out
+
+
+def _counter(tok: Token) -> bool:
+    """The "offensive" of "a counter-offensive", which the parser may take for an adjective."""
+    doc = tok.doc
+    return tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "counter"
 
 
 def _weapon_subject(verb: Token) -> bool:

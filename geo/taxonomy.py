@@ -287,7 +287,7 @@ DESTINATION_PREPS = frozenset("to into toward towards onto for".split())
 ORIGIN_PREPS = frozenset("from".split())
 LOCATION_PREPS = frozenset(
     "in at near outside inside around across throughout within along off over on by between through "
-    "beyond outside_of close above below under beneath aboard".split()
+    "beyond outside_of close above below under beneath aboard down".split()
 )
 
 

@@ -315,6 +315,35 @@ def test_no_point_rather_than_a_namesake_of_a_word_of_the_name(pipeline):
     assert d["place"] == "Wadi Zeid" and d["lat"] is None
 
 
+def test_a_list_parsed_as_an_apposition(pipeline):
+    text = "Navy ships will patrol in the Black Sea, the Aegean Sea, the Ionian Sea and the Adriatic Sea."
+    assert places(pipeline, text) == ["Black Sea", "Aegean Sea", "Ionian Sea", "Adriatic Sea"]
+
+
+def test_a_counter_offensive_is_an_offensive(pipeline):
+    assert places(pipeline, "The army began a counter-offensive in the desert near Palmyra.") == ["Palmyra"]
+
+
+def test_direction_of_a_place_anywhere_in_the_clause(pipeline):
+    assert places(pipeline, "Two men were captured along with five others northeast of Tikrit.") == ["Tikrit"]
+
+
+def test_a_group_people_belong_to_is_not_a_place(pipeline):
+    assert places(pipeline, "Troops captured three members of a militant network in northern Mali.") == ["Mali"]
+    text = "Fighters of the Popular Defense Units were killed in an attack on the town of Kobani."
+    assert places(pipeline, text) == ["Kobani"]
+
+
+def test_a_street_gives_way_to_its_city_anywhere_in_the_clause(pipeline):
+    assert places(pipeline, "Protesters marched down Kiev's central Khreshchatyk Avenue.") == ["Kiev"]
+
+
+def test_a_clause_of_another_time_is_not_the_place(pipeline):
+    text = "Once the attack at Kafr Louzi was repelled, rebels shelled the village of Tal Sharif."
+    e = one(pipeline, text, "armed_clash")
+    assert e.location.text == "Tal Sharif"
+
+
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
 
 
