@@ -148,9 +148,6 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             trig = _phrase_trigger(tok)
             if trig is None and _lemma(tok) in _VERBS:
                 trig = _Trigger(tok, tok, _VERBS[_lemma(tok)], [tok])
-            if trig is None and _lemma(tok) in tx.WEAPON_VERBS and _weapon_subject(tok):
-                # "a car bomb hit the market", "shells pounded Homs": an attack by what hit
-                trig = _Trigger(tok, tok, tx.BY_NAME["attack"], [tok])
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
@@ -174,6 +171,15 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
         elif _noun_is_placed(tok, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
+    for tok in sent:
+        if tok.i in taken or tok.pos_ != "VERB" or _lemma(tok) not in tx.WEAPON_VERBS:
+            continue
+        if any(t.anchor.i == tok.i for t in out):
+            continue  # "airstrikes hit the town": told by its event noun already
+        if _weapon_subject(tok) or _attack_result(tok, out):
+            # "a car bomb hit the market", "shells pounded Homs", "launched airstrikes on
+            # Aleppo, hitting targets at X": an attack told by what hit
+            out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
     return out
 
 
@@ -181,6 +187,13 @@ def _counter(tok: Token) -> bool:
     """The "offensive" of "a counter-offensive", which the parser may take for an adjective."""
     doc = tok.doc
     return tok.i >= 2 and doc[tok.i - 1].text == "-" and doc[tok.i - 2].lower_ == "counter"
+
+
+def _attack_result(verb: Token, found: list[_Trigger]) -> bool:
+    """"launched airstrikes on Aleppo, hitting targets at X": a participle of an attack's verb."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VBG" and any(
+        t.anchor.i == verb.head.i and t.etype.name in ("attack", "armed_clash") for t in found
+    )
 
 
 def _weapon_subject(verb: Token) -> bool:

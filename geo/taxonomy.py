@@ -222,7 +222,8 @@ TYPES: tuple[EventType, ...] = (
         phrases=_p(
             "open+fire launch+attack launch+strike launch+airstrike launch+raid carry+attack set+fire "
             "rip+through tear+through gun+down blow+up fire+rocket fire+shell fire+mortar fire+missile "
-            "fire+shot fire+bullet fire+grenade fire+round drop+bomb drop+barrel"
+            "fire+shot fire+bullet fire+grenade fire+round drop+bomb drop+barrel find+body discover+body "
+            "dump+body"
         ),
         nouns=_w(
             "attack assault bombing airstrike strike explosion blast shooting killing massacre raid ambush "

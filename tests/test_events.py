@@ -249,6 +249,11 @@ def test_weapon_verbs_and_phrases(pipeline):
     assert places(pipeline, "Gunmen gunned down two policemen near the town of Kirkuk.", "attack") == ["Kirkuk"]
     assert places(pipeline, "Rockets hit the town of Sderot.", "attack") == ["Sderot"]
     assert events(pipeline, "Prices hit a record in London.") == []
+    assert events(pipeline, "Officials hit back at critics in London.") == []
+    text = "Warplanes launched several airstrikes on Idlib, hitting rebel positions at Saraqib."
+    assert places(pipeline, text, "attack") == ["Idlib", "Saraqib"]
+    e = one(pipeline, "The bodies of three men were found in Kirkuk on Monday.", "attack")
+    assert e.location.text == "Kirkuk" and e.date == dt.date(2019, 3, 18)
 
 
 def test_a_place_named_in_a_circumstance_clause(pipeline):
