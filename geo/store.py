@@ -920,7 +920,8 @@ class Store:
         used = {"type" if u == "types" else "country_code" if u == "countries" else u for u in used}
         if self.postgis or used <= self._INDEX_COVERS.get(col.name, set()) | {col.name}:
             return col
-        return col.concat("").label(col.name)
+        as_text = sa.type_coerce(col, sa.Text).concat("")
+        return sa.type_coerce(as_text, col.type).label(col.name)  # typed as the column for the frame
 
     def _order(self):
         e = self.t["events"]
