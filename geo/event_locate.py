@@ -332,10 +332,12 @@ def _verb_chain(anchor: Token) -> list[Token]:
 
 
 def _adjacent(a: Token, b: Token) -> bool:
+    """`b` follows `a` in a list: only a comma or a conjunction between them ("in Lyon, in
+    Marseille"), not nothing ("in the village of X in southeast Lebanon" nests, it does not list)."""
     lo, hi = sorted((a, b), key=lambda t: t.i)
     doc = a.doc
     between = doc[lo.right_edge.i + 1 : hi.left_edge.i]
-    return lo.right_edge.i < hi.left_edge.i and all(t.is_punct or t.dep_ == "cc" for t in between)
+    return len(between) > 0 and all(t.is_punct or t.dep_ == "cc" for t in between)
 
 
 def _lemma(tok: Token) -> str:
@@ -876,6 +878,18 @@ class Locator:
                 out = [Placement(m, reason="object") for m in obj_places]
         if not out and loc:
             out = [Placement(m, reason=_prep_reason(loc_prep)) for m in loc]
+        if out and not etype.movement and not etype.seat and all(
+            pl.location is not None and _specificity(pl.location) <= 1 for pl in out
+        ):
+            # "killed in Yemen when a suicide bomber detonated explosives in the city of Ibb": a
+            # country, and a town where the same blow fell, told in a "when" or "as" clause
+            inside: list[Mention] = []
+            for v in [anchor] + _verb_chain(anchor):
+                for c in v.children:
+                    if not inside and c.dep_ == "advcl" and _same_breath(c):
+                        inside = self._in_clause(c, triggers, trig)
+            if inside and all(_specificity(m) >= 4 for m in inside):
+                out = [Placement(m, reason="clause, inside the region named", weight=0.85) for m in inside]
         if not out and subj is not None and not etype.seat:
             # "activists in Hong Kong demonstrated", "the militias in Tripoli stormed"
             # "a car bomb parked on a road in Saidiyah district detonated": where the actor was put
@@ -1139,6 +1153,11 @@ def _prep_reason(p: str) -> str:
     if p == "clause":
         return "clause, inside the scene the sentence opens with"
     return f"prep '{p}'" if p else "object"
+
+
+def _same_breath(clause: Token) -> bool:
+    """A "when" or "as" clause: how the event happened, at the same time and place."""
+    return any(g.dep_ in ("advmod", "mark") and g.lower_ in ("when", "as") for g in clause.children)
 
 
 def _scene_setting(prep: Token, sent) -> bool:

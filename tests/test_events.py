@@ -349,6 +349,14 @@ def test_a_clause_of_another_time_is_not_the_place(pipeline):
     assert e.location.text == "Tal Sharif"
 
 
+def test_a_town_told_in_a_when_clause_over_the_country(pipeline):
+    text = "Nine people were killed in Yemen on Monday when a bomber blew himself up at a market in the city of Ibb."
+    assert set(places(pipeline, text, "attack")) == {"Ibb"}
+    # nested phrases are not a list: one event, at the village
+    text = "Six civilians were killed in an air raid on a house in the border village of Kfar Kila in southern Lebanon."
+    assert places(pipeline, text, "attack") == ["Kfar Kila"]
+
+
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
 
 
