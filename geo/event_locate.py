@@ -589,6 +589,8 @@ class Locator:
                 mm = self._place_mention(c, allow_demonym=_lemma(tok) in TERRITORY_NOUNS)
                 if mm is None and recover and c.pos_ == "PROPN":
                     mm = self._recover(c, "generic")
+                if mm is not None and _lemma(tok) == "capital":
+                    mm = self._capital_of(mm, c, tok) or mm  # "the Kenyan capital": Nairobi
                 if mm is not None:
                     return [mm]
         if recover and tok.pos_ == "PROPN" and tok.text[:1].isupper():
@@ -597,6 +599,23 @@ class Locator:
             if mm is not None:
                 return [mm]
         return self._inner_places(tok, depth, recover, True)
+
+    def _capital_of(self, country: Mention, mod: Token, head: Token) -> Mention | None:
+        """"the Polish capital", "Kenya's capital": the country's capital city, named as written."""
+        p = country.place
+        gaz = getattr(self.resolver, "gaz", None)
+        if p is None or p.level != "country" or not p.country_code or gaz is None:
+            return None
+        try:
+            cap = gaz.capital(p.country_code)
+        except Exception:  # a gazetteer without capitals: keep the country
+            return None
+        if cap is None:
+            return None
+        lo, hi = min(mod.i, head.i), max(mod.i, head.i) + 1
+        span = self.doc[lo:hi]
+        return Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT",
+                       place=cap, score=country.score, reason=f"the capital of {p.name}")
 
     def _whole_name(self, tok: Token, m: Mention) -> Mention:
         """A mention that is only the end of the name the text gives: "Kafr Batna" found as

@@ -357,6 +357,11 @@ def test_a_town_told_in_a_when_clause_over_the_country(pipeline):
     assert places(pipeline, text, "attack") == ["Kfar Kila"]
 
 
+def test_a_countrys_capital_is_its_capital_city(pipeline):
+    e = one(pipeline, "Several hundred refugees demonstrated in the Kenyan capital on Thursday.", "protest")
+    assert e.to_dict()["place"] == "Kenyan capital" and cc(e.location) == "KE" and e.location.place.level == "city"
+
+
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
 
 
