@@ -75,6 +75,10 @@ class Resolver:
         found = self.gaz.lookup(mention.text)
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
+        if _acronym(mention.text) and mention.kind != "dateline":
+            # "ISIS", "NATO": an all-capital word names a town only in a dateline; otherwise it
+            # is a country, state or region by a reviewed alias ("USA", "BC", "EU") or no place
+            found = [p for p in found if p.level in ("country", "admin1", "continent", "region") or self.gaz.is_curated(p, mention.text)]
         return found
 
     # --- the two passes ------------------------------------------------------------------
@@ -113,6 +117,8 @@ class Resolver:
                 continue
             scored = self._score(places, ms[0], ctx, quals)
             best = scored[0]
+            if self._implausible(best.place, ms[0], ctx, quals):
+                continue  # left to the fallback, which places it by the article's own places
             for m in ms:
                 self._assign(m, scored)
             if best.place.level in ("city", "admin1", "admin2") and best.score >= 0.6:
@@ -124,9 +130,26 @@ class Resolver:
 
         ctx.focus = self._focus(mentions, ctx)
         for m in mentions:
-            if m.place is None:
+            if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
                 self._fallback(m, ctx)
+        # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
+        # organisation the NER mistook for a place: it is not a mention at all.
+        mentions[:] = [m for m in mentions if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
         return mentions
+
+    def _implausible(self, p: Place, mention: Mention, ctx: _Context, quals: list[Place]) -> bool:
+        """'Zhari' in a story about Kandahar is not Zary in Poland: a small town that only an
+        alternate spelling connects to the name, in a country the article never mentions while
+        it does mention others, is a worse guess than the article's own surroundings."""
+        return (
+            p.level == "city"
+            and p.population < 100_000
+            and not quals
+            and bool(ctx.countries)
+            and not ctx.countries.get(p.country_code)
+            and not self.gaz.name_matches_primary(p, mention.text)
+            and not self.gaz.is_curated(p, mention.text)
+        )
 
     def _unambiguous(self, places: list[Place], mention: Mention) -> Place | None:
         if mention.kind == "demonym":
@@ -233,7 +256,11 @@ class Resolver:
                     part = " ".join(words[i : i + n])
                     if part.lower() in GENERIC_WORDS:
                         continue
-                    places = [p for p in self.gaz.lookup(part) if p.level in ("country", "admin1", "continent", "region") or p.population >= 50_000]
+                    places = [
+                        p for p in self.gaz.lookup(part)
+                        if (p.level in ("country", "admin1", "continent", "region") or p.population >= 50_000)
+                        and (self.gaz.name_matches_primary(p, part) or self.gaz.is_curated(p, part))
+                    ]  # fmt: skip
                     if not places:
                         continue
                     scored = self._score(places, Mention(text=part, start=0, end=0), ctx, [])
@@ -253,13 +280,25 @@ GENERIC_WORDS = {
     "street", "avenue", "road", "city", "town", "valley", "lake", "lakes", "river", "park", "national",
     "international", "royal", "saint", "st", "mount", "fort", "port", "bay", "beach", "island", "union",
     "victoria", "queens", "kings", "academy", "school", "university", "college", "hospital", "church",
+    "sea", "ocean", "gulf", "strait", "of", "the", "and", "de", "la", "le", "el", "al", "san", "santa",
+    # Arabic, Persian and Turkic words that begin many place names (valley, hill, spring, well,
+    # monastery, village, son of, mother of, head): a town named after one is not the place
+    "wadi", "tal", "tell", "khan", "deir", "dayr", "kafr", "ain", "ayn", "bir", "jabal", "jebel", "beit",
+    "bayt", "umm", "abu", "ras", "qasr", "tel", "nahr", "hayy", "sheikh", "shaykh", "mazraat", "qaryat",
 }
 FEATURE_HEADS = {
     "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "way", "place",
     "square", "park", "bridge", "station", "centre", "center", "stadium", "arena", "church", "school",
     "hospital", "academy", "estate", "mall", "market", "building", "tower", "hall", "house", "embassy",
     "consulate", "court", "prison", "airport", "canal", "river", "lake", "creek", "railroad", "railway",
+    "sea", "ocean", "strait", "gulf", "bay", "camp", "checkpoint", "crossing", "base", "farm", "farms",
+    "mosque", "hotel", "university", "village", "district", "neighbourhood", "neighborhood", "quarter",
 }
+
+
+def _acronym(text: str) -> bool:
+    letters = text.replace(".", "")
+    return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
 
 
 def _within(p: Place, q: Place) -> bool:
