@@ -43,7 +43,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Token
+import numpy as np
+
+from spacy.tokens import Doc, Span, Token
 
 from . import taxonomy as tx
 from .model import Mention
@@ -342,6 +344,50 @@ def _adjacent(a: Token, b: Token) -> bool:
 
 def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
+
+
+# Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
+# serialises): spaCy's `Doc.text` joins every token on each access, and `Doc.sents` and
+# `Doc.ents` build new spans each time.
+_TEXT_KEY = "dateline:text"
+_SENTS_KEY = "dateline:sents"
+_DATE_ENTS_KEY = "dateline:date_ents"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per Doc."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def doc_sents(doc: Doc) -> list[Span]:
+    """`doc.sents` as a list, its boundaries found once per Doc."""
+    bounds = doc.user_data.get(_SENTS_KEY)
+    if bounds is None:
+        if len(doc) and doc.has_annotation("SENT_START"):
+            # the sentence starts straight from the token array, without a Span per sentence
+            starts = [i for i in np.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if i > 0]
+            edges = [0, *starts, len(doc)]
+            bounds = list(zip(edges[:-1], edges[1:]))
+        else:
+            bounds = [(s.start, s.end) for s in doc.sents]
+        doc.user_data[_SENTS_KEY] = bounds
+    return [doc[a:b] for a, b in bounds]
+
+
+def span_text(span: Span) -> str:
+    """`span.text` cut from the cached text of its Doc."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def date_entity_tokens(doc: Doc) -> list[int]:
+    """First token of each DATE or TIME entity, in order, found once per Doc."""
+    starts = doc.user_data.get(_DATE_ENTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_DATE_ENTS_KEY] = [e.start for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    return starts
 
 
 def _pobjs(prep: Token) -> list[Token]:
@@ -737,7 +783,7 @@ class Locator:
             # gazetteer lacks gets the geoparser's fallback (a place named inside it, else the
             # article's focus) with the low score that says so.
             context = [replace(x, candidates=[]) for x in self.mentions]
-            self.resolver.resolve(context + [m], self.doc.text)
+            self.resolver.resolve(context + [m], doc_text(self.doc))
             m.reason = "found by its event slot; " + (m.reason or "not in the gazetteer")
             if m.place is None or _fallback(m):
                 # A village the gazetteer lacks is near the places its sentence names ("Tel

@@ -20,6 +20,7 @@ article and every decision can be explained:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from . import taxonomy as tx
-from .event_locate import Locator, Placement, _verb_chain
+from .event_locate import Locator, Placement, _verb_chain, date_entity_tokens, doc_sents, doc_text, span_text
 from .model import Event, Mention
 
 _VERBS = tx.verb_index()
@@ -143,22 +144,24 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
 def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]:
     out: list[_Trigger] = []
     taken: set[int] = set()
-    for tok in sent:
+    toks = list(sent)  # one Token object per word for the three passes below
+    lemmas = [_lemma(t) for t in toks]
+    for tok, lemma in zip(toks, lemmas):
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
-            if trig is None and _lemma(tok) in _VERBS:
-                trig = _Trigger(tok, tok, _VERBS[_lemma(tok)], [tok])
+            if trig is None and lemma in _VERBS:
+                trig = _Trigger(tok, tok, _VERBS[lemma], [tok])
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
-    for tok in sent:
-        if tok.i in taken or _lemma(tok) not in _NOUNS:
+    for tok, lemma in zip(toks, lemmas):
+        if lemma not in _NOUNS or tok.i in taken:
             continue
         if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok):
             continue
         if tok.i in mention_at:
             continue
-        etype = _NOUNS[_lemma(tok)]
+        etype = _NOUNS[lemma]
         head = tok.head
         if tok.dep_ == "dobj" and _lemma(head) in tx.LIGHT_VERBS and head.pos_ in ("VERB", "AUX"):
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
@@ -171,8 +174,8 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
         elif _noun_is_placed(tok, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-    for tok in sent:
-        if tok.i in taken or tok.pos_ != "VERB" or _lemma(tok) not in tx.WEAPON_VERBS:
+    for tok, lemma in zip(toks, lemmas):
+        if lemma not in tx.WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB":
             continue
         if any(t.anchor.i == tok.i for t in out):
             continue  # "airstrikes hit the town": told by its event noun already
@@ -469,7 +472,7 @@ class _Dates:
         refs = []
         if self.mod is not None and _has_date_word(sent):
             try:
-                refs = self.mod.find_dates(sent.text, self.published, offset=sent.start_char)
+                refs = self.mod.find_dates(span_text(sent), self.published, offset=sent.start_char)
             except Exception:  # a date library failure must not lose the events
                 refs = []
         refs = [r for r in refs if getattr(r, "date", None) is not None]
@@ -486,7 +489,11 @@ _DATE_WORD = re.compile(
 
 
 def _has_date_word(sent: Span) -> bool:
-    return bool(_DATE_WORD.search(sent.text)) or any(e.label_ in ("DATE", "TIME") for e in sent.ents)
+    if _DATE_WORD.search(span_text(sent)):
+        return True
+    starts = date_entity_tokens(sent.doc)
+    k = bisect.bisect_left(starts, sent.start)
+    return k < len(starts) and starts[k] < sent.end
 
 
 def _tree_distance(a: Token, b: Token) -> int:
@@ -578,23 +585,28 @@ def _sentences(doc: Doc) -> list[Span]:
     # A title line or caption glued to the next paragraph is split at blank lines so each
     # sentence's offsets and paragraph are its own.
     out = []
-    for sent in doc.sents:
-        if not sent.text.strip():
+    text = doc_text(doc)
+    for sent in doc_sents(doc):
+        chunk = text[sent.start_char : sent.end_char]
+        if not chunk.strip():
+            continue
+        if "\n" not in chunk:  # most sentences: no line break inside, nothing to split
+            out.append(sent)
             continue
         start = sent.start
         for tok in sent:
             if tok.is_space and "\n" in tok.text and tok.i > start:
-                if doc[start : tok.i].text.strip():
+                if span_text(doc[start : tok.i]).strip():
                     out.append(doc[start : tok.i])
                 start = tok.i + 1
-        if start < sent.end and doc[start : sent.end].text.strip():
+        if start < sent.end and span_text(doc[start : sent.end]).strip():
             out.append(doc[start : sent.end])
     return out
 
 
 def _paragraph_breaks(doc: Doc, sents: list[Span]) -> list[int]:
     """Paragraph number of each sentence (blank-line separated)."""
-    text = doc.text
+    text = doc_text(doc)
     out, para, prev_end = [], 0, 0
     for s in sents:
         if "\n" in text[prev_end : s.start_char]:
@@ -659,7 +671,7 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
                 ev = Event(
                     type=etype_final.name,
                     trigger=_trigger_text(trig),
-                    sentence=sent.text.strip(),
+                    sentence=span_text(sent).strip(),
                     start=sent.start_char,
                     end=sent.end_char,
                     actors=actors,

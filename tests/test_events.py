@@ -456,6 +456,17 @@ def test_taxonomy_is_consistent():
     assert "| `sanction` |" in tx.table_markdown()
 
 
+def test_per_doc_caches_agree_with_spacy_and_keep_the_doc_serialisable(pipeline):
+    from geo.event_locate import doc_sents, doc_text, span_text
+
+    doc = pipeline.nlp("PARIS, France -- Police arrested ten people.\n\nTalks began in Rome. They ended on Friday.")
+    assert doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
+    assert [(s.start, s.end) for s in doc_sents(doc)] == [(s.start, s.end) for s in doc.sents]
+    assert [span_text(s) for s in doc_sents(doc)] == [s.text for s in doc.sents]
+    doc.to_bytes()  # the caches are plain data, not spans
+    assert [e.type for e in events(pipeline, doc.text)].count("arrest") == 1
+
+
 # --- the seed article ----------------------------------------------------------------------------
 
 
