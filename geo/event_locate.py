@@ -88,6 +88,8 @@ FACILITY_NOUNS = frozenset(
     "home camp base checkpoint factory plant refinery club mall centre center company complex tomb "
     "cathedral synagogue monastery depot barracks".split()
 )
+# Things an attack is done in or to, which a participle places: "a bus packed with pilgrims in X".
+VEHICLE_NOUNS = frozenset("bus car truck lorry van minibus train ship boat ferry vessel plane aircraft convoy vehicle".split())
 # Units smaller than a town: a name given with one of them is a district-level place.
 FINE_NOUNS = frozenset(
     "village hamlet neighborhood neighbourhood district suburb quarter camp township settlement sector "
@@ -257,6 +259,10 @@ PLACE_VERBS = frozenset(
     "storm shell bomb bombard besiege overrun enter invade patrol liberate recapture seize raid "
     "encircle occupy attack target strike hit pound capture".split()
 ) - HUMAN_VERBS
+# Verbs that say where a thing is: their phrase places the noun they qualify ("the farms located
+# near X"); those of SITING_OBJECT_VERBS name the place as their object ("villages surrounding X").
+SITING_OBJECT_VERBS = frozenset("surround border overlook adjoin neighbor neighbour encircle ring line flank".split())
+SITING_VERBS = frozenset("locate situate lie sit base station position stand".split()) | SITING_OBJECT_VERBS
 _CLAUSE_STOP = {"ccomp", "parataxis", "relcl", "acl", "appos", "csubj"}
 _NONPLACE_KINDS = {"demonym"}
 
@@ -344,6 +350,17 @@ def _adjacent(a: Token, b: Token) -> bool:
 
 def _lemma(tok: Token) -> str:
     return tok.lemma_.lower()
+
+
+def _name_like(tok: Token) -> bool:
+    """A proper name, or a capitalised word the tagger took for a common noun ("clashes erupted
+    in Taez"), which a foreign place name often is; not a word capitalised for opening a sentence."""
+    if tok.pos_ == "PROPN":
+        return True
+    return (
+        tok.pos_ == "NOUN" and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start
+        and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "“", "'", "‘", "(", ":", "-", "—", "–")
+    )
 
 
 # Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
@@ -483,7 +500,7 @@ class Locator:
             res = self._generic_places(tok, depth, recover)
             if res:
                 return res
-        elif tok.pos_ == "PROPN" and recover and lem not in NONPLACE_HEADS:
+        elif recover and _name_like(tok) and lem not in NONPLACE_HEADS:
             # "north Delhi's Ashok Vihar", "Baghdad's Adhamiyah": the possessed place is the
             # more specific one, unless it is a building or street in the possessor's city
             mm = self._recover(tok, slot)
@@ -554,7 +571,31 @@ class Locator:
                 res = self._of_places(c, depth + 1, recover)
                 if res:
                     return res
+        for c in tok.children:
+            if c.dep_ in ("acl", "relcl") and _lemma(c) in SITING_VERBS:
+                res = self._sited_places(c, depth, recover)
+                if res:
+                    return res
         return later
+
+    def _sited_places(self, verb: Token, depth: int, recover: bool) -> list[Mention]:
+        """Where a clause says a thing is: "the farms located near the town of X", "the villages
+        surrounding X", "a camp that lies along the border"."""
+        for g in verb.children:
+            if g.dep_ == "prep" and g.lower_ in _INNER_PREPS:
+                slot = "near" if g.lower_ in _NEAR_PREPS else "prep"
+                res = [m for p in _pobjs(g) for m in self.phrase_places(p, depth + 1, recover, True, slot)]
+                if res:
+                    return res
+            elif g.dep_ == "dobj" and _lemma(verb) in SITING_OBJECT_VERBS:
+                res = self.phrase_places(g, depth + 1, recover, True, "near")
+                if res:
+                    return res
+            elif g.dep_ in ("advmod", "npadvmod") and _lemma(g) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
+                res = self._of_places(g, depth + 1, recover)  # "located north of Palmyra"
+                if res:
+                    return res
+        return []
 
     def _of_places(self, tok: Token, depth: int, recover: bool) -> list[Mention]:
         for c in tok.children:
@@ -741,7 +782,7 @@ class Locator:
         """
         if self.resolver is None or not tok.text[:1].isupper() or not self._inside(tok):
             return None
-        if tok.pos_ != "PROPN" and first is None:
+        if not _name_like(tok) and first is None:
             return None
         toks = [tok] + [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
         lo = min(t.i for t in toks) if first is None else first.i
@@ -845,10 +886,21 @@ class Locator:
 
     # -- event-level ----------------------------------------------------------------------------
 
-    def place(self, trig, etype: tx.EventType, subj: Token | None, target: Token | None, triggers, sent) -> list[Placement]:
+    def place(
+        self, trig, etype: tx.EventType, subj: Token | None, target: Token | None, triggers, sent, borrow: bool = True
+    ) -> list[Placement]:
         self.lo, self.hi = sent.start, sent.end
         anchor, head = trig.anchor, trig.head
         verb_lemma = _lemma(trig.verb) if trig.verb is not None else ""
+        top = _chain_top(anchor)
+        result = top.dep_ == "advcl" and top.tag_ == "VBG" and top.head.pos_ == "VERB"
+        if borrow and result and verb_lemma in PLACE_VERBS:
+            # "launched an offensive in the Homs countryside, targeting the village of X": a
+            # participle done to a place is a blow of its own, at the place it names; it takes the
+            # main verb's place only when it names none
+            own = self.place(trig, etype, subj, target, triggers, sent, borrow=False)
+            if any(not pl.empty() and not pl.reason.startswith("actor") for pl in own):
+                return own
         holders: list[Token] = [anchor]
         if head is not anchor:
             holders.append(head)
@@ -863,8 +915,7 @@ class Locator:
             for h in [v] + [c for c in v.children if c.dep_ == "dobj"]:
                 if h not in holders:
                     holders.append(h)
-        top = _chain_top(anchor)
-        if top.dep_ == "advcl" and top.tag_ == "VBG" and top.head.pos_ == "VERB":
+        if borrow and result:
             # "... detonated in X, killing six and injuring ten": the result is where the act was
             holders.append(top.head)
             holders.extend(c for c in top.head.children if c.dep_ == "dobj")
@@ -874,7 +925,8 @@ class Locator:
             if not (target.dep_ == "pobj" and target.head.lower_ in ("against", "with") and not etype.object_place):
                 holders.append(target)
 
-        refuge = trig.phrasal and any(_lemma(w) in ("refuge", "shelter") for w in trig.words)
+        # "took refuge in X", "migrants arrived in X": where the movement ended
+        refuge = (trig.phrasal and any(_lemma(w) in ("refuge", "shelter") for w in trig.words)) or _lemma(head) in tx.ARRIVAL_VERBS
         groups: list[_Group] = []
         origin = destination = None
         o_reason = d_reason = ""
@@ -1099,7 +1151,12 @@ class Locator:
                 if c.i in seen or (people and not (c.dep_ == "prep" and c.lower_ in tx.LOCATION_PREPS)):
                     continue
                 purpose = c.dep_ == "acl" and _lemma(tok) in EVENT_HEADS and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-                if (c.dep_ in _CLAUSE_STOP and not purpose) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
+                # "a hotel packed with tourists in X": a participle that only describes a thing
+                described = (
+                    c.dep_ == "acl" and c.tag_ == "VBN" and c.i not in others and not _own_subject(c)
+                    and _lemma(tok) in FACILITY_NOUNS | GENERIC_PLACE_NOUNS | VEHICLE_NOUNS | EVENT_HEADS
+                )
+                if (c.dep_ in _CLAUSE_STOP and not purpose and not described) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
                     continue  # the actor ("Israel captured ...") is who acted, not where; but "an
                     # offensive to capture the village of X" is aimed at X
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
@@ -1205,10 +1262,14 @@ class Locator:
         """Flight across a border is a crossing; flight with no other country named is displacement."""
         if etype.name not in ("border_crossing", "displacement") or trig.phrasal:
             return etype
-        if _lemma(trig.head) not in AMBIGUOUS_FLIGHT:
-            return etype
         o = pl.origin.place if pl.origin is not None else None
         d = pl.destination.place if pl.destination is not None else None
+        if _lemma(trig.head) in tx.ARRIVAL_VERBS:
+            # refugees arriving from another town of the same country are displaced, not crossing
+            same = o is not None and d is not None and o.country_code and o.country_code == d.country_code
+            return tx.BY_NAME["displacement"] if same else etype
+        if _lemma(trig.head) not in AMBIGUOUS_FLIGHT:
+            return etype
         if d is not None and (o is None and d.level == "country" or o is not None and o.country_code != d.country_code):
             return tx.BY_NAME["border_crossing"]
         return tx.BY_NAME["displacement"]

@@ -82,6 +82,7 @@ class _Trigger:
     phrasal: bool = False
     nominal: bool = False
     patient_subject: bool = False  # "Miringa came under attack": the subject is what was attacked
+    vague: bool = False  # "the incident", "it happened": some event the article told of before
 
     @property
     def anchor(self) -> Token:
@@ -119,8 +120,9 @@ def _phrase_trigger(tok: Token) -> _Trigger | None:
     return None
 
 
-def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType:
-    """The word's type, corrected by what its arguments say (who moves, what is seized)."""
+def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType | None:
+    """The word's type, corrected by what its arguments say (who moves, what is seized, what
+    killed, who arrives); None when they say it is no event of the vocabulary."""
     etype = trig.etype
     name = etype.name
     if name in ("armed_clash", "attack") and target is not None:
@@ -130,6 +132,10 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
         ):
             if _lemma(trig.head) in {"take", "seize", "occupy", "storm", "capture", "raid", "attack"}:
                 return tx.BY_NAME["diplomatic_seizure"]
+    if _lemma(trig.head) in tx.ARRIVAL_VERBS:
+        return _arrival_type(actor)
+    if name == "casualties":
+        return _death_cause(trig.anchor)
     if name == "military_movement" and actor is not None:
         words = {_lemma(t) for t in actor.subtree}
         if words & _CIVILIANS and not words & _MILITARY:
@@ -141,6 +147,51 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
     return etype
 
 
+def _arrival_type(actor: Token | None) -> tx.EventType | None:
+    """Who arrives says what the arrival is (see taxonomy.ARRIVAL_VERBS); anyone else, no event."""
+    if actor is None:
+        return None
+    head = _lemma(actor)
+    words = {_lemma(t) for t in _phrase_tokens(actor)}
+    if head in tx.ARRIVING_AID or (words & tx.ARRIVING_AID and head in {"convoy", "truck", "plane", "ship", "flight"}):
+        return tx.BY_NAME["aid_delivery"]
+    if head in tx.ARRIVING_PEOPLE or (words & tx.ARRIVING_PEOPLE and not words & tx.ARRIVING_FORCES):
+        return tx.BY_NAME["border_crossing"]
+    if head in tx.ARRIVING_FORCES or words & tx.ARRIVING_FORCES:
+        return tx.BY_NAME["military_movement"]
+    if head in tx.ARRIVING_OFFICIALS or words & tx.ARRIVING_OFFICIALS or actor.ent_type_ == "PERSON":
+        return tx.BY_NAME["diplomatic_meeting"]  # "Pompeo arrived in Seoul for talks": a visit
+    return None
+
+
+_CAUSE_PREPS = {"in", "during", "from", "after", "of", "amid", "following", "by", "under"}
+
+
+def _death_cause(verb: Token) -> tx.EventType | None:
+    """"died in clashes" -> armed_clash; "died in a bomb attack", "died when militants threw a
+    grenade" -> attack; "died of cancer", "died in a car crash" -> no event; else casualties."""
+    # the cause may be told once for deaths and injuries: "four died and 22 were injured when ..."
+    stack = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS) or c.dep_ in ("advcl", "agent")]
+    stack += [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" for g in c.children
+              if (g.dep_ == "prep" and g.lower_ in _CAUSE_PREPS) or g.dep_ in ("advcl", "agent")]
+    seen = 0
+    while stack and seen < 40:
+        tok = stack.pop(0)
+        seen += 1
+        lemma = _lemma(tok)
+        if lemma in tx.NONVIOLENT_CAUSES and tok.pos_ in ("NOUN", "PROPN"):
+            return None
+        etype = _NOUNS.get(lemma) if tok.pos_ in ("NOUN", "PROPN") else _VERBS.get(lemma) if tok.pos_ == "VERB" else None
+        if etype is not None and etype.name in ("attack", "armed_clash"):
+            if not any(_lemma(c) in tx.NONVIOLENT_CAUSES for c in tok.children if c.dep_ in ("compound", "amod")):
+                return etype  # "a heart attack" is no attack
+            return None
+        if lemma in tx.WEAPON_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
+            return tx.BY_NAME["attack"]  # "died in a car bomb", "when a grenade went off"
+        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "appos"))
+    return tx.BY_NAME["casualties"]
+
+
 def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]:
     out: list[_Trigger] = []
     taken: set[int] = set()
@@ -150,7 +201,12 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
             if trig is None and lemma in _VERBS:
-                trig = _Trigger(tok, tok, _VERBS[lemma], [tok])
+                etype = _VERBS[lemma]
+                # "four people died": the subject is who was killed
+                trig = _Trigger(tok, tok, etype, [tok], patient_subject=etype.name == "casualties")
+            if trig is None and lemma in _OCCUR and _pronoun_subject(tok):
+                # "It happened near the border", "All occurred near Malawi": an event told before
+                trig = _Trigger(tok, tok, tx.BY_NAME["attack"], [tok], vague=True)
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
@@ -184,6 +240,14 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             # Aleppo, hitting targets at X": an attack told by what hit
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
     return out
+
+
+_OCCUR = {"occur", "happen"}
+_BACK_REFERENCES = {"it", "all", "this", "both", "each", "that"}
+
+
+def _pronoun_subject(verb: Token) -> bool:
+    return any(c.dep_ == "nsubj" and c.lower_ in _BACK_REFERENCES and c.i < verb.i for c in verb.children)
 
 
 def _counter(tok: Token) -> bool:
@@ -633,6 +697,8 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
         refs = None
         for trig in triggers:
             subj_tok = _subject(trig.verb) if trig.verb is not None else _noun_actor(trig.head)
+            if subj_tok is not None and subj_tok.i == trig.head.i:
+                subj_tok = _noun_actor(trig.head)  # "clashes between X and Y erupted": X and Y
             if subj_tok is not None:
                 subj_tok = _dateline_subject(subj_tok, locator.datelines)
             target_tok = _target(trig)
@@ -646,7 +712,9 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             if etype_skip(trig):
                 continue
             etype = _retype(trig, subj_tok, target_tok)
-            vague = _lemma(trig.head) in tx.VAGUE_NOUNS
+            if etype is None:
+                continue
+            vague = trig.vague or _lemma(trig.head) in tx.VAGUE_NOUNS
             if vague:
                 # "The incident took place at X": the event the article already told of
                 earlier = [d.event.type for d in drafts if d.event.type != "statement"]

@@ -249,15 +249,57 @@ TYPES: tuple[EventType, ...] = (
         "Troops, ships or aircraft deployed, patrolling or moving in.",
         "15",
         "MOBILIZE",
-        verbs=_w("deploy patrol mobilize invade advance withdraw enter"),
+        # "arrive" is retyped by who arrives (see ARRIVAL_VERBS below)
+        verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive"),
         phrases=_p("send+troop deploy+troop move+into roll+into pull+out"),
         nouns=_w("deployment patrol invasion incursion"),
         movement=True,
         examples=("Troops patrolled the streets of Monrovia.",),
     ),
+    EventType(
+        "casualties",
+        "People killed or dead where the text names no cause (\"nine of them died at the hospital\"). "
+        "A death whose clause names its cause takes the cause's type (attack, armed_clash).",
+        None,
+        None,
+        verbs=_w("die perish"),
+        count_from="target",
+        confidence=0.55,
+        examples=("Nine of the wounded died at a hospital in Mogadishu.",),
+    ),
 )
 
 BY_NAME: dict[str, EventType] = {t.name: t for t in TYPES}
+
+# Deaths told without their cause ("nine of them died at the hospital") are `casualties`. When
+# the clause names the cause, the death is an event of the cause's type: "died in clashes" is an
+# armed clash, "died in a roadside bomb attack" or "died when militants threw a grenade" an attack.
+# Deaths from illness, age or accidents are no event of this vocabulary and are not reported.
+NONVIOLENT_CAUSES = frozenset(
+    "illness disease cancer age cause causes complication complications heart stroke accident crash "
+    "collision drowning flood flu fever infection overdose suicide malaria cholera ebola covid covid-19 "
+    "virus pneumonia hunger starvation exposure fall sickness earthquake".split()
+)
+
+# "arrived in Y": an arrival is the event of whoever arrives. Officials and delegations arriving
+# are a visit (diplomatic_meeting), troops, ships and convoys a military movement, refugees and
+# migrants a border crossing (or displacement inside one country); aid arriving is aid delivered.
+# An arrival of anyone else ("the train arrived") is no event.
+ARRIVAL_VERBS = frozenset("arrive".split())
+ARRIVING_OFFICIALS = frozenset(
+    "official minister president prime premier chancellor secretary envoy ambassador diplomat delegation "
+    "delegate emissary mediator negotiator representative leader king queen prince pope monarch "
+    "governor senator lawmaker mission commissioner chief foreign spokesman head team".split()
+)
+ARRIVING_FORCES = frozenset(
+    "troop soldier force army marine navy warship ship vessel frigate destroyer carrier submarine "
+    "convoy tank unit battalion brigade division peacekeeper militia fighter jet aircraft bomber fleet "
+    "column reinforcement paratrooper commando".split()
+)
+ARRIVING_PEOPLE = frozenset(
+    "refugee migrant asylum seeker civilian family people evacuee returnee deportee displaced".split()
+)
+ARRIVING_AID = frozenset("aid food medicine supply supplies shipment relief assistance".split())
 
 # A seizure whose object is one of these is a diplomatic seizure, not a battle for a town.
 DIPLOMATIC_NOUNS = frozenset("embassy consulate chancery legation mission residence ambassador".split())

@@ -365,6 +365,64 @@ def test_a_countrys_capital_is_its_capital_city(pipeline):
 # --- when: each event's own date, else its sentence's, else the publication date -----------------
 
 
+def test_a_participle_done_to_a_place_is_placed_where_it_hits(pipeline):
+    text = "Rebels launched an offensive in the Idlib countryside on Monday, targeting the village of Kafr Nabudah."
+    evs = events(pipeline, text)
+    assert [e.to_dict()["place"] for e in evs if e.trigger == "targeting"] == ["Kafr Nabudah"]
+    assert any(e.to_dict()["place"] == "Idlib" for e in evs if e.trigger != "targeting")
+    # naming no place of its own, it is where the act it results from was
+    assert places(pipeline, "A bomb exploded in Kirkuk on Monday, killing six people.") == ["Kirkuk"]
+
+
+def test_a_clause_that_says_where_a_thing_is(pipeline):
+    assert places(pipeline, "Gunmen attacked a school located near the village of Kafr Tala.") == ["Kafr Tala"]
+    assert places(pipeline, "Militants shelled the hamlets surrounding Wadi Fara on Monday.") == ["Wadi Fara"]
+
+
+def test_deaths_take_the_type_of_their_cause(pipeline):
+    e = one(pipeline, "Three soldiers died in clashes with rebels near Kunduz on Monday.", "armed_clash")
+    assert e.to_dict()["place"] == "Kunduz" and e.count == 3 and e.target == "Three soldiers" and e.actors == []
+    e = one(pipeline, "Two civilians died in a roadside bomb attack outside Samarra.", "attack")
+    assert e.to_dict()["place"] == "Samarra"
+    text = "Four people died and 12 were injured when gunmen threw a grenade into a cafe in Srinagar."
+    assert {e.type for e in events(pipeline, text)} == {"attack"}
+
+
+def test_a_death_without_a_cause_is_casualties_and_an_illness_is_no_event(pipeline):
+    e = one(pipeline, "Nine of the wounded died at a hospital in Mogadishu.", "casualties")
+    assert e.to_dict()["place"] == "Mogadishu" and e.count == 9
+    assert events(pipeline, "The former president died of cancer in Paris on Sunday.") == []
+    assert events(pipeline, "Two tourists died in a car crash near Nice.") == []
+
+
+def test_an_arrival_is_typed_by_who_arrives(pipeline):
+    e = one(pipeline, "The foreign minister arrived in Beijing on Monday for talks.", "diplomatic_meeting")
+    assert e.to_dict()["place"] == "Beijing" and e.date == dt.date(2019, 3, 18)
+    e = one(pipeline, "Two Russian warships arrived in Tartus on Sunday.", "military_movement")
+    assert e.destination.text == "Tartus"
+    e = one(pipeline, "About 200 migrants arrived in Italy from Libya.", "border_crossing")
+    assert (cc(e.origin), cc(e.destination)) == ("LY", "IT") and e.count == 200
+    e = one(pipeline, "Thousands of displaced families arrived in Erbil from Mosul on Sunday.", "displacement")
+    assert e.destination.text == "Erbil" and e.origin.text == "Mosul"
+    assert events(pipeline, "The night train arrived in Milan two hours late.") == []
+
+
+def test_it_happened_there_is_the_event_told_before(pipeline):
+    text = "Gunmen attacked a police post on Monday. It happened near Kirkuk."
+    evs = events(pipeline, text)
+    assert [e.type for e in evs] == ["attack"] and evs[0].to_dict()["place"] == "Kirkuk"
+
+
+def test_the_parties_of_a_clash_and_a_capitalised_name_tagged_as_a_noun(pipeline):
+    e = one(pipeline, "Heavy clashes between tribesmen and soldiers erupted in Marib on Monday.", "armed_clash")
+    assert e.actors == ["tribesmen", "soldiers"] and e.to_dict()["place"] == "Marib"
+
+
+def test_a_participle_that_describes_the_target_places_it(pipeline):
+    text = "Five people were wounded when gunmen fired on a bus packed with pilgrims in Jammu."
+    assert set(places(pipeline, text, "attack")) == {"Jammu"}
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
