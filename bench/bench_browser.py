@@ -1,0 +1,246 @@
+"""Browser benchmark of the map page: prints a Markdown table, asserts nothing.
+
+    python bench/bench_browser.py                     # 1,000, 10,000 and 100,000 events
+    python bench/bench_browser.py --events 1000 10000 --plain-max 10000
+
+For each store size, a synthetic store (bench/bench_store.py's generator: 2,000 places, 2% of
+events with a flow) is served by `streamlit run app.py`, and Debian's Chromium measures:
+  - first load: navigation to the map drawn (markers, flows and basemap on screen), with the
+    browser cache and the app's query cache both cold;
+  - payload: bytes the page received, HTTP bodies as sent (encoded) plus websocket messages;
+  - repeat load: the same in a new tab, browser and query caches warm;
+  - filter change: choosing one event type in the sidebar until the new map is drawn (a query
+    the app has not cached yet).
+The plain approach, one folium Marker with a popup per event (what a first folium app does),
+is measured in the same run on the same stores up to --plain-max events, for the ratio.
+Targets (issue 5) at 100,000 events: first load <= 3 s, payload <= 5 MB, filter change <= 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path[:0] = [str(REPO), str(HERE), str(REPO / "tests")]
+
+from bench_store import build
+from test_browser_map import (
+    MAP_IFRAME,
+    browser_missing,
+    drawn,
+    launch,
+    serve_app,
+    wait_for_map,
+)
+
+from geo.store import Store
+
+# The plain approach, as a first folium + streamlit-folium app would write it, with only the
+# asset URLs pointed at the app so that it too runs offline.
+PLAIN_APP = '''
+import html
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+from geo import assets, settings
+from geo.store import Store
+
+assets.use_local_assets()
+store = Store(settings.db_url())
+types = st.multiselect("Event types", sorted(t for t, _ in store.facets()["types"]), key="f_types")
+events = store.events(types=types or None, located=True)
+m = folium.Map(location=[20, 10], zoom_start=2, tiles=None)
+for e in events.itertuples():
+    text = html.escape(f"{e.type} {e.date:%Y-%m-%d} {e.place_name}: {e.sentence} ({e.article_title})")
+    folium.Marker([e.lat, e.lon], popup=folium.Popup(text, max_width=300), tooltip=html.escape(str(e.place_name))).add_to(m)
+st_folium(m, height=600, use_container_width=True, returned_objects=[])
+'''
+
+
+class Meter:
+    """Bytes a page receives: HTTP bodies as transferred, and websocket messages."""
+
+    def __init__(self, page):
+        self.http = 0
+        self.ws = 0
+        page.on("requestfinished", self._finished)
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _finished(self, request) -> None:
+        try:
+            self.http += max(0, request.sizes()["responseBodySize"])
+        except Exception:  # noqa: BLE001, S110 - a request torn down with its iframe has no sizes
+            pass
+
+    def _frame(self, payload) -> None:
+        self.ws += len(payload.encode() if isinstance(payload, str) else payload)
+
+    @property
+    def total(self) -> int:
+        return self.http + self.ws
+
+
+def plain_ready(page, expected: int, timeout: float = 600.0, previous=None):
+    """The plain map is drawn when every one of its markers is in the DOM."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            handle = page.locator(MAP_IFRAME).element_handle(timeout=500)
+            frame = handle.content_frame() if handle else None
+            n = frame.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") if frame else 0
+        except Exception:  # noqa: BLE001 - the iframe is being replaced
+            frame, n = None, 0
+        if frame is not None and n >= expected and frame != previous:
+            return frame, n
+        time.sleep(0.05)
+    raise TimeoutError(f"plain map not drawn in {timeout:.0f} s")
+
+
+def choose_type(page, name: str) -> None:
+    page.get_by_role("combobox", name="Event types").click()
+    page.keyboard.type(name.replace("_", " "))
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def load(browser, url: str, plain: bool, expected: int):
+    """A page in a new browser context (empty HTTP cache), timed to the map drawn."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.set_default_timeout(600_000)
+    meter = Meter(page)
+    t0 = time.perf_counter()
+    page.goto(url)
+    frame, token = plain_ready(page, expected) if plain else wait_for_map(page, timeout=600)
+    return ctx, page, meter, frame, token, time.perf_counter() - t0
+
+
+def measure(browser, url: str, plain: bool, expected: int, pick: tuple[str, int]) -> dict:
+    out: dict = {}
+    # First visit: the server has just started (imports, store, queries all cold).
+    ctx, page, meter, frame, token, out["cold"] = load(browser, url, plain, expected)
+    ctx.close()
+    if not plain:
+        # A selection nobody has asked for yet warms the server but not the default view's queries.
+        ctx, *_ = load(browser, url + "?q=warmup-selects-nothing", plain, 0)
+        ctx.close()
+    # A new visitor: server running, browser cache empty, this view not cached by the app yet
+    # (plain: it caches nothing).
+    ctx, page, meter, frame, token, out["first"] = load(browser, url, plain, expected)
+    page.wait_for_timeout(1000)  # late requests (basemap revalidation, fonts) count as payload
+    out["payload"] = meter.total
+    out["ws"] = meter.ws
+    if plain:
+        out["dom"] = token
+    else:
+        seen = drawn(frame)
+        out["dom"] = seen["markers"] + seen["clusters"]
+
+    repeat = []
+    for _ in range(2):
+        p2 = ctx.new_page()
+        t0 = time.perf_counter()
+        p2.goto(url)
+        plain_ready(p2, expected) if plain else wait_for_map(p2, timeout=600)
+        repeat.append(time.perf_counter() - t0)
+        p2.close()
+    out["repeat"] = statistics.median(repeat)
+
+    t0 = time.perf_counter()
+    choose_type(page, pick[0])
+    if plain:
+        plain_ready(page, pick[1], previous=frame)
+        # The old map is replaced by one with fewer markers: wait until the count is exact.
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            f = page.locator(MAP_IFRAME).element_handle().content_frame()
+            if f.evaluate("document.querySelectorAll('.leaflet-marker-icon').length") == pick[1]:
+                break
+            time.sleep(0.05)
+    else:
+        wait_for_map(page, token, timeout=600)
+    out["filter"] = time.perf_counter() - t0
+    ctx.close()
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--events", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    ap.add_argument("--plain-max", type=int, default=10_000, help="largest store the plain approach is run on")
+    args = ap.parse_args()
+    reason = browser_missing()
+    if reason:
+        print(f"## bench_browser.py\n\nskipped: {reason}")
+        return 0
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        tmp = Path(tmp)
+        plain_script = tmp / "plain_app.py"
+        plain_script.write_text(PLAIN_APP, encoding="utf-8")
+        (tmp / "static").symlink_to(REPO / "static")  # Streamlit serves static/ beside the script
+        env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+        browser = launch(p)
+        for n in args.events:
+            url_db = f"sqlite:///{tmp / f'bench{n}.db'}"
+            with Store(url_db) as store:
+                t_build = build(store, n)
+                types = store.facets()["types"]
+                pick = min(types, key=lambda kv: kv[1])
+                located = len(store.events(located=True, limit=None)) if n <= args.plain_max else n
+            print(f"built {n:,} events in {t_build:.1f} s", file=sys.stderr, flush=True)
+            with serve_app(url_db) as url:
+                rows.append((n, "Dateline (aggregated)", measure(browser, url, False, 0, pick)))
+            if n <= args.plain_max:
+                with serve_app(url_db, script=plain_script, env=env) as url:
+                    rows.append((n, "plain: one folium Marker per event", measure(browser, url, True, located, pick)))
+        browser.close()
+
+    print("## Browser: the map page (bench_browser.py)\n")
+    print("| events | approach | server just started | new visitor | payload | repeat visit | filter change | map elements |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for n, name, m in rows:
+        print(
+            f"| {n:,} | {name} | {m['cold']:.2f} s | {m['first']:.2f} s | {m['payload'] / 1e6:.2f} MB "
+            f"(websocket {m['ws'] / 1e6:.2f}) | {m['repeat']:.2f} s | {m['filter']:.2f} s | {m['dom']:,} |"
+        )
+    print()
+    by = {(n, name.startswith("plain")): m for n, name, m in rows}
+    for n in args.events:
+        if (n, True) in by and (n, False) in by:
+            a, b = by[(n, False)], by[(n, True)]
+            print(
+                f"- {n:,} events: plain / aggregated = {b['first'] / a['first']:.1f}x first load, "
+                f"{b['payload'] / a['payload']:.1f}x payload, {b['filter'] / a['filter']:.1f}x filter change."
+            )
+    big = by.get((max(args.events), False))
+    if big:
+        ok = big["first"] <= 3 and big["payload"] <= 5e6 and big["filter"] <= 1
+        print(
+            f"- Targets at {max(args.events):,} events (new visitor <= 3 s, <= 5 MB, filter change <= 1 s): "
+            f"{'met' if ok else 'NOT met'} ({big['first']:.2f} s, {big['payload'] / 1e6:.2f} MB, {big['filter']:.2f} s)."
+        )
+    if max(args.events) > args.plain_max:
+        print(f"- The plain approach is not run above {args.plain_max:,} events: its page grows by about 1 kB per event.")
+    print(
+        "\nTimes run from navigation to the map drawn (markers, flows, basemap). *Server just started*: the first "
+        "page after `streamlit run` (imports, store and queries cold). *New visitor*: empty browser cache, server "
+        "running, this selection not yet cached by the app. *Repeat visit*: median of 2 more tabs, both caches warm. "
+        "*Filter change*: one event type chosen in the sidebar (a query not yet cached) until the new layers are drawn. "
+        f"*Payload*: bytes received by the new visitor (HTTP bodies as sent, websocket messages). Machine: {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.1f} at the end."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

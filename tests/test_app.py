@@ -1,0 +1,230 @@
+"""The map page (app.py) run by Streamlit's AppTest against a real store holding the samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import filters as gf
+from geo.filters import ViewFilters
+from geo.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+APP = REPO / "app.py"
+SAMPLES = REPO / "data" / "samples" / "articles.jsonl"
+D = dt.date
+TIMEOUT = 120
+
+sys.path.insert(0, str(REPO))  # app.py imports app_state from the repository root
+
+
+def ingest_samples(folder: Path, pipeline) -> str:
+    """A SQLite store in `folder` holding the bundled samples, parsed by the real pipeline."""
+    from geo.ingest import ingest
+
+    url = f"sqlite:///{folder / 'samples.db'}"
+    with Store(url) as store:
+        report = ingest([str(SAMPLES)], store, pipeline=pipeline, progress=False)
+    assert report.stored >= 40 and not report.failed
+    return url
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory, pipeline):
+    return ingest_samples(tmp_path_factory.mktemp("app"), pipeline)
+
+
+@pytest.fixture
+def store(sample_url):
+    s = Store(sample_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def app(sample_url, monkeypatch):
+    monkeypatch.setenv("DATELINE_DB", sample_url)
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+
+
+def map_args(at: AppTest) -> dict:
+    (el,) = at.get("component_instance")
+    assert el.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(el.proto.json_args)
+
+
+def script_data(script: str, call: str) -> dict:
+    start = script.index("{", script.index(call + "("))
+    return json.JSONDecoder().raw_decode(script, start)[0]
+
+
+def layers(at: AppTest) -> str:
+    """The selection's layers: the feature groups streamlit-folium swaps into the map."""
+    return map_args(at)["feature_group"]
+
+
+def markers(at: AppTest) -> list:
+    return script_data(layers(at), "DL.markers")["rows"]
+
+
+def headline(at: AppTest) -> str:
+    return at.markdown[0].value
+
+
+def selected(at: AppTest) -> int:
+    return int(re.search(r"\*\*([\d,]+)\*\* events selected", headline(at)).group(1).replace(",", ""))
+
+
+MULTI = (gf.Q_DATES, gf.Q_TYPES, gf.Q_COUNTRIES, gf.Q_ACTORS)
+
+
+def query(at: AppTest) -> dict:
+    """The page's query string; AppTest gives a repeated key with one value as a plain string."""
+    out = {}
+    for k, v in at.query_params.items():
+        if v in ([], "", None):
+            continue
+        out[k] = ([v] if isinstance(v, str) else list(v)) if k in MULTI else v
+    return out
+
+
+def test_the_map_page_draws_the_store(app, store):
+    app.run()
+    assert not app.exception
+    total = store.facets()["events"]
+    located = store.events(located=True)
+    assert selected(app) == total
+    rows = markers(app)
+    assert sum(r[2] for r in rows) == len(located)
+    args = map_args(app)
+    assert args["returned_objects"] == []  # panning and zooming never rerun the script
+    links = args["js_links"] + args["css_links"]
+    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert "DL.basemap" in args["script"] and "DL.flows" in args["feature_group"]
+    assert "Events per country" in args["layer_control"]
+    assert app.get("vega_lite_chart"), "the timeline is drawn under the map"
+    assert f"{total:,} of {total:,} events selected" in app.sidebar.caption[-1].value
+
+
+def test_filters_change_the_counts_and_the_map(app, store):
+    app.run()
+    base, everything = map_args(app)["script"], layers(app)
+    app.multiselect(key="f_types").set_value(["border_crossing"]).run()
+    assert not app.exception
+    n_type = store.facets(types=["border_crossing"])["events"]
+    assert selected(app) == n_type
+    # Same map, new layers: the browser keeps its map and view and swaps the layers.
+    assert map_args(app)["script"] == base and layers(app) != everything
+    table = [row[0] for row in script_data(layers(app), "DL.markers")["types"]]
+    assert {table[r[3]] for r in markers(app)} == {"border_crossing"}
+    assert query(app)["type"] == ["border_crossing"]
+
+    app.date_input(key="f_dates").set_value((D(2019, 1, 1), D(2019, 12, 31))).run()
+    n_2019 = store.facets(start="2019-01-01", end="2019-12-31", types=["border_crossing"])["events"]
+    assert selected(app) == n_2019 < n_type
+    assert query(app)["dates"] == ["2019-01-01", "2019-12-31"]
+
+    app.text_input(key="f_text").input("Colombia").run()
+    n_text = store.facets(start="2019-01-01", end="2019-12-31", types=["border_crossing"], text="Colombia")["events"]
+    assert selected(app) == n_text <= n_2019
+    assert query(app)["q"] == "Colombia"
+
+    app.button(key="f_reset").click().run()
+    assert selected(app) == store.facets()["events"]
+    assert not any(k in query(app) for k in gf.KEYS)
+
+
+def test_countries_and_actors(app, store):
+    app.run()
+    app.multiselect(key="f_countries").set_value(["VE", "CO"]).run()
+    assert selected(app) == store.facets(countries=["VE", "CO"])["events"]
+    assert {r[7] for r in markers(app)} <= {"VE", "CO"}
+    actor = store.facets(countries=["VE", "CO"])["actors"][0][0]
+    app.multiselect(key="f_actors").set_value([actor]).run()
+    assert selected(app) == store.facets(countries=["VE", "CO"], actors=[actor])["events"] > 0
+    assert query(app)["actor"] == [actor] and query(app)["country"] == ["VE", "CO"]
+
+
+def test_a_link_reproduces_the_view(sample_url, monkeypatch, store):
+    monkeypatch.setenv("DATELINE_DB", sample_url)
+    link = {"dates": ["2019-01-01", "2019-06-30"], "type": ["border_crossing", "border_closure"], "country": ["CO"]}
+    first = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in link.items():
+        first.query_params[k] = v
+    first.run()
+    assert not first.exception
+    assert first.date_input(key="f_dates").value == (D(2019, 1, 1), D(2019, 6, 30))
+    assert first.multiselect(key="f_types").value == ["border_crossing", "border_closure"]
+    assert first.multiselect(key="f_countries").value == ["CO"]
+    expected = store.facets(start="2019-01-01", end="2019-06-30", types=link["type"], countries=["CO"])["events"]
+    assert selected(first) == expected > 0
+    assert query(first) == link  # the URL the page leaves is the URL it was given
+
+    second = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    for k, v in query(first).items():
+        second.query_params[k] = v
+    second.run()
+    assert layers(second) == layers(first)
+    assert ViewFilters.from_query(query(second)) == ViewFilters.from_query(link)
+
+
+def test_timeline_brush_in_the_url_narrows_the_map(app, store):
+    app.query_params["brush"] = "2019-02-20..2019-02-28"
+    app.run()
+    assert not app.exception
+    assert selected(app) == store.facets(start="2019-02-20", end="2019-02-28")["events"] < store.facets()["events"]
+    assert any("Timeline selection: 2019-02-20 to 2019-02-28" in c.value for c in app.sidebar.caption)
+    assert query(app)["brush"] == "2019-02-20..2019-02-28"
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    assert "brush" in json.dumps(spec.get("params", [])) and "2019" in json.dumps(spec.get("params", []))
+    app.button(key="f_clear_brush").click().run()
+    assert selected(app) == store.facets()["events"]
+    assert "brush" not in query(app)
+
+
+def test_article_markup_is_escaped_in_the_map_script(app):
+    app.run()
+    script = map_args(app)["script"] + layers(app)
+    assert "<script>alert" not in script and "<img src=x" not in script
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in script
+
+
+def test_an_empty_store_says_how_to_fill_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATELINE_DB", f"sqlite:///{tmp_path / 'empty.db'}")
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert "No events are stored yet" in at.info[0].value
+    assert markers(at) == [] and "DL.basemap" in map_args(at)["script"]
+
+
+# -- the selection and its query string (geo/filters.py) -----------------------------------------
+
+
+def test_selection_query_round_trip():
+    f = ViewFilters(D(2019, 2, 1), D(2019, 3, 31), ("border_crossing",), ("VE", "CO"), ("Maduro",), "aid convoy",
+                    (D(2019, 2, 20), D(2019, 2, 28)))  # fmt: skip
+    q = f.to_query()
+    assert q == {"dates": ["2019-02-01", "2019-03-31"], "type": ["border_crossing"], "country": ["VE", "CO"],
+                 "actor": ["Maduro"], "q": "aid convoy", "brush": "2019-02-20..2019-02-28"}  # fmt: skip
+    assert ViewFilters.from_query(q) == f
+    assert ViewFilters.from_query({}) == ViewFilters() and ViewFilters().to_query() == {}
+    # Hand-written links are forgiving: lower-case codes, reversed ranges, junk ignored.
+    g = ViewFilters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"]})
+    assert g.countries == ("VE",) and g.brush == (D(2019, 2, 1), D(2019, 3, 1)) and g.start is None
+
+
+def test_brush_narrows_the_dates():
+    f = ViewFilters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2018, 12, 1), D(2019, 2, 1)))
+    assert f.store_kwargs()["start"] == D(2019, 1, 1) and f.store_kwargs()["end"] == D(2019, 2, 1)
+    assert f.store_kwargs(brush=False)["end"] == D(2019, 12, 31)
+    outside = ViewFilters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2020, 1, 1), D(2020, 2, 1)))
+    kw = outside.store_kwargs()
+    assert kw["start"] == kw["end"] == D.max  # selects nothing, as the user asked
+    assert gf.parse_view("7.12,-72.4,6") == (7.12, -72.4, 6) and gf.parse_view("x") is None

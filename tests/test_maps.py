@@ -1,0 +1,234 @@
+"""The map module against real stores: aggregation, filters, escaping, offline assets, budgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo import assets, maps
+from geo.store import Store
+
+REPO = Path(__file__).resolve().parent.parent
+D = dt.date
+
+
+def script_data(html: str, call: str) -> dict:
+    """The JSON object passed to `call(` (DL.markers, DL.flows...) in a rendered map."""
+    i = html.index(call + "(")
+    start = html.index("{", i)
+    return json.JSONDecoder().raw_decode(html, start)[0]
+
+
+def rendered(data: maps.MapData, **kw) -> str:
+    return maps.build_map(data, **kw).get_root().render()
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory, pipeline):
+    """The bundled sample articles, parsed by the real pipeline into a SQLite store."""
+    from test_app import ingest_samples
+
+    store = Store(ingest_samples(tmp_path_factory.mktemp("maps"), pipeline))
+    yield store
+    store.close()
+
+
+def test_markers_account_for_every_located_event(samples):
+    data = maps.map_data(samples)
+    events = samples.events()
+    located = events[events["lon"].notna()]
+    assert data.events == len(events)
+    assert data.located == len(located)
+    assert sum(r[2] for r in data.markers) == len(located)
+    # Samples are small: one marker per place and type, every popup complete.
+    assert data.mode == "type"
+    assert len(data.markers) == len(located.groupby(["lat", "lon", "type"]))
+    assert all(r[10] == 0 or len(r[9]) == maps.MAX_PER_POPUP for r in data.markers)
+    assert data.countries == {cc: n for cc, n in located["country_code"].value_counts().items()}
+    assert data.type_counts == {t: n for t, n in located["type"].value_counts().items()}
+    (s, w), (n, e) = data.bounds
+    assert s <= located["lat"].min() and n >= located["lat"].max() and w <= located["lon"].min() and e >= located["lon"].max()
+
+
+def test_flows_are_routes_with_arrows(samples):
+    data = maps.map_data(samples)
+    flows = samples.flows()
+    assert data.flow_events == len(flows) > 0
+    assert sum(f[1] for f in data.flows) == len(flows)
+    for paths, n, ti, bearing, people, origin, dest, evs, more in data.flows:
+        assert 0 <= bearing < 360 and len(evs) + more == n
+        assert all(len(p) >= 2 for p in paths)
+    html = rendered(data)
+    assert len(script_data(html, "DL.flows")["rows"]) == len(data.flows)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        dict(types=["border_crossing"]),
+        dict(start=D(2019, 2, 1), end=D(2019, 3, 31)),
+        dict(countries=["VE", "CO"]),
+        dict(text="aid"),
+    ],
+)
+def test_filters_select_what_the_store_selects(samples, filters):
+    data = maps.map_data(samples, **filters)
+    events = samples.events(**filters)
+    assert 0 < data.events == len(events) < len(samples.events())
+    assert data.located == events["lon"].notna().sum()
+    names = [row[0] for row in data.type_table]
+    assert {names[r[3]] for r in data.markers} == set(events.loc[events["lon"].notna(), "type"])
+
+
+def test_article_html_never_reaches_the_page_unescaped(samples):
+    events = samples.events()
+    xss = events[events["article_title"].str.contains("<script>", regex=False)]
+    assert xss["lon"].notna().any(), "the sample-xss article should put events on the map"
+    html = rendered(maps.map_data(samples))
+    for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    # The whole map script has exactly the <script> tags folium writes, none from data.
+    assert html.count("<script") == html.count("</script>")
+
+
+def test_evidence_marks_the_mention_and_escapes():
+    out = maps.evidence_html("Troops <b>fled</b> to Cúcuta & beyond", mention="Cúcuta", trigger="fled")
+    assert out == "Troops &lt;b&gt;<b>fled</b>&lt;/b&gt; to <mark>Cúcuta</mark> &amp; beyond"
+    long = "word " * 100 + "Caracas" + " word" * 100
+    cut = maps.evidence_html(long, mention="Caracas", limit=80)
+    assert "<mark>Caracas</mark>" in cut and cut.startswith("…") and cut.endswith("…") and len(cut) < 120
+    assert maps.evidence_html(None) == ""
+
+
+def test_dates_are_written_as_precisely_as_known():
+    d = D(2019, 2, 23)
+    assert maps.date_label(d, "day") == "2019-02-23"
+    assert maps.date_label(d, "week") == "week of 2019-02-18"
+    assert maps.date_label(d, "month") == "Feb 2019"
+    assert maps.date_label(d, "year") == "2019"
+    assert maps.date_label(None, "day") == "undated"
+
+
+def test_only_web_links_are_links(make_doc, places, tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'links.db'}")
+    for i, url in enumerate(["javascript:alert(1)", "https://example.org/a?b=1&c=<2>"]):
+        doc = make_doc(f"Protest {i} in Kyiv.", title=f"t{i}", events=[dict(type="protest", date=D(2024, 1, 1), location=places["Kyiv"])])
+        store.add_document(doc, url=url)
+    html = rendered(maps.map_data(store))
+    assert "javascript:alert" not in html
+    assert "https://example.org/a?b=1&amp;c=&lt;2&gt;" in html
+
+
+def test_the_map_loads_nothing_from_the_internet(samples, tmp_path):
+    written = assets.install(tmp_path / "vendor")
+    assert not assets.missing(tmp_path / "vendor") and written
+    assert assets.install(tmp_path / "vendor") == []  # idempotent
+    countries = json.loads((tmp_path / "vendor" / assets.COUNTRIES).read_text())
+    assert len(countries["features"]) > 150
+    m = maps.build_map(maps.map_data(samples), online=False)
+    assert assets.external_links(m) == []
+    html = m.get_root().render()
+    loaded = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert loaded and all(u.startswith("/app/static/vendor/") for u in loaded)
+    assert "tile.openstreetmap" not in html and "basemaps.cartocdn" not in html
+    assert "L.Icon.Default.imagePath" in html and assets.LEAFLET_IMAGES in html
+    assert "font-awesome" not in html.lower() and "bootstrap" not in html.lower()
+
+
+def test_online_tiles_are_optional_base_layers(samples):
+    html = rendered(maps.map_data(samples), online=True)
+    assert "tile.openstreetmap.org" in html and "basemaps.cartocdn.com" in html
+    assert '"Countries (offline)"' in html  # still the default base layer
+
+
+def test_legend_lists_types_with_their_glyphs(samples):
+    data = maps.map_data(samples, types=["attack", "border_crossing"])
+    legend = maps.legend_html(data)
+    assert "attack" in legend and "border crossing" in legend and "statement" not in legend
+    assert legend.count("<svg") >= 2 and "Events per country" in legend
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    """20,000 synthetic events at 2,000 places (the store engineer's generator)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from bench_store import build
+
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('maps') / 'synthetic.db'}")
+    build(store, 20_000)
+    yield store
+    store.close()
+
+
+def test_many_events_are_aggregated_within_budget(synthetic, monkeypatch):
+    monkeypatch.setattr(maps, "MAX_ROUTES", 100)
+    data = maps.map_data(synthetic)
+    assert data.events == data.located == 20_000
+    assert data.mode == "place" and len(data.markers) == data.places <= maps.MAX_PLACE_MARKERS
+    assert sum(r[2] for r in data.markers) == 20_000
+    assert data.popup_events <= maps.POPUP_EVENTS
+    assert data.routes_drawn == 100 < data.routes and sum(f[1] for f in data.flows) < data.flow_events
+    html = rendered(data)
+    assert len(html.encode()) < 2_500_000
+    assert script_data(html, "DL.markers")["rows"] and "DL.cluster()" in html
+
+
+def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
+    monkeypatch.setattr(maps, "MAX_PLACE_MARKERS", 300)
+    data = maps.map_data(synthetic)
+    assert data.mode == "grid" and data.cell_deg in maps.GRID_STEPS
+    assert len(data.markers) <= 300
+    assert sum(r[2] for r in data.markers) == 20_000
+    names = [r[6] for r in data.markers]
+    assert any("more place" in n for n in names)
+
+
+def test_the_same_selection_draws_the_same_map(samples):
+    a, b = maps.map_data(samples, types=["attack"]), maps.map_data(samples, types=["attack"])
+    assert a.digest() == b.digest() != maps.map_data(samples).digest()
+
+
+def test_map_data_on_each_backend(store, make_doc, places):
+    """The aggregate queries (window functions, grid cells) on SQLite and PostGIS alike."""
+    P = places
+    docs = [
+        make_doc("Protest in Kyiv.", title="a", events=[dict(type="protest", date=D(2024, 3, 4), location=P["Kyiv"])] * 3),
+        make_doc("Families fled Lviv for Warsaw.", title="b",
+                 events=[dict(type="displacement", date=D(2024, 3, 9), origin=P["Lviv"], destination=P["Warsaw"], count=300)]),
+        make_doc("Clashes in Nairobi.", title="c", events=[dict(type="armed_clash", date=D(2024, 4, 1), location=P["Nairobi"])]),
+    ]  # fmt: skip
+    for doc in docs:
+        store.add_document(doc)
+    data = maps.map_data(store)
+    assert data.located == 5 and data.places == 3 and len(data.flows) == 1
+    kyiv = next(r for r in data.markers if r[6] == "Kyiv")
+    assert kyiv[2] == 3 and len(kyiv[9]) == 3
+    flow = data.flows[0]
+    assert (flow[5], flow[6], flow[4]) == ("Lviv", "Warsaw", 300)
+    assert 270 < flow[3] < 330  # Lviv to Warsaw arrives heading north-west
+    march = maps.map_data(store, start=D(2024, 3, 1), end=D(2024, 3, 31))
+    assert march.located == 4 and {r[6] for r in march.markers} == {"Kyiv", "Warsaw"}
+
+
+def test_grid_cells_on_each_backend(store, make_doc, places, monkeypatch):
+    P = places
+    doc = make_doc("Events in Kyiv, Lviv and Nairobi.", title="g", events=[
+        dict(type="protest", date=D(2024, 3, 4), location=P["Kyiv"]),
+        dict(type="arrest", date=D(2024, 3, 5), location=P["Lviv"]),
+        dict(type="attack", date=D(2024, 3, 6), location=P["Nairobi"]),
+    ])  # fmt: skip
+    store.add_document(doc)
+    monkeypatch.setattr(maps, "MAX_TYPE_MARKERS", 0)
+    monkeypatch.setattr(maps, "MAX_PLACE_MARKERS", 2)
+    data = maps.map_data(store)
+    # 10-degree cells: Kyiv (30.5 E) and Lviv (24.0 E) fall in neighbouring columns, so three cells
+    # remain; the grid stops at its coarsest step rather than merge continents.
+    assert data.mode == "grid" and data.cell_deg == maps.GRID_STEPS[-1]
+    assert sorted(r[2] for r in data.markers) == [1, 1, 1]
+    assert all(len(r[9]) == 1 for r in data.markers)
