@@ -41,6 +41,7 @@ event per place ("shelled Maharda and Tarfawi").
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -139,6 +140,31 @@ def _namesake_guess(m: Mention) -> bool:
     return any(w in NAME_PREFIXES or w in _ARTICLES for w in words) and all(
         place != w for w in words if w not in NAME_PREFIXES and w not in _ARTICLES
     )
+
+
+_DISTANCE_UNITS = frozenset("km kilometer kilometre kilometers kilometres mile miles meter metre meters metres".split())
+
+
+def _reference_point(tok: Token) -> bool:
+    """A place named only to say where another is: "west of Ramadi", "20 km from Kotli"."""
+    t = tok
+    while t.dep_ in ("compound", "amod", "nmod", "poss") or (
+        t.dep_ == "pobj" and t.head.lower_ == "of" and _lemma(t.head.head) in GENERIC_PLACE_NOUNS - DIRECTION_NOUNS
+    ):
+        t = t.head.head if t.dep_ == "pobj" else t.head  # "north of the town of X"
+    if t.dep_ != "pobj" or t.head.lower_ not in ("of", "from"):
+        return False
+    h = t.head.head
+    return _lemma(h) in DIRECTION_NOUNS or _lemma(h) in _DISTANCE_UNITS or h.lower_ in ("km", "mi")
+
+
+def _coarse(m: Mention) -> bool:
+    """A country, province or region: known to the gazetteer, or found by a name inside the
+    mention ("Al-Anbar" as Anbar), not one pinned near another place of the sentence."""
+    p = m.place
+    if p is None or p.level not in ("country", "admin1", "region", "continent"):
+        return False
+    return not _fallback(m) or "named inside it" in (m.reason or "")
 
 
 def _specificity(m: Mention) -> int:
@@ -1007,6 +1033,16 @@ class Locator:
                         inside = self._in_clause(c, triggers, trig)
             if inside and all(_specificity(m) >= 4 for m in inside):
                 out = [Placement(m, reason="clause, inside the region named", weight=0.85) for m in inside]
+        if (
+            len(out) == 1 and not etype.movement and not etype.seat and out[0].location is not None
+            and out[0].reason.startswith(("prep", "clause")) and _coarse(out[0].location)
+        ):
+            # "killed ... outside police headquarters in Fallujah, in the western province of
+            # Al-Anbar": the sentence names a province (or country) and a town inside it; the
+            # town is the nearer point of the event
+            town = self._town_inside(out[0].location)
+            if town is not None:
+                out = [Placement(town, reason="clause, a town inside the region named", weight=0.85)]
         if not out and subj is not None and not etype.seat:
             # "activists in Hong Kong demonstrated", "the militias in Tripoli stormed"
             # "a car bomb parked on a road in Saidiyah district detonated": where the actor was put
@@ -1187,6 +1223,35 @@ class Locator:
                 stack.append((c, d + 1))
         return best
 
+    def _town_inside(self, region: Mention) -> Mention | None:
+        """The one town or district of the sentence that lies inside `region` (a country, province
+        or region), named as a place and not as whose someone is ("U.S. troops")."""
+        rp = region.place
+        if not _coarse(region) or not rp.country_code:
+            return None
+        rspan = self.doc.char_span(region.start, region.end, alignment_mode="expand")
+        phrase = rspan.root if rspan is not None else None
+        while phrase is not None and phrase.dep_ in ("compound", "amod", "nmod", "poss") and phrase.head is not phrase:
+            phrase = phrase.head  # "the West Ghouta region of rural Damascus": Damascus contains it
+        inner = {t.i for t in phrase.subtree} if phrase is not None else set()
+        found: list[Mention] = []
+        for m in self.mentions:
+            if m is region or m.place is None or _fallback(m) or m.kind not in ("toponym",):
+                continue
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or not (self.lo <= span.start < self.hi) or span.root.i in inner or self._says_who(span.root):
+                continue
+            if _reference_point(span.root):
+                continue  # "the town of al-Wafa west of Ramadi": Ramadi only says where al-Wafa is
+            p = m.place
+            if _specificity(m) < 4 or p.country_code != rp.country_code:
+                continue
+            if rp.level != "country" and _km(p.lat, p.lon, rp.lat, rp.lon) > 250:
+                continue
+            if all(f.place != p for f in found):
+                found.append(m)
+        return found[0] if len(found) == 1 else None
+
     def _says_who(self, tok: Token) -> bool:
         """A place modifying a person, force or war: "U.S. troops", "the Mideast war"."""
         if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
@@ -1273,6 +1338,13 @@ class Locator:
         if d is not None and (o is None and d.level == "country" or o is not None and o.country_code != d.country_code):
             return tx.BY_NAME["border_crossing"]
         return tx.BY_NAME["displacement"]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _prep_reason(p: str) -> str:

@@ -423,6 +423,15 @@ def test_a_participle_that_describes_the_target_places_it(pipeline):
     assert set(places(pipeline, text, "attack")) == {"Jammu"}
 
 
+def test_a_town_named_inside_the_province_of_the_event(pipeline):
+    text = "A suicide bomber killed 12 people when he blew himself up outside a police station in Ramadi, in the western province of Anbar."
+    e = one(pipeline, text, "attack")
+    assert e.location.text == "Ramadi" and e.location_reason == "clause, a town inside the region named"
+    # a city containing the region is no town inside it; a reference point ("west of X") neither
+    assert places(pipeline, "Seven people were killed in the West Ghouta region of rural Damascus on Monday.") == ["West Ghouta"]
+    assert places(pipeline, "Two soldiers were killed in Anbar province, 30 km west of Ramadi.") == ["Anbar province"]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
