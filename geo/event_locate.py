@@ -109,6 +109,8 @@ PERSON_TITLES = frozenset(
     "senator sen rep gov governor mayor".split()
 )
 _ORG_WORDS = frozenset(
+    "conference summit forum assembly commission program programme fund endowment foundation society "
+    "federation league coalition division regiment battalion corps guard "
     "party front army company council ministry university group brigade brigades forces agency union "
     "committee corporation bank movement organization organisation association institute news times "
     "post agency court".split()
@@ -158,6 +160,30 @@ def _reference_point(tok: Token) -> bool:
     return _lemma(h) in DIRECTION_NOUNS or _lemma(h) in _DISTANCE_UNITS or h.lower_ in ("km", "mi")
 
 
+_NAME_ENTS = frozenset("ORG EVENT LAW WORK_OF_ART PRODUCT FAC".split())
+
+
+def _inside_longer_name(span) -> bool:
+    """`span` is a part of a longer organisation, event or title name the NER found ("Financing"
+    of "the United Nations International Conference on Financing for Development"): the name
+    reaches past the span and reads as an institution's (an organisation word, or a lowercase
+    "on"/"for" between its capitalised words)."""
+    doc = span.doc
+    lo, hi = span.start, span.end
+    if doc[lo].ent_type_ not in _NAME_ENTS and doc[hi - 1].ent_type_ not in _NAME_ENTS:
+        return False
+    while lo > 0 and doc[lo].ent_iob_ == "I":
+        lo -= 1
+    while hi < len(doc) and doc[hi].ent_iob_ == "I":
+        hi += 1
+    if (lo, hi) == (span.start, span.end):
+        return False
+    words = doc[lo:hi]
+    return any(t.lower_ in _ORG_WORDS for t in words) or any(
+        t.is_lower and t.pos_ in ("ADP", "CCONJ") and 0 < t.i - lo < len(words) - 1 for t in words
+    )
+
+
 def _coarse(m: Mention) -> bool:
     """A country, province or region: known to the gazetteer, or found by a name inside the
     mention ("Al-Anbar" as Anbar), not one pinned near another place of the sentence."""
@@ -171,6 +197,8 @@ def _specificity(m: Mention) -> int:
     """How small a place a mention names: a name the gazetteer lacks is most likely a small one."""
     if m.place is None or _fallback(m):
         return 6
+    if m.place.level == "region" and m.place.country_code:
+        return 2  # a region inside one country ("East Ghouta", "Darfur"), like a province
     return _LEVEL_SPECIFICITY.get(m.place.level, 3)
 
 
@@ -681,7 +709,7 @@ class Locator:
             if c.dep_ == "prep" and c.lower_ == "of":
                 for p in _pobjs(c):
                     named = named or self.phrase_places(p, depth + 1, recover, True, "generic")
-            elif c.dep_ == "appos" and not (c.i > 0 and self.doc[c.left_edge.i - 1].text == "("):
+            elif c.dep_ == "appos" and not (c.i > 0 and self.doc[c.left_edge.i - 1].text == "(") and not self._org_name(c):
                 # "the capital, Brazzaville", "a Brooklyn neighborhood, Canarsie" (not an alias
                 # in brackets: "Mariamma colony (Yellamma Banda)")
                 named = self.phrase_places(c, depth + 1, recover, True, "generic")
@@ -691,8 +719,10 @@ class Locator:
             # names it. "the Sheikh Maqsoud district of Aleppo": an area's "of" names what it is
             # part of, unless that is the smaller place ("the Gaza City neighborhood of Shijaiyah").
             area = _lemma(tok) in AREA_NOUNS or tok.pos_ == "PROPN"  # "the Al-Malaah Farms of Aleppo"
-            if not appos and area and _specificity(names[0]) >= _specificity(named[0]):
-                return names
+            if not appos and area and (
+                _specificity(names[0]) >= _specificity(named[0]) or _specificity(named[0]) < 5
+            ):
+                return names  # "the East Ghouta region of rural Damascus": a part of Damascus
             return named
         if names or named:
             return names or named
@@ -712,6 +742,11 @@ class Locator:
             if mm is not None:
                 return [mm]
         return self._inner_places(tok, depth, recover, True)
+
+    def _org_name(self, tok: Token) -> bool:
+        """A unit or organisation named where a place could stand ("in the Deir Ezzor
+        Governorate, the Syrian Arab Army's 137th Artillery Brigade ... launched")."""
+        return tok.i not in self.mention_at and (_lemma(tok) in _ORG_WORDS or tok.lower_ in _ORG_WORDS)
 
     def _capital_of(self, country: Mention, mod: Token, head: Token) -> Mention | None:
         """"the Polish capital", "Kenya's capital": the country's capital city, named as written."""
@@ -826,6 +861,8 @@ class Locator:
             return None  # a name swept into a date ("the village of Sogam last September") is kept
         if span.text.lower() in _NOT_NAMES | _ARTICLES or span[-1].lower_ in _NOT_NAMES:
             return None
+        if slot != "generic" and _inside_longer_name(span):
+            return None  # "Financing" of "the UN Conference on Financing for Development"
         tags = {t.ent_type_ for t in span} - {""}
         if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
             return None  # "in Arabic", "Sunni"
@@ -864,7 +901,10 @@ class Locator:
                     m.reason = "found by its event slot; not in the gazetteer"
             self._recovered[key] = m
         m = self._recovered[key]
-        if known_only and slot not in ("generic", "near") and (m.place is None or _fallback(m)):
+        # a capitalised common noun ("Financing" in a conference's title) is a place only when
+        # the gazetteer knows it ("clashes erupted in Taez")
+        noun = tok.pos_ != "PROPN" and first is None
+        if ((known_only and slot not in ("generic", "near")) or noun) and (m.place is None or _fallback(m)):
             return None
         return m
 

@@ -432,6 +432,18 @@ def test_a_town_named_inside_the_province_of_the_event(pipeline):
     assert places(pipeline, "Two soldiers were killed in Anbar province, 30 km west of Ramadi.") == ["Anbar province"]
 
 
+def test_a_region_named_as_part_of_a_city_is_the_place(pipeline):
+    text = "Troops launched an assault in the East Ghouta region of rural Damascus on Thursday."
+    assert places(pipeline, text) == ["East Ghouta"]
+
+
+def test_a_military_unit_or_a_conference_is_no_place(pipeline):
+    text = "On Monday in the Deir Ezzor Governorate, the army's 137th Artillery Brigade launched a counter-attack."
+    assert places(pipeline, text) == ["Deir Ezzor"]
+    text = "Hundreds of students protested outside the International Conference on Climate Finance in the city of Bonn."
+    assert places(pipeline, text) == ["Bonn"]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
