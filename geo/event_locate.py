@@ -317,6 +317,8 @@ PLACE_VERBS = frozenset(
 # near X"); those of SITING_OBJECT_VERBS name the place as their object ("villages surrounding X").
 SITING_OBJECT_VERBS = frozenset("surround border overlook adjoin neighbor neighbour encircle ring line flank".split())
 SITING_VERBS = frozenset("locate situate lie sit base station position stand".split()) | SITING_OBJECT_VERBS
+# Types whose "between" names the parties ("talks between X and Y"), not the place.
+_BETWEEN_PARTIES = frozenset("diplomatic_meeting agreement diplomatic_break recognition sanction statement".split())
 _CLAUSE_STOP = {"ccomp", "parataxis", "relcl", "acl", "appos", "csubj"}
 _NONPLACE_KINDS = {"demonym"}
 
@@ -1003,6 +1005,8 @@ class Locator:
                     continue
                 if etype.seat and p in ("on", "against", "with", "to") and h is not anchor:
                     continue  # "sanctions on Venezuela": the target, not the place
+                if p == "between" and etype.name in _BETWEEN_PARTIES:
+                    continue  # "talks between Prodi and Putin": the parties, not the place
                 pobjs = _pobjs(c)
                 if p == "out":  # "out of Syria"
                     pobjs = [g for o in c.children if o.lower_ == "of" for g in _pobjs(o)] or pobjs
@@ -1054,6 +1058,9 @@ class Locator:
                 if loc:
                     pl.location, pl.reason = loc[0], _join(_prep_reason(loc_prep), pl.reason)
                 out = [pl]
+                if d_reason == "destination: object" and len(obj_places) > 1 and not loc:
+                    # "entered the towns of Khan Touman, Al-Barqoum and Al-Zorba": one entry each
+                    out += [replace(pl, destination=m) for m in obj_places[1:]]
         if not out and obj_places and etype.object_place:
             # The object is where an act on a place happened ("shelled Maharda in Hama province"),
             # unless a preposition names a smaller place than the object does.

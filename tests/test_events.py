@@ -444,6 +444,16 @@ def test_a_military_unit_or_a_conference_is_no_place(pipeline):
     assert places(pipeline, text) == ["Bonn"]
 
 
+def test_an_entry_into_several_towns_is_one_event_each(pipeline):
+    text = "Government troops entered the towns of Kafr Nabl, Hass and Maarat Harma on Monday."
+    assert places(pipeline, text, "military_movement") == ["Kafr Nabl", "Hass", "Maarat Harma"]
+
+
+def test_the_parties_to_talks_are_not_their_place(pipeline):
+    text = "The summit followed three hours of talks between Prodi and Putin in Rome on Tuesday."
+    assert places(pipeline, text, "diplomatic_meeting") == ["Rome"]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
