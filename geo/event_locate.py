@@ -103,6 +103,8 @@ PERSON_NOUNS = frozenset(
     "tourist national citizen student policeman doctor activist member prisoner hostage driver "
     "guard agent operative minister president governor mayor lawmaker cleric".split()
 )
+# People named by where they live: their "of" is a place ("residents of Khashaba").
+RESIDENT_NOUNS = frozenset("resident inhabitant villager townspeople dweller population".split())
 PERSON_TITLES = frozenset(
     "mr mrs ms dr gen general col colonel sgt sergeant lt lieutenant capt captain maj major cpl corporal "
     "pvt private president prime minister prince king queen mullah imam father rev bishop judge "
@@ -184,6 +186,17 @@ def _inside_longer_name(span) -> bool:
     )
 
 
+def _distance_reference(tok: Token) -> bool:
+    """A place a distance is measured from: "50 km west of Baghdad", "five kilometers from Kotli"."""
+    if not _reference_point(tok):
+        return False
+    doc = tok.doc
+    return any(t.lower_ in _DISTANCE_UNITS or t.lower_ in ("km", "mi") for t in doc[max(0, tok.i - 8) : tok.i])
+
+
+_COARSE_AREA_WORDS = frozenset("province governorate region state county prefecture oblast wilaya".split())
+
+
 def _coarse(m: Mention) -> bool:
     """A country, province or region: known to the gazetteer, or found by a name inside the
     mention ("Al-Anbar" as Anbar), not one pinned near another place of the sentence."""
@@ -196,6 +209,9 @@ def _coarse(m: Mention) -> bool:
 def _specificity(m: Mention) -> int:
     """How small a place a mention names: a name the gazetteer lacks is most likely a small one."""
     if m.place is None or _fallback(m):
+        words = m.text.lower().split()
+        if words and words[-1] in _COARSE_AREA_WORDS:
+            return 2  # "Kuttum province": a province, whatever the gazetteer lacks
         return 6
     if m.place.level == "region" and m.place.country_code:
         return 2  # a region inside one country ("East Ghouta", "Darfur"), like a province
@@ -273,7 +289,7 @@ OFFICIAL_NOUNS = frozenset(
 ORIGIN_OBJECT_VERBS = frozenset("flee leave escape exit abandon evacuate desert quit".split())
 DESTINATION_OBJECT_VERBS = frozenset("enter invade reach cross infiltrate".split())
 AMBIGUOUS_FLIGHT = frozenset("flee escape".split())
-_SLOT_PREPS = tx.LOCATION_PREPS | tx.DESTINATION_PREPS | tx.ORIGIN_PREPS | {"out", "during"}
+_SLOT_PREPS = tx.LOCATION_PREPS | tx.DESTINATION_PREPS | tx.ORIGIN_PREPS | {"out", "during", "against"}
 _LOCATIVE_INNER = ("in", "at", "near", "inside", "outside")
 _INNER_PREPS = {"in", "at", "near", "on", "off", "outside", "inside", "against", "along", "around", "across"}
 # Event nouns: their place is in their own prepositions, never in their modifiers ("the 1967
@@ -315,10 +331,13 @@ PLACE_VERBS = frozenset(
 ) - HUMAN_VERBS
 # Verbs that say where a thing is: their phrase places the noun they qualify ("the farms located
 # near X"); those of SITING_OBJECT_VERBS name the place as their object ("villages surrounding X").
-SITING_OBJECT_VERBS = frozenset("surround border overlook adjoin neighbor neighbour encircle ring line flank".split())
+SITING_OBJECT_VERBS = frozenset("surround border overlook adjoin neighbor neighbour encircle ring line flank separate divide".split())
 SITING_VERBS = frozenset("locate situate lie sit base station position stand".split()) | SITING_OBJECT_VERBS
 # Types whose "between" names the parties ("talks between X and Y"), not the place.
 _BETWEEN_PARTIES = frozenset("diplomatic_meeting agreement diplomatic_break recognition sanction statement".split())
+# Verbs that put a thing somewhere: a participle of one places what it qualifies ("a bomb
+# planted in X", "a device dropped in X decades ago").
+PUT_VERBS = frozenset("plant place park hide leave drop store bury dump put lay keep hold find discover".split())
 _CLAUSE_STOP = {"ccomp", "parataxis", "relcl", "acl", "appos", "csubj"}
 _NONPLACE_KINDS = {"demonym"}
 
@@ -367,6 +386,10 @@ def _group_specificity(g: _Group) -> int:
     pobj = next(iter(_pobjs(g.tok)), None)
     if pobj is not None and _lemma(pobj) in FINE_NOUNS:
         spec = max(spec, 5)  # "in Zhari district": a district, whatever town shares its name
+    if pobj is not None and _lemma(pobj) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
+        pobj = next((p for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of" for p in _pobjs(c)), pobj)
+    if pobj is not None and _lemma(pobj) in _COARSE_AREA_WORDS:
+        spec = min(spec, 2)  # "in the north of Kuttum province": a province, known or not
     return spec
 
 
@@ -577,6 +600,11 @@ class Locator:
                     if mm is not None and not _modifier_not_place(c):
                         modifier = [mm]
                         break
+        if lem in RESIDENT_NOUNS:
+            # "an attack against residents of Khashaba": the people who live there
+            res = self._of_places(tok, depth, recover)
+            if res:
+                return res
         if lem in PERSON_NOUNS:
             # "fighters of the People's Protection Units": the "of" says whose they are; only a
             # place inside it says where ("members of al-Qaida's network in northern Iraq")
@@ -863,6 +891,8 @@ class Locator:
             return None  # a name swept into a date ("the village of Sogam last September") is kept
         if span.text.lower() in _NOT_NAMES | _ARTICLES or span[-1].lower_ in _NOT_NAMES:
             return None
+        if slot != "generic" and any(t.ent_type_ == "EVENT" for t in span):
+            return None  # "at the end of World War II"
         if slot != "generic" and _inside_longer_name(span):
             return None  # "Financing" of "the UN Conference on Financing for Development"
         tags = {t.ent_type_ for t in span} - {""}
@@ -1024,7 +1054,11 @@ class Locator:
                 elif etype.movement and (p in tx.ORIGIN_PREPS or p == "out"):
                     if origin is None:
                         origin, o_reason = places[0], f"origin: prep '{p}'"
-                elif p in tx.LOCATION_PREPS or p in EVENT_PREPS:
+                elif p in tx.LOCATION_PREPS or p in EVENT_PREPS or (p == "into" and not etype.movement):
+                    # "burst into the court in X and shot", "threw a grenade into a hotel"
+                    groups.append(_Group(p, places, c))
+                elif p == "against" and etype.object_place and h is not anchor:
+                    # "launched an attack against residents of Khashaba": what it was aimed at
                     groups.append(_Group(p, places, c))
         loc, loc_prep, loc_tok = _best_group(groups)
         if loc and loc_tok is not None and _scene_setting(loc_tok, sent):
@@ -1093,7 +1127,7 @@ class Locator:
         if not out and subj is not None and not etype.seat:
             # "activists in Hong Kong demonstrated", "the militias in Tripoli stormed"
             # "a car bomb parked on a road in Saidiyah district detonated": where the actor was put
-            holders = [subj] + [c for c in subj.children if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG")]
+            holders = self._actor_holders(subj)
             for h in holders:
                 for c in h.children:
                     if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near", "on") and self._inside(c):
@@ -1103,6 +1137,27 @@ class Locator:
                             out = [Placement(places[0], reason=f"actor's prep '{c.lower_}'", weight=0.9)]
                             break
                 if out:
+                    break
+        if not out:
+            # "protesters gathered in Ramses Square, where they blocked a ramp and marched":
+            # a clause opened by "where" happened at the place it qualifies
+            rel = _chain_top(anchor)
+            if rel.dep_ == "relcl" and any(
+                c.lower_ == "where" and c.dep_ == "advmod" for v in [rel] + _verb_chain(rel) for c in v.children
+            ):
+                places = self.phrase_places(rel.head, recover=True, slot="near")
+                if places:
+                    out = [Placement(places[0], reason="the place a 'where' clause qualifies", weight=0.9)]
+        if not out and target is not None and target.dep_ == "nsubjpass" and not etype.seat:
+            # "A bomb dropped decades ago in central Kenya was detonated by police": where the
+            # thing acted on was put
+            for h in self._actor_holders(target)[1:]:
+                if h.pos_ not in ("VERB", "AUX") or _lemma(h) not in PUT_VERBS | SITING_VERBS:
+                    continue  # "a man involved in cases in Punjab was arrested": not where he was
+                places = [pl for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near", "on")
+                          and self._inside(c) for po in _pobjs(c) for pl in self.phrase_places(po, recover=True)]
+                if places:
+                    out = [Placement(places[0], reason="where the target was put", weight=0.85)]
                     break
         if not out and subj is not None and not etype.seat:
             # "The Basra protesters marched", "Hong Kong police detonated": a town or district
@@ -1225,7 +1280,9 @@ class Locator:
             m = self._place_mention(tok)
             if m is not None and m.kind not in ("qualifier", "dateline") and not self._says_who(tok):
                 found = (self._site_places(tok, 0, True, exclude=m) if self._facility(m) else []) or [m]
-                key = (d, 1, -_specificity(found[0]))
+                # a place a distance is measured from ("near Haji-abad, five kilometers from the
+                # town of Kotli") only when the clause names no other
+                key = (d + (100 if _distance_reference(tok) else 0), 1, -_specificity(found[0]))
                 if best_key is None or key < best_key:
                     best, best_key = found, key
             # "Thomas Hurndall of Britain": where someone is from is no place of the event
@@ -1269,6 +1326,28 @@ class Locator:
                         continue
                 stack.append((c, d + 1))
         return best
+
+    def _actor_holders(self, subj: Token) -> list[Token]:
+        """The actor and what can carry its place: participles on it ("a car bomb parked on a
+        road in X", "a bomb suspected to be dropped in X") and the nouns its "from"/"of" phrases
+        open ("demonstrators from all walks of life in Nepal")."""
+        out = [subj]
+        for c in subj.children:
+            if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG", "VBD"):  # a participle tagged as a past tense
+                out.append(c)
+                out.extend(g for g in c.children if g.dep_ == "xcomp" and g.pos_ in ("VERB", "AUX"))
+        if subj.pos_ == "PROPN" or self._place_mention(subj) is not None:
+            return out  # "Moussa Ranimat, of Kafr Tsurif near Hebron": where he comes from
+        stack = [(subj, 0)]
+        while stack:
+            tok, d = stack.pop()
+            for c in tok.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "of") and d < 3:
+                    for po in _pobjs(c):
+                        if po.pos_ == "NOUN" and self._place_mention(po) is None:
+                            out.append(po)
+                            stack.append((po, d + 1))
+        return out
 
     def _town_inside(self, region: Mention) -> Mention | None:
         """The one town or district of the sentence that lies inside `region` (a country, province

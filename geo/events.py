@@ -58,6 +58,11 @@ _MILITARY = {
     "troop", "soldier", "force", "army", "tank", "unit", "militant", "rebel", "marine", "navy",
     "warship", "jet", "aircraft", "militia", "fighter", "battalion", "brigade", "police",
 }
+# Subjects that demonstrate in the streets rather than show something.
+_CROWDS = _CIVILIANS | {
+    "protester", "demonstrator", "activist", "supporter", "crowd", "thousand", "hundred", "dozen", "youth",
+    "opponent", "farmer", "union", "opposition", "teacher", "doctor", "nurse", "muslim", "christian",
+}
 _EFFORT_NOUNS = {"attempt", "effort", "plan", "bid", "move", "push", "decision", "order", "call", "campaign", "threat", "offer", "proposal"}
 _LABOUR_STRIKE = {"general", "hunger", "labor", "labour", "national", "worker", "teacher", "nationwide"}
 _AIR_STRIKE = {"air", "missile", "drone", "rocket", "military", "aerial", "airstrike", "us", "u.s."}
@@ -132,6 +137,8 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
         ):
             if _lemma(trig.head) in {"take", "seize", "occupy", "storm", "capture", "raid", "attack"}:
                 return tx.BY_NAME["diplomatic_seizure"]
+    if _figurative(trig, actor):
+        return None
     if _lemma(trig.head) in tx.ARRIVAL_VERBS:
         return _arrival_type(actor)
     if name == "casualties":
@@ -145,6 +152,40 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
         if mods & _LABOUR_STRIKE and not mods & _AIR_STRIKE:
             return tx.BY_NAME["protest"]
     return etype
+
+
+def _figurative(trig: _Trigger, actor: Token | None) -> bool:
+    """A trigger verb in its other sense, which reports no event of the vocabulary: "captured the
+    title", "shot to fame", "prices shot up", "demonstrated its resolve", "the two ministers
+    clashed over the budget" (see the word lists in taxonomy)."""
+    if trig.phrasal or trig.nominal or trig.verb is None:
+        return False
+    verb, lemma = trig.verb, _lemma(trig.verb)
+    objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if lemma in ("capture", "recapture") and any(
+        _lemma(o) in tx.NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
+    ):
+        return True  # "captured the title"; but "captured the majority of the Yarmouk Camp"
+    if lemma == "shoot":
+        if any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
+            return True  # "crude futures shot up"
+        if any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(_lemma(p) in tx.NOT_SHOT_TO for p in c.children)
+               for c in verb.children):
+            return True  # "shot to fame"
+        if any(c.dep_ == "dobj" and _lemma(c) in tx.NOT_SHOT for c in verb.children):
+            return True  # "shot a film"
+    if lemma == "demonstrate":
+        # "Asmara has demonstrated that displeasure", "the incident demonstrated that ...": to
+        # show; crowds that demonstrate protest (the parser may still hang an object on them)
+        crowd = actor is not None and (_lemma(actor) in _CROWDS or _count(actor) is not None)
+        if any(c.dep_ == "ccomp" for c in verb.children) or (objs and not crowd):
+            return True
+    if lemma == "clash" and actor is not None:
+        parties = [actor] + [c for c in actor.children if c.dep_ == "conj"]
+        parties += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
+        if all(p.ent_type_ == "PERSON" or _lemma(p) in tx.DEBATERS for p in parties):
+            return True  # "Kuchma and the minister had clashed over a trade deal": words
+    return False
 
 
 def _arrival_type(actor: Token | None) -> tx.EventType | None:

@@ -281,6 +281,21 @@ NONVIOLENT_CAUSES = frozenset(
     "virus pneumonia hunger starvation exposure fall sickness earthquake".split()
 )
 
+# Trigger verbs in a sense that reports no event ("captured the title", "shot to fame",
+# "the two ministers clashed over the budget"): objects and complements that give it away.
+NOT_CAPTURED = frozenset(
+    "title medal gold silver bronze prize award pulitzer championship cup crown trophy seat vote votes "
+    "majority heart hearts imagination attention interest image images picture pictures photo photos "
+    "footage moment mood essence spirit wicket wickets point points lead market share nomination "
+    "primary primaries caucus delegate delegates headline headlines audience".split()
+)
+NOT_SHOT_TO = frozenset("fame stardom prominence top number no. lead record notoriety celebrity".split())
+NOT_SHOT = frozenset("film movie video scene scenes footage photo photos picture pictures episode documentary".split())
+DEBATERS = frozenset(
+    "minister president premier leader lawmaker legislator senator politician candidate official party "
+    "government court judge governor mayor spokesman chairman critic opposition".split()
+)
+
 # "arrived in Y": an arrival is the event of whoever arrives. Officials and delegations arriving
 # are a visit (diplomatic_meeting), troops, ships and convoys a military movement, refugees and
 # migrants a border crossing (or displacement inside one country); aid arriving is aid delivered.

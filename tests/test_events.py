@@ -454,6 +454,52 @@ def test_the_parties_to_talks_are_not_their_place(pipeline):
     assert places(pipeline, text, "diplomatic_meeting") == ["Rome"]
 
 
+def test_trigger_verbs_in_their_other_sense_are_no_events(pipeline):
+    for text in (
+        "The champion captured her third title in Paris on Sunday.",
+        "Oil prices shot up in London trading on Monday.",
+        "The actor shot to fame in Seoul last year.",
+        "The incident demonstrated the weakness of the police in Lagos.",
+        "The two ministers clashed over the budget in Kiev on Monday.",
+    ):
+        assert events(pipeline, text) == [], text
+    text = "About 3,000 people demonstrated outside the parliament in Budapest, waving flags."
+    assert places(pipeline, text, "protest") == ["Budapest"]
+    text = "Rebels captured the majority of the Yarmouk camp on Friday."
+    assert places(pipeline, text, "armed_clash") == ["Yarmouk"]
+
+
+def test_a_where_clause_happens_at_the_place_it_qualifies(pipeline):
+    text = "Thousands of protesters gathered in Tahrir Square, where they marched and chanted slogans."
+    e = one(pipeline, text, "protest")
+    assert e.to_dict()["place"] == "Tahrir Square" and "'where' clause" in e.location_reason
+
+
+def test_where_the_actor_or_the_thing_acted_on_was(pipeline):
+    text = "A bomb planted decades ago in northern Laos was detonated by army experts on Monday."
+    assert places(pipeline, text) == ["Laos"]
+    text = "Some 300 workers from all parts of the textile industry in Dhaka protested on Monday."
+    assert places(pipeline, text) == ["Dhaka"]
+    # a named person's "of" is where he comes from, not where he acted
+    text = "Moussa Ranimat, 28, of Kafr Tsurif near Hebron, detonated a bomb on Friday."
+    assert places(pipeline, text) == [None]
+
+
+def test_into_a_place_and_against_its_residents(pipeline):
+    assert places(pipeline, "A gunman burst into a courthouse in Ankara and shot two judges.") == ["Ankara"]
+    text = "Militiamen launched an attack against residents of Kafr Dael on Friday."
+    assert places(pipeline, text) == ["Kafr Dael"]
+    text = "Ten civilians were killed when gunmen launched an attack against residents of Kafr Dael, in the north of Kuttum province."
+    assert places(pipeline, text) == ["Kafr Dael"]
+
+
+def test_the_side_of_a_dividing_line_and_a_place_distances_are_measured_from(pipeline):
+    assert places(pipeline, "Troops shot a man near the wall separating Gaza from Israel.") == ["Gaza"]
+    text = "Two soldiers were wounded near the village of Kafr Ruma, ten kilometers from the town of Maarat al-Numan."
+    assert places(pipeline, text) == ["Kafr Ruma"]
+    assert places(pipeline, "The two cities were destroyed at the end of World War II by bombs.") == [None]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
