@@ -335,6 +335,12 @@ SITING_OBJECT_VERBS = frozenset("surround border overlook adjoin neighbor neighb
 SITING_VERBS = frozenset("locate situate lie sit base station position stand".split()) | SITING_OBJECT_VERBS
 # Types whose "between" names the parties ("talks between X and Y"), not the place.
 _BETWEEN_PARTIES = frozenset("diplomatic_meeting agreement diplomatic_break recognition sanction statement".split())
+# Verbs of taking ground: a purpose clause with one says where an offensive aims ("launched an
+# assault to recover the villages of X and Y").
+AIM_VERBS = frozenset(
+    "recover regain retake capture recapture seize liberate take storm free clear secure dislodge expel "
+    "reach enter control besiege encircle occupy".split()
+)
 # Verbs that put a thing somewhere: a participle of one places what it qualifies ("a bomb
 # planted in X", "a device dropped in X decades ago").
 PUT_VERBS = frozenset("plant place park hide leave drop store bury dump put lay keep hold find discover".split())
@@ -1114,6 +1120,12 @@ class Locator:
                         inside = self._in_clause(c, triggers, trig)
             if inside and all(_specificity(m) >= 4 for m in inside):
                 out = [Placement(m, reason="clause, inside the region named", weight=0.85) for m in inside]
+        if not out and etype.name in ("attack", "armed_clash", "military_movement"):
+            # "launched an assault to recover the villages of X and Y", "an operation to regain
+            # control of Aleppo": where the offensive aims
+            aims = self._aim_places(anchor, head)
+            if aims:
+                out = [Placement(m, reason="the place it aims at", weight=0.85) for m in aims]
         if (
             len(out) == 1 and not etype.movement and not etype.seat and out[0].location is not None
             and out[0].reason.startswith(("prep", "clause")) and _coarse(out[0].location)
@@ -1326,6 +1338,24 @@ class Locator:
                         continue
                 stack.append((c, d + 1))
         return best
+
+    def _aim_places(self, anchor: Token, head: Token) -> list[Mention]:
+        """The places a purpose clause of the trigger aims at: its verb's object ("to recover
+        the villages of X and Y") or what it would control ("to regain control of X")."""
+        for h in dict.fromkeys([anchor, head]):
+            for c in h.children:
+                if c.dep_ not in ("advcl", "relcl", "acl", "xcomp") or _lemma(c) not in AIM_VERBS:
+                    continue
+                if not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children):
+                    continue
+                for o in (g for g in c.children if g.dep_ == "dobj"):
+                    if _lemma(o) in ("control", "grip", "hold"):
+                        places = self._of_places(o, 0, True)
+                    else:
+                        places = self.phrase_places(o, recover=True, person_ok=False, slot="near")
+                    if places:
+                        return places
+        return []
 
     def _actor_holders(self, subj: Token) -> list[Token]:
         """The actor and what can carry its place: participles on it ("a car bomb parked on a

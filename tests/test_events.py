@@ -500,6 +500,13 @@ def test_the_side_of_a_dividing_line_and_a_place_distances_are_measured_from(pip
     assert places(pipeline, "The two cities were destroyed at the end of World War II by bombs.") == [None]
 
 
+def test_an_offensive_is_placed_where_its_purpose_clause_aims(pipeline):
+    text = "Rebels launched an assault to recover the villages of Qarqour and Zeyzoun on Monday."
+    assert places(pipeline, text) == ["Qarqour", "Zeyzoun"]
+    text = "The army launched an operation to regain control of the eastern part of Mosul in November."
+    assert places(pipeline, text) == ["Mosul"]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
