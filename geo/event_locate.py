@@ -767,7 +767,11 @@ class Locator:
             if c.dep_ in ("compound", "amod", "nmod", "poss"):
                 mm = self._place_mention(c, allow_demonym=_lemma(tok) in TERRITORY_NOUNS)
                 if mm is None and recover and c.pos_ == "PROPN":
-                    mm = self._recover(c, "generic")
+                    # "the Hama Governorate's countryside": the whole name, though the
+                    # geoparser found only "Hama"
+                    inner = any(g.dep_ == "compound" and g.i in self.mention_at for g in c.children)
+                    if not (inner and (self._org_name(c) or _lemma(c) in NONPLACE_HEADS)):
+                        mm = self._recover(c, "generic", over=inner)  # not "the Syrian Army's checkpoints"
                 if mm is not None and _lemma(tok) == "capital":
                     mm = self._capital_of(mm, c, tok) or mm  # "the Kenyan capital": Nairobi
                 if mm is not None:

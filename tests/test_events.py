@@ -507,6 +507,13 @@ def test_an_offensive_is_placed_where_its_purpose_clause_aims(pipeline):
     assert places(pipeline, text) == ["Mosul"]
 
 
+def test_the_whole_name_of_a_province_that_owns_its_countryside(pipeline):
+    text = "Rebels launched a new assault in the Idlib Governorate's southern countryside on Saturday."
+    assert places(pipeline, text) == ["Idlib Governorate"]
+    text = "Rebels began the attack by storming the Syrian Army's checkpoints near the town of Kafr Ruma."
+    assert places(pipeline, text) == ["Kafr Ruma"]
+
+
 def test_coordinated_verbs_share_place_and_date(pipeline):
     evs = events(pipeline, "On Saturday, gunmen killed five people in Kirkuk and wounded ten others.")
     assert [(e.trigger, e.to_dict()["place"], e.date) for e in evs] == [
