@@ -1162,6 +1162,12 @@ class Locator:
                 c.lower_ == "where" and c.dep_ == "advmod" for v in [rel] + _verb_chain(rel) for c in v.children
             ):
                 places = self.phrase_places(rel.head, recover=True, slot="near")
+                if not places and _lemma(rel.head) in EVENT_HEADS:
+                    # "the 2013 Ghouta chemical attack, where 280 people were killed": the
+                    # attack's own place, named before it (a town or region, not whose it was)
+                    places = [m for c in rel.head.children if c.dep_ in ("compound", "nmod")
+                              for m in [self._place_mention(c) or self._recover(c, "object")]
+                              if m is not None and _specificity(m) >= 2]
                 if places:
                     out = [Placement(places[0], reason="the place a 'where' clause qualifies", weight=0.9)]
         if not out and target is not None and target.dep_ == "nsubjpass" and not etype.seat:

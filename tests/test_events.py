@@ -475,6 +475,11 @@ def test_a_where_clause_happens_at_the_place_it_qualifies(pipeline):
     assert e.to_dict()["place"] == "Tahrir Square" and "'where' clause" in e.location_reason
 
 
+def test_a_where_clause_on_an_event_is_at_the_events_place(pipeline):
+    text = "Officials traded blame over the 2017 Khan Shaykhun gas attack where at least 80 people were killed."
+    assert places(pipeline, text, "attack") == ["Khan Shaykhun"]
+
+
 def test_where_the_actor_or_the_thing_acted_on_was(pipeline):
     text = "A bomb planted decades ago in northern Laos was detonated by army experts on Monday."
     assert places(pipeline, text) == ["Laos"]
