@@ -101,7 +101,8 @@ PERSON_NOUNS = frozenset(
     "man woman men women boy girl child children person people civilian civilians resident residents "
     "officer official soldier fighter militant rebel leader commander chief spokesman worker journalist "
     "tourist national citizen student policeman doctor activist member prisoner hostage driver "
-    "guard agent operative minister president governor mayor lawmaker cleric".split()
+    "guard agent operative minister president governor mayor lawmaker cleric radical jihadist extremist "
+    "insurgent terrorist gunman supporter follower loyalist militiaman".split()
 )
 # People named by where they live: their "of" is a place ("residents of Khashaba").
 RESIDENT_NOUNS = frozenset("resident inhabitant villager townspeople dweller population".split())

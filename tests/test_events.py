@@ -475,6 +475,11 @@ def test_a_where_clause_happens_at_the_place_it_qualifies(pipeline):
     assert e.to_dict()["place"] == "Tahrir Square" and "'where' clause" in e.location_reason
 
 
+def test_the_group_radicals_belong_to_is_no_place(pipeline):
+    text = "Two policemen were injured in an operation against radicals of the Islamic State (ISIS) in the city of Cizre."
+    assert places(pipeline, text) == ["Cizre"]
+
+
 def test_a_where_clause_on_an_event_is_at_the_events_place(pipeline):
     text = "Officials traded blame over the 2017 Khan Shaykhun gas attack where at least 80 people were killed."
     assert places(pipeline, text, "attack") == ["Khan Shaykhun"]
