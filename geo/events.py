@@ -260,7 +260,7 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             continue
         etype = _NOUNS[lemma]
         head = tok.head
-        if tok.dep_ == "dobj" and _lemma(head) in tx.LIGHT_VERBS and head.pos_ in ("VERB", "AUX"):
+        if tok.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif tok.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in tx.OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
@@ -281,6 +281,22 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             # Aleppo, hitting targets at X": an attack told by what hit
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
     return out
+
+
+def _inflections(verbs) -> set[str]:
+    out = set()
+    for v in verbs:
+        stem = v[:-1] if v.endswith("e") else v
+        out |= {v, v + "s", stem + "ed", stem + "ing", v + "d" if v.endswith("e") else v + "ed"}
+    return out
+
+
+# The lemmatizer sometimes misses a light verb ("staged" -> "stag"): its regular forms as written.
+_LIGHT_FORMS = _inflections(tx.LIGHT_VERBS)
+
+
+def _light(verb: Token) -> bool:
+    return _lemma(verb) in tx.LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
 
 
 _OCCUR = {"occur", "happen"}
@@ -376,7 +392,7 @@ def _target_token(trig: _Trigger) -> Token | None:
             for c in holder.children:
                 if c.dep_ == "prep" and c.lower_ in ("with", "on", "against", "to", "of"):
                     for p in c.children:
-                        if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME"):
+                        if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME", "EVENT"):
                             return p
         if obj is not None and _lemma(obj) in _PERSON_OBJECTS:
             return obj  # "expelled the ambassador": the object is the party acted on

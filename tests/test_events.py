@@ -475,6 +475,15 @@ def test_a_where_clause_happens_at_the_place_it_qualifies(pipeline):
     assert e.to_dict()["place"] == "Tahrir Square" and "'where' clause" in e.location_reason
 
 
+def test_the_name_an_assault_is_made_on_is_a_place(pipeline):
+    text = "Government forces launched a powerful assault on Tal Sawda inside the Akrad Mountains on Sunday."
+    assert places(pipeline, text) == ["Tal Sawda"]
+    # a holiday after "on" is a time, not a place; the light verb is found though the lemmatizer
+    # misses it ("staged" -> "stag")
+    e = one(pipeline, "Rebels staged an attack on New Year's Eve in Kabul.", "attack")
+    assert e.to_dict()["place"] == "Kabul" and e.trigger == "staged an attack" and e.target is None
+
+
 def test_the_group_radicals_belong_to_is_no_place(pipeline):
     text = "Two policemen were injured in an operation against radicals of the Islamic State (ISIS) in the city of Cizre."
     assert places(pipeline, text) == ["Cizre"]
