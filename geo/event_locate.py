@@ -1056,7 +1056,7 @@ class Locator:
                 if p == "under":  # "under the stronghold of X", not "under the command of X"
                     pobjs = [po for po in pobjs if _lemma(po) not in UNDER_NOT_PLACES]
                 slot = "near" if p in _NEAR_PREPS else "prep" if p in _CONTAINING_PREPS else "object"
-                if p == "on" and etype.object_place and _lemma(h) in EVENT_HEADS:
+                if p == "on" and etype.object_place and (_lemma(h) in EVENT_HEADS or (h is anchor and _lemma(head) in EVENT_HEADS)):
                     slot = "prep"  # "an assault on Jabal Al-Koz": the name attacked is a place
                 places = [pl for po in pobjs for pl in self.phrase_places(po, recover=True, slot=slot)]
                 if not places:

@@ -329,13 +329,22 @@ def _weapon_subject(verb: Token) -> bool:
 
 def _noun_is_placed(tok: Token, mention_at: dict[int, Mention]) -> bool:
     """A bare event noun is an event when it is put somewhere: "protests in Caracas", "the Rome talks"."""
+    violent = _NOUNS[_lemma(tok)].name in ("attack", "armed_clash")
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
             if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
                 return True
+        if c.dep_ == "prep" and c.lower_ == "on" and violent:
+            # "the bombardment on the town of Kiklah"; but "the attack on Iraq" is a war
+            if any(t.i in mention_at and _town_or_smaller(mention_at[t.i]) for t in c.subtree):
+                return True
         if c.dep_ == "compound" and c.i in mention_at and mention_at[c.i].kind != "demonym":
             return True
     return False
+
+
+def _town_or_smaller(m: Mention) -> bool:
+    return m.kind == "toponym" and (m.place is None or m.place.level in ("city", "district", "feature", "admin2"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -326,7 +326,8 @@ LIGHT_VERBS = frozenset(
     "take lead organize organise undertake wage pay".split()
 )
 # Verbs whose subject is an event noun that happened ("clashes broke out", "a blast occurred").
-OCCURRENCE_VERBS = frozenset("occur happen erupt break take rock hit kill wound injure leave claim rip target".split())
+# "The operation in X saw troops plant mines": an event noun that sees something happened.
+OCCURRENCE_VERBS = frozenset("occur happen erupt break take rock hit kill wound injure leave claim rip target see".split())
 
 # Nouns that report some event without saying which ("the incident took place at X"): they take
 # the type of the article's previous event, else attack, with a lower confidence.

@@ -484,6 +484,17 @@ def test_the_name_an_assault_is_made_on_is_a_place(pipeline):
     assert e.to_dict()["place"] == "Kabul" and e.trigger == "staged an attack" and e.target is None
 
 
+def test_an_operation_that_saw_something_and_shelling_on_a_town(pipeline):
+    text = "The operation in the Qaboun district saw troops plant mines on Monday."
+    assert places(pipeline, text, "armed_clash") == ["Qaboun"]
+    text = "Rebels launched a new offensive today on Tal Jabin and Bashkoy."
+    assert places(pipeline, text) == ["Tal Jabin", "Bashkoy"]
+    text = "The toll of the heavy shelling on the town of Douma has risen to 20 dead."
+    assert places(pipeline, text, "armed_clash") == ["Douma"]
+    # an attack on a country is a war, which the noun alone does not place
+    assert [e.type for e in events(pipeline, "Thousands protested against the attack on Iraq.")] == ["protest"]
+
+
 def test_the_group_radicals_belong_to_is_no_place(pipeline):
     text = "Two policemen were injured in an operation against radicals of the Islamic State (ISIS) in the city of Cizre."
     assert places(pipeline, text) == ["Cizre"]
