@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 import app_state
 from geo import assets, maps
-from geo.filters import parse_date
+from geo.filters import brush_range
 
 MAP_HEIGHT = 600
 TIMELINE_HEIGHT = 150
@@ -38,27 +38,11 @@ def cached_map_data(url: str, state: str, key: str) -> maps.MapData:
     return maps.map_data(app_state.open_store(url), **app_state.from_key(key))
 
 
-def _range_from_selection(values) -> tuple[dt.date, dt.date] | None:
-    """A Vega-Lite interval on a time axis (epoch milliseconds or ISO text) as whole days."""
-    if not values or len(values) != 2:
-        return None
-    days = []
-    for v in values:
-        if isinstance(v, (int, float)):
-            days.append(pd.Timestamp(v, unit="ms").date())
-        else:
-            d = parse_date(v)
-            if d is None:
-                return None
-            days.append(d)
-    return (min(days), max(days))
-
-
 def _on_brush() -> None:
     state = st.session_state.get("timeline") or {}
     sel = (state.get("selection") or {}).get("brush") or {}
     values = next(iter(sel.values()), None) if isinstance(sel, dict) and sel else None
-    app_state.set_brush(_range_from_selection(values))
+    app_state.set_brush(brush_range(values))
 
 
 def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -79,12 +63,16 @@ def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     df = df.groupby(["date", "type"], as_index=False)["events"].sum()
     df["end"] = df["date"] + step if step is not None else (df["date"] + pd.offsets.MonthBegin(1))
     df["kind"] = df["type"].str.replace("_", " ")
+    # Date-only text is read as UTC midnight by the browser, and the chart's scale is UTC, so a
+    # bar, the brush and the dates it sends back are the same days in every time zone.
+    for c in ("date", "end"):
+        df[c] = df[c].dt.strftime("%Y-%m-%d")
     return df, unit
 
 
 def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] | None) -> alt.Chart:
     types = maps.type_order(df["type"].unique())
-    span = (df["end"].max() - df["date"].min()).days
+    span = (pd.Timestamp(df["end"].max()) - pd.Timestamp(df["date"].min())).days
     # One label per year, month or day, never the same label twice.
     if span > 3 * 366:
         axis_format, ticks = "%Y", {"interval": "year", "step": max(1, span // 3650)}
@@ -94,13 +82,19 @@ def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] |
         axis_format, ticks = "%d %b %Y", {"interval": "day", "step": max(1, span // 12)}
     value = None
     if brush:
-        value = {"x": [alt.DateTime(year=d.year, month=d.month, date=d.day) for d in (brush[0], brush[1] + dt.timedelta(days=1))]}
+        days = (brush[0], brush[1] + dt.timedelta(days=1))  # the end is exclusive: see brush_range
+        value = {"x": [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in days]}
     sel = alt.selection_interval(name="brush", encodings=["x"], value=value)
     return (
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(labelOverlap=True, grid=False, format=axis_format, tickCount=ticks)),
+            x=alt.X(
+                "date:T",
+                title=None,
+                scale=alt.Scale(type="utc"),
+                axis=alt.Axis(labelOverlap=True, grid=False, format=axis_format, tickCount=ticks),
+            ),
             x2="end:T",
             y=alt.Y("sum(events):Q", title=f"events per {unit}", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
@@ -110,7 +104,7 @@ def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] |
             ),
             opacity=alt.condition(sel, alt.value(1.0), alt.value(0.35)),
             tooltip=[
-                alt.Tooltip("date:T", title=unit.capitalize() + (" from" if unit != "day" else "")),
+                alt.Tooltip("date:N", title=unit.capitalize() + (" from" if unit != "day" else "")),
                 alt.Tooltip("kind:N", title="Type"),
                 alt.Tooltip("events:Q", title="Events"),
             ],
@@ -133,12 +127,15 @@ def main() -> None:
             "No events are stored yet. `make run` loads the bundled sample articles; the Ingest page "
             "takes your own. The store is " + store.url.split("///")[-1] + "."
         )
-    parts = [f"**{data.events:,}** events selected"]
+    def s(k: int) -> str:
+        return "" if k == 1 else "s"
+
+    parts = [f"**{data.events:,}** event{s(data.events)} selected"]
     if data.located:
-        parts.append(f"**{data.located:,}** on the map at **{data.places:,}** places")
+        parts.append(f"**{data.located:,}** on the map at **{data.places:,}** place{s(data.places)}")
     if data.flow_events:
-        routes = f"{data.routes:,} routes" + (f", busiest {data.routes_drawn:,} drawn" if data.routes_drawn < data.routes else "")
-        parts.append(f"**{data.flow_events:,}** flows ({routes})")
+        drawn = f", busiest {data.routes_drawn:,} drawn" if data.routes_drawn < data.routes else ""
+        parts.append(f"**{data.flow_events:,}** flow{s(data.flow_events)} ({data.routes:,} route{s(data.routes)}{drawn})")
     if data.events - data.located:
         parts.append(f"{data.events - data.located:,} without a place")
     st.markdown(" · ".join(parts))

@@ -17,7 +17,7 @@ so switching pages keeps it and a copied link reproduces it.
 
 Caching: queries are cached with st.cache_data keyed by the store URL, the store's state (its
 row counts, re-read at most every STATE_TTL seconds, so new articles show within that) and the
-filters. Nothing here imports folium; the map page does.
+filters.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import streamlit as st
 from geo import filters as gf
 from geo import settings
 from geo.filters import ViewFilters
+from geo.maps import type_order
 from geo.store import Store, normalise_url
 
 STATE_TTL = 2.0
@@ -206,9 +207,6 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
         text_now = ss.get(W_TEXT, "")
         near = facets(store, {"start": start, "end": end, "text": text_now.strip() or None})
         n_type, n_country, n_actor = dict(near["types"]), dict(near["countries"]), dict(near["actors"])
-
-        from geo.maps import type_order
-
         type_opts = type_order([t for t, _ in whole["types"]] + list(ss[W_TYPES]))
         types = st.multiselect(
             "Event types", type_opts, key=W_TYPES, placeholder="All types",

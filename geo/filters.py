@@ -57,6 +57,25 @@ def parse_range(value: Any) -> tuple[dt.date, dt.date] | None:
     return (a, b) if a <= b else (b, a)
 
 
+def brush_range(values) -> tuple[dt.date, dt.date] | None:
+    """The days a Vega-Lite interval selection on a UTC time axis covers: [start, end) as epoch
+    milliseconds (or ISO text). The end is exclusive, so a brush drawn back from a link (which
+    ends at midnight after its last day) reads back as the same days."""
+    if not values or len(values) != 2:
+        return None
+    stamps = []
+    for v in values:
+        if isinstance(v, (int, float)):
+            stamps.append(dt.datetime.fromtimestamp(v / 1000, tz=dt.UTC))
+        else:
+            d = parse_date(v)
+            if d is None:
+                return None
+            stamps.append(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC))
+    lo, hi = min(stamps), max(stamps)
+    return lo.date(), max(lo, hi - dt.timedelta(milliseconds=1)).date()
+
+
 def format_range(r: tuple[dt.date, dt.date] | None) -> str | None:
     return f"{r[0].isoformat()}..{r[1].isoformat()}" if r else None
 

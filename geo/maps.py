@@ -74,6 +74,7 @@ FAMILIES = {
 _TYPES = [
     ("attack", "#d7191c", "violence"),
     ("armed_clash", "#8b0000", "violence"),
+    ("casualties", "#5c0a0a", "violence"),
     ("protest", "#e6a700", "protest"),
     ("border_crossing", "#1f78b4", "movement"),
     ("displacement", "#2fa4c7", "movement"),

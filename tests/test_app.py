@@ -78,7 +78,7 @@ def headline(at: AppTest) -> str:
 
 
 def selected(at: AppTest) -> int:
-    return int(re.search(r"\*\*([\d,]+)\*\* events selected", headline(at)).group(1).replace(",", ""))
+    return int(re.search(r"\*\*([\d,]+)\*\* events? selected", headline(at)).group(1).replace(",", ""))
 
 
 MULTI = (gf.Q_DATES, gf.Q_TYPES, gf.Q_COUNTRIES, gf.Q_ACTORS)
@@ -218,6 +218,20 @@ def test_selection_query_round_trip():
     # Hand-written links are forgiving: lower-case codes, reversed ranges, junk ignored.
     g = ViewFilters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"]})
     assert g.countries == ("VE",) and g.brush == (D(2019, 2, 1), D(2019, 3, 1)) and g.start is None
+
+
+def test_brushed_interval_reads_as_days():
+    utc = dt.UTC
+
+    def ms(*args):
+        return dt.datetime(*args, tzinfo=utc).timestamp() * 1000
+
+    # Drawn back from a link: midnight to midnight after the last day.
+    assert gf.brush_range([ms(2019, 2, 20), ms(2019, 3, 1)]) == (D(2019, 2, 20), D(2019, 2, 28))
+    # Dragged by hand: whatever days the ends fall in.
+    assert gf.brush_range([ms(2019, 2, 28, 6), ms(2019, 2, 20, 13)]) == (D(2019, 2, 20), D(2019, 2, 28))
+    assert gf.brush_range(["2019-02-20", "2019-02-21"]) == (D(2019, 2, 20), D(2019, 2, 20))
+    assert gf.brush_range(None) is None and gf.brush_range([1]) is None
 
 
 def test_brush_narrows_the_dates():

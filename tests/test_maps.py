@@ -232,3 +232,11 @@ def test_grid_cells_on_each_backend(store, make_doc, places, monkeypatch):
     assert data.mode == "grid" and data.cell_deg == maps.GRID_STEPS[-1]
     assert sorted(r[2] for r in data.markers) == [1, 1, 1]
     assert all(len(r[9]) == 1 for r in data.markers)
+
+
+def test_every_event_type_has_a_style():
+    from geo.taxonomy import TYPES
+
+    assert [t.name for t in TYPES if t.name not in maps.TYPE_STYLES] == []
+    colours = [s.color for s in maps.TYPE_STYLES.values()]
+    assert len(set(colours)) == len(colours)
