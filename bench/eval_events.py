@@ -1,6 +1,6 @@
 """Score Dateline's events on Halterman's event-location sentences (../shared/eval/events_dev.jsonl).
 
-    .venv/bin/python bench/eval_events.py [GOLD.jsonl] [--keep PRED.jsonl] [--show-misses N]
+    .venv/bin/python bench/eval_events.py [GOLD.jsonl] [--keep PRED.jsonl] [--show-misses N] [--unmapped N]
 
 Runs `python -m geo batch` over the gold texts with their publication dates, as a user would,
 then the shared scorer. The scorer's place-name accuracy is recall-style (some predicted event in
@@ -15,7 +15,8 @@ the sentence names the gold place), so this script also prints what keeps it hon
 
 The gold `type` is the annotated verb's lemma; it is mapped to Dateline's types through the
 taxonomy's own trigger lemmas, and through the verbs of its phrases when all of a verb's phrases
-are of one type ("launched" -> attack); unmapped verbs (e.g. "include") count as no type.
+are of one type ("launched" -> attack), and weapon verbs ("hit", "pounded") to attack; unmapped verbs
+(e.g. "include") count as no type. `--unmapped N` lists the most frequent of those.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -69,6 +71,9 @@ def type_map(gold_types: set[str]) -> dict[str, str]:
             if guess in phrasal:
                 out[g] = phrasal[guess]
                 break
+    for g in gold_types:  # "shells hit the town": weapon verbs report attacks (see taxonomy.WEAPON_VERBS)
+        if g not in out and any(guess in tx.WEAPON_VERBS for guess in [_IRREGULAR.get(g.lower(), g)] + _lemma_guesses(g)):
+            out[g] = "attack"
     for t in tx.TYPES:  # predicted labels map to themselves
         out.setdefault(t.name, t.name)
     return out
@@ -139,6 +144,7 @@ def main() -> int:
     ap.add_argument("--scorer", default=str(EVAL / "score_events.py"))
     ap.add_argument("--reuse", action="store_true", help="score the --keep file without re-running the pipeline")
     ap.add_argument("--show-misses", type=int, default=0)
+    ap.add_argument("--unmapped", type=int, default=0, help="list the N most frequent gold type lemmas with no Dateline type")
     args = ap.parse_args()
     gold = [json.loads(line) for line in open(args.gold, encoding="utf-8") if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
@@ -160,6 +166,14 @@ def main() -> int:
                 preds.setdefault(str(rec.get("id")), []).extend(rec.get("events") or [])
         if args.show_misses:
             show_misses(gold, preds, args.show_misses)
+        if args.unmapped:
+            named, unnamed = Counter(), Counter()
+            for d in gold:
+                for e in d["events"]:
+                    if e["type"] not in tmap:
+                        (named if (e.get("location") or {}).get("name") else unnamed)[e["type"].lower()] += 1
+            print("unmapped gold types with a place: " + ", ".join(f"{t} {n}" for t, n in named.most_common(args.unmapped)))
+            print("unmapped gold types without one: " + ", ".join(f"{t} {n}" for t, n in unnamed.most_common(args.unmapped)))
         mapped = sum(1 for d in gold for e in d["events"] if e["type"] in tmap)
         extra = extra_figures(gold, preds, tmap)
         extra["gold_types_mapped"] = round(mapped / sum(len(d["events"]) for d in gold), 4)

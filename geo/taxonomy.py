@@ -19,6 +19,19 @@ Triggers come in three forms:
 the actor's seat. `object_place` types happen where their direct object is ("shelled Maharda").
 `count_from` says whose number is the event's count: the people who move or protest (actor), or
 the people killed, wounded or arrested (target).
+
+Words whose event depends on their arguments (geo/events.py `_retype`):
+  - deaths ("died", "perished") take the type of the cause their clause names: "died in clashes"
+    is an armed_clash, "died in a bomb attack" or "died when gunmen opened fire" an attack. With no
+    cause told they are `casualties`, an extension of the vocabulary with neither a CAMEO nor a
+    PLOVER code (both code acts, and the act is unknown); deaths from illness, age or accidents
+    (NONVIOLENT_CAUSES) are no event.
+  - arrivals ("arrived in Y") are a visit (diplomatic_meeting, CAMEO 04) when officials or
+    delegations arrive, a military_movement (15) for troops, ships and convoys, a border_crossing
+    (or displacement within one country) for refugees and migrants, aid_delivery (07) for aid;
+    the arrival of anyone else is no event.
+  - verbs in their other sense report nothing: "captured the title", "shot to fame", "prices
+    shot up", "demonstrated that", ministers who "clashed" over a budget (NOT_CAPTURED, ...).
 """
 
 from __future__ import annotations
