@@ -829,8 +829,30 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
     events = []
     for d in _merge(drafts):
         locator.fallback(d.event, d.subj, tx.BY_NAME[d.event.type], d.sent)
+        _complete_flow(d.event, mentions)
         events.append(d.event)
     return events
+
+
+MOVEMENT_TYPES = ("border_crossing", "displacement")
+
+
+def _complete_flow(ev: Event, mentions: list[Mention]) -> None:
+    """Give a crossing its origin when the sentence names only the movers' nationality, so it can
+    be drawn as a flow: "Thousands of Ethiopians crossed into Sudan" came from Ethiopia. (A
+    dateline is no destination: a story filed in Brussels about crossings from Turkey is not
+    about arrivals in Brussels.)"""
+    if ev.type not in MOVEMENT_TYPES or ev.origin is not None or ev.destination is None or ev.destination.place is None:
+        return
+    dest_cc = ev.destination.place.country_code
+    movers = [
+        m for m in mentions
+        if m.kind == "demonym" and ev.start <= m.start < ev.end and m.place is not None
+        and m.place.country_code != dest_cc
+    ]  # fmt: skip
+    if len(movers) == 1:
+        ev.origin = movers[0]
+        ev.location_reason += f"; origin from the movers' nationality '{movers[0].text}'"
 
 
 def etype_skip(trig: _Trigger) -> bool:

@@ -277,6 +277,7 @@ class Resolver:
 # Words that name places somewhere but, inside a longer name, are descriptions, not places.
 GENERIC_WORDS = {
     "north", "south", "east", "west", "central", "centre", "center", "grand", "upper", "lower", "new", "old",
+    "northern", "southern", "eastern", "western",
     "street", "avenue", "road", "city", "town", "valley", "lake", "lakes", "river", "park", "national",
     "international", "royal", "saint", "st", "mount", "fort", "port", "bay", "beach", "island", "union",
     "victoria", "queens", "kings", "academy", "school", "university", "college", "hospital", "church",

@@ -664,3 +664,14 @@ def test_seed_article_passes_the_acceptance_check(tmp_path):
     summary = json.loads(check.stdout.strip().splitlines()[-1])
     assert check.returncode == 0, check.stdout
     assert summary["should_hits"] >= 1, check.stdout
+
+
+def test_crossing_takes_its_origin_from_the_movers_nationality():
+    from geo.pipeline import default_pipeline
+
+    doc = default_pipeline().parse("Thousands of Eritreans crossed into Ethiopia on Monday, aid workers said.")
+    crossings = [e for e in doc.events if e.type == "border_crossing"]
+    assert crossings, [e.to_dict() for e in doc.events]
+    e = crossings[0]
+    assert e.destination.place.country_code == "ET"
+    assert e.origin is not None and e.origin.place.country_code == "ER"
