@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,27 +20,17 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from test_browser_map import CHROMIUM, CHROMIUM_ARGS, free_port  # one Chromium set-up for both
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples" / "articles.jsonl"
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PAGES = ("Ingest", "Events", "Export")
 START_TIMEOUT = 90  # seconds for the server to answer its health check
 PAGE_TIMEOUT = 60_000  # ms; the first page load parses nothing but opens the store and imports geo
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
