@@ -41,7 +41,7 @@ def record() -> list[tuple[int, list[tuple[dict, bool]]]]:
 
     def spy(self, places, mention, ctx, quals):
         name = mention.text
-        big_city = any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
+        big_city = resolve.has_big_city(places)
         feats = [(self.features(p, name, ctx, quals, big_city), p) for p in places]
         out = orig(self, places, mention, ctx, quals)
         captured[normalize(name)] = feats

@@ -207,7 +207,7 @@ class Resolver:
 
     def _score(self, places: list[Place], mention: Mention, ctx: _Context, quals: list[Place]) -> list[Candidate]:
         name = mention.text
-        big_city = any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
+        big_city = has_big_city(places)
         w = self.weights
         out = []
         for p in places:
@@ -295,6 +295,11 @@ FEATURE_HEADS = {
     "sea", "ocean", "strait", "gulf", "bay", "camp", "checkpoint", "crossing", "base", "farm", "farms",
     "mosque", "hotel", "university", "village", "district", "neighbourhood", "neighborhood", "quarter",
 }
+
+
+def has_big_city(places: list[Place]) -> bool:
+    """Whether a name's candidates include a capital or a city of a million: news means it."""
+    return any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
 
 
 def _acronym(text: str) -> bool:
