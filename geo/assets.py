@@ -7,7 +7,7 @@ packages into `static/vendor/` (Streamlit serves `static/` at `/app/static/` whe
 Font Awesome and the awesome-markers plugin are dropped altogether: Dateline's markers are
 CircleMarkers and DivIcons with inline SVG, which need no icon font.
 
-    install()            # copy the files (idempotent); `python -m geo setup-app` and app.py call it
+    install()            # copy the files (idempotent); `python -m geo setup-app` and the map page call it
     use_local_assets()   # point folium's classes at /app/static/vendor/...; idempotent
 """
 

@@ -1,174 +1,26 @@
 """The map page in a real browser: Debian's Chromium driven by Playwright, the app served by
 `streamlit run` on a free port against a temporary store holding the sample articles.
 
-Screenshots go to test-artifacts/. Without /usr/bin/chromium these tests skip, saying why (and
-fail under DATELINE_REQUIRE_ALL=1, as in CI). bench/bench_browser.py reuses the helpers here.
+Screenshots go to test-artifacts/. The helpers live in browser_support.py.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
-from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-REPO = Path(__file__).resolve().parent.parent
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-
-
-# -- helpers (bench/bench_browser.py uses them too) ----------------------------------------------
-
-
-def browser_missing() -> str | None:
-    """Why the browser tests cannot run here, or None."""
-    if not Path(CHROMIUM).exists():
-        return f"no Chromium at {CHROMIUM}: `apt-get install chromium` (.ci/run installs it)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright Python package is not installed (pip install -r requirements.txt)"
-    return None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serve_app(db_url: str, script: Path = REPO / "app.py", timeout: float = 90.0, env: dict | None = None) -> Iterator[str]:
-    """`streamlit run SCRIPT` against `db_url` on a free port; yields the page URL."""
-    from geo import assets
-
-    assets.install()  # the app would do it on its first run; the browser must not race it
-    port = free_port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    run_env = {**os.environ, "DATELINE_DB": db_url, **(env or {})}
-    run_env.pop("DATELINE_ONLINE", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(cmd, cwd=REPO, env=run_env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://localhost:{port}/"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on port {port} in {timeout:.0f} s")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-def wait_for_map(page, previous: str | None = None, timeout: float = 60.0):
-    """The map's frame once it has drawn a map other than `previous`, and that map's token.
-
-    The map sets data-dl-ready on its <html> when its markers, flows and basemap are drawn; a
-    filter change mounts a new iframe, so a new token means the new map is on screen."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            handle = page.locator(MAP_IFRAME).element_handle(timeout=500)
-            frame = handle.content_frame() if handle else None
-            token = frame.evaluate("document.documentElement.getAttribute('data-dl-ready')") if frame else None
-        except Exception:  # noqa: BLE001 - the iframe is being replaced; look again
-            token = None
-        if token and token != previous:
-            return frame, token
-        time.sleep(0.03)
-    raise TimeoutError(f"no new map within {timeout:.0f} s")
-
-
-def drawn(frame) -> dict[str, int]:
-    """What the map shows, counted in its DOM."""
-    return frame.evaluate(
-        """() => ({
-            markers: document.querySelectorAll('.dl-mk').length,
-            clusters: document.querySelectorAll('.marker-cluster').length,
-            flows: document.querySelectorAll('path.dl-flow').length,
-            arrows: document.querySelectorAll('.dl-arrow').length,
-            countries: document.querySelectorAll('.leaflet-dl-land-pane path').length,
-            shaded: document.querySelectorAll('.leaflet-dl-shade-pane path').length,
-            legend: document.querySelectorAll('.dl-legend .row').length,
-        })"""
-    )
-
-
-class Traffic:
-    """Every request the page (and its iframes) makes, those that failed, dialogs and errors."""
-
-    def __init__(self, page):
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.sent: list[str] = []  # websocket frames from the browser: reruns and widget changes
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        page.on("dialog", self._dialog)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("websocket", lambda ws: ws.on("framesent", lambda payload: self.sent.append(payload)))
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def foreign(self) -> list[str]:
-        return [u for u in self.requests if urlsplit(u).scheme in ("http", "https", "ws", "wss") and urlsplit(u).hostname not in LOCAL_HOSTS]
-
-    def check_offline(self) -> None:
-        assert self.foreign() == [], f"requests left the machine: {self.foreign()[:5]}"
-        assert self.failed == [], f"requests failed: {self.failed[:5]}"
-        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
-        assert self.errors == [], f"JavaScript errors: {self.errors[:5]}"
-
-
-def shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def query_of(page) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(page.evaluate("location.href")).query)
+from browser_support import (
+    MAP_IFRAME,
+    REPO,
+    Traffic,
+    browser_missing,
+    drawn,
+    launch,
+    query_of,
+    serve_app,
+    shot,
+    wait_for_map,
+)
 
 
 # -- fixtures ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""The Events and Export pages in a real browser: Debian's Chromium driven by Playwright against
-`streamlit run` on a free port and a store of the bundled samples.
+"""The Ingest, Events and Export pages in a real browser: Debian's Chromium driven by Playwright
+against `streamlit run app.py` on a free port and a store of the bundled samples.
 
 They check what AppTest cannot: the file a click on the download button really saves, a click on
 a table row, filters written to the URL by the browser, that no request leaves the machine, and
@@ -10,72 +10,16 @@ Screenshots go to test-artifacts/.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from test_browser_map import CHROMIUM, CHROMIUM_ARGS, free_port  # one Chromium set-up for both
+from browser_support import Traffic, browser_missing, launch, serve_app, settle, shot
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples" / "articles.jsonl"
-ARTIFACTS = REPO / "test-artifacts"
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 PAGES = ("Ingest", "Events", "Export")
-START_TIMEOUT = 90  # seconds for the server to answer its health check
 PAGE_TIMEOUT = 60_000  # ms; the first page load parses nothing but opens the store and imports geo
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-class Server:
-    """`streamlit run SCRIPT` in a child process on a free port, stopped by `close`."""
-
-    def __init__(self, script: Path, db_url: str, log: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DATELINE_DB": db_url, "PYTHONPATH": str(REPO)}
-        self.log = log.open("wb")
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", str(script),
-            "--server.port", str(self.port), "--server.address", "127.0.0.1",
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ]  # fmt: skip
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=REPO,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}: see {log}")
-            try:
-                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        self.close()
-        raise RuntimeError(f"streamlit did not answer on {self.base} within {START_TIMEOUT} s: see {log}")
-
-    def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 @pytest.fixture(scope="module")
@@ -92,66 +36,33 @@ def sample_store(tmp_path_factory, pipeline):
 
 
 @pytest.fixture(scope="module")
-def urls(sample_store, tmp_path_factory):
-    """Page name -> URL. With app.py, one server and its page URLs; before app.py exists, each
-    page file runs as an app of its own."""
-    logs = tmp_path_factory.mktemp("streamlit-logs")
-    servers: list[Server] = []
-    try:
-        if (REPO / "app.py").exists():
-            server = Server(REPO / "app.py", sample_store.url, logs / "app.log")
-            servers.append(server)
-            out = {name: f"{server.base}/{name}" for name in PAGES}
-        else:
-            out = {}
-            for name in PAGES:
-                server = Server(next((REPO / "pages").glob(f"*_{name}.py")), sample_store.url, logs / f"{name}.log")
-                servers.append(server)
-                out[name] = server.base + "/"
-        yield out
-    finally:
-        for s in servers:
-            s.close()
+def urls(sample_store):
+    """Page name -> URL, all served by one `streamlit run app.py`, as a user reaches them."""
+    reason = browser_missing()
+    if reason:
+        pytest.skip(reason)
+    with serve_app(sample_store.url) as base:
+        yield {name: base + name for name in PAGES}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+def browser(urls):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
         yield b
         b.close()
 
 
-class Watched:
-    """A page that records dialogs, requests to other hosts and failed requests."""
+class Tab:
+    """A page in a fresh browser context that records its traffic (browser_support.Traffic)."""
 
     def __init__(self, browser):
         self.context = browser.new_context(accept_downloads=True, viewport={"width": 1400, "height": 1000})
         self.page = self.context.new_page()
         self.page.set_default_timeout(PAGE_TIMEOUT)
-        self.dialogs: list[str] = []
-        self.foreign: list[str] = []
-        self.failed: list[str] = []
-
-        def on_dialog(d):
-            self.dialogs.append(f"{d.type}: {d.message}")
-            d.dismiss()
-
-        def on_request(r):
-            host = urlsplit(r.url).hostname
-            if host and host not in LOCAL_HOSTS:
-                self.foreign.append(r.url)
-
-        def on_failed(r):
-            # Streamlit aborts its own health/stream requests on navigation; only others count.
-            if "/_stcore/" not in r.url:
-                self.failed.append(f"{r.url}: {r.failure}")
-
-        self.page.on("dialog", on_dialog)
-        self.page.on("request", on_request)
-        self.page.on("requestfailed", on_failed)
+        self.traffic = Traffic(self.page)
 
     def goto(self, url: str, heading: str):
         self.page.goto(url, wait_until="domcontentloaded")
@@ -159,33 +70,23 @@ class Watched:
         self.settle()
 
     def settle(self) -> None:
-        """Wait until the script run has finished (Streamlit shows a status widget while running)."""
-        self.page.wait_for_timeout(300)
-        self.page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=PAGE_TIMEOUT
-        )
+        settle(self.page, PAGE_TIMEOUT)
 
     def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        shot(self.page, name)
 
     def assert_clean(self) -> None:
-        assert self.dialogs == [], f"a dialog opened: script from an article ran: {self.dialogs}"
-        assert self.foreign == [], f"requests left the machine: {self.foreign[:5]}"
-        assert self.failed == [], f"requests failed: {self.failed[:5]}"
-
-    def close(self) -> None:
-        self.context.close()
+        self.traffic.check_offline()
 
 
 @pytest.fixture
 def tab(browser):
-    t = Watched(browser)
+    t = Tab(browser)
     yield t
-    t.close()
+    t.context.close()
 
 
-def metric(tab: Watched, label: str) -> int:
+def metric(tab: Tab, label: str) -> int:
     box = tab.page.get_by_test_id("stMetric").filter(has_text=label).first
     return int(box.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
 
@@ -201,7 +102,7 @@ def test_export_page_downloads_valid_geojson(tab, urls, sample_store):
     tab.goto(urls["Export"] + "?country=VE&country=CO", "Export")
     n_events, n_flows = metric(tab, "Events"), metric(tab, "Flows")
     assert n_events == sample_store.facets(countries=["VE", "CO"])["events"] > 0
-    tab.shot("export-page.png")
+    tab.shot("export-page")
     with tab.page.expect_download() as info:
         tab.page.get_by_role("button", name="Download GeoJSON").click()
     download = info.value
@@ -225,7 +126,7 @@ def test_events_page_shows_article_markup_as_text(tab, urls, sample_store):
     page.get_by_text("Evidence", exact=True).wait_for()
     page.get_by_text("Article text, places marked").click()
     tab.settle()
-    tab.shot("events-xss.png")
+    tab.shot("events-xss")
     body = page.locator("body").inner_text()
     assert "<script>alert('x')</script>" in body  # the title, shown as text
     assert "<img src=x onerror=alert(1)>" in body  # the article text, shown as text
@@ -254,7 +155,7 @@ def test_events_page_row_click_and_filters_in_the_url(tab, urls, sample_store):
     first = sample_store.events(types=["border_crossing"]).iloc[0]
     assert f"event={first['id']}" in page.url
     assert page.locator("blockquote mark").first.inner_text() == first["place_text"]
-    tab.shot("events-selected.png")
+    tab.shot("events-selected")
 
     text = page.get_by_role("textbox", name="Text", exact=True)
     text.fill("Colombia")
@@ -280,7 +181,7 @@ def test_ingest_page_preview_escapes_and_names_a_bad_file(tab, urls, sample_stor
     page.get_by_text("0 stored, 0 already stored, 1 previewed, 0 failed").wait_for()
     tab.settle()
     page.locator("mark").first.scroll_into_view_if_needed()  # Streamlit scrolls its own container
-    tab.shot("ingest-preview.png")
+    tab.shot("ingest-preview")
     body = page.locator("body").inner_text()
     assert "Border <script>alert('t')</script> report" in body
     assert "<img src=x onerror=alert(1)>" in body
@@ -293,6 +194,43 @@ def test_ingest_page_preview_escapes_and_names_a_bad_file(tab, urls, sample_stor
     )
     page.get_by_role("button", name="Parse files").click()
     page.get_by_text("broken.jsonl:1: not JSON", exact=False).wait_for()
-    tab.shot("ingest-bad-upload.png")
+    tab.shot("ingest-bad-upload")
     assert sample_store.counts() == before
     tab.assert_clean()
+
+
+def test_a_first_visitor_on_a_page_gets_the_apps_navigation(browser, sample_store):
+    """A fresh server whose first visitor opens /Events directly (a shared link): the sidebar
+    lists the four pages by title, and its first entry opens the map."""
+    with serve_app(sample_store.url) as base:
+        tab = Tab(browser)
+        try:
+            tab.goto(base + "Events", "Events")
+            nav = tab.page.get_by_test_id("stSidebarNav").get_by_role("link")
+            assert nav.all_inner_texts() == ["Map", "Ingest", "Events", "Export"]
+            nav.first.click()
+            tab.page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for()
+            assert tab.page.title() == "Map · Dateline"
+            tab.assert_clean()
+        finally:
+            tab.context.close()
+
+
+def test_the_server_compresses_streamlits_bundle(urls):
+    """Streamlit serves its frontend (/static/, about 4 MB) uncompressed; app.py puts GZip in
+    front, which is most of what keeps a first visit under the issue's 5 MB."""
+    import gzip
+    import urllib.request
+
+    base = urls["Ingest"].rsplit("/", 1)[0]
+    with urllib.request.urlopen(base + "/") as r:
+        index = r.read().decode()
+    bundle = re.search(r'src="\.?/?(static/js/index\.[^"]+\.js)"', index).group(1)
+    plain = urllib.request.urlopen(f"{base}/{bundle}").read()
+    req = urllib.request.Request(f"{base}/{bundle}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(req) as r:
+        assert r.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in r.headers.get("Vary", "")
+        packed = r.read()
+    assert gzip.decompress(packed) == plain
+    assert len(packed) < len(plain) / 2
