@@ -432,6 +432,10 @@ def _dateline_subject(tok: Token, datelines: list[Mention]) -> Token:
             ]
             if after:
                 return after[0]
+            # "CUCUTA, Colombia -- Venezuelan soldiers blocked ...": the verb got two subjects.
+            second = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > m.end]
+            if second:
+                return second[0]
     return tok
 
 

@@ -68,6 +68,14 @@ def test_border_closure(pipeline):
     assert e.date == dt.date(2019, 3, 16)
 
 
+def test_a_dateline_is_not_the_actor(pipeline):
+    # spaCy gives "blocked" two subjects here: the dateline city and the soldiers.
+    text = "CUCUTA, Colombia -- Venezuelan soldiers blocked aid trucks on Saturday, officials said in Bogota."
+    e = one(pipeline, text, "border_closure")
+    assert e.actors == ["Venezuelan soldiers"]
+    assert e.location.text == "CUCUTA" and cc(e.location) == "CO"
+
+
 def test_aid_delivery_destination(pipeline):
     e = one(pipeline, "The Red Cross delivered food aid to Aleppo on Sunday.", "aid_delivery")
     assert e.destination.text == "Aleppo" and cc(e.destination) == "SY"
