@@ -152,8 +152,12 @@ MAX_TYPE_MARKERS = 1500
 MAX_PLACE_MARKERS = 3000
 # Grid cell sizes tried, finest first, until the cells are few enough.
 GRID_STEPS = (0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0)
-# Events described in popups, over all markers: bounds the page whatever the store holds.
-POPUP_EVENTS = 3000
+# Events described in popups (each some 350 bytes of the page), over all markers and over all
+# routes: bounds what a view or a filter change sends whatever the store holds. A popup lists
+# its newest events and counts the rest; with more markers than POPUP_EVENTS, only the
+# busiest markers describe one event each, the others give their counts.
+POPUP_EVENTS = 1000
+ROUTE_POPUP_EVENTS = 400
 MAX_PER_POPUP = 8
 SENTENCE_CHARS = 240
 # Routes drawn, the busiest first; flows beyond these are counted but not drawn.
@@ -513,13 +517,18 @@ def map_data(store, **filters) -> MapData:
                 return _cell(lat, lon, deg)
 
         keys = [gkey(g[K], g[LAT], g[LON], g[TYPE]) for g in groups]
-        per_group = max(1, min(MAX_PER_POPUP, POPUP_EVENTS // max(len(set(keys)), 1)))
+        totals: dict = {}
+        for g, k in zip(groups, keys):
+            totals[k] = totals.get(k, 0) + g[N]
+        per_group = _per_popup(list(totals.values()), POPUP_EVENTS)
+        described = set(sorted(totals, key=lambda k: -totals[k])[:POPUP_EVENTS]) if len(totals) > POPUP_EVENTS else None
         latest = _latest_events(store, where, partition, per_group)
         evs: dict = {}
         for row in latest:
             k = gkey(_pkey(row["place_id"], row["lat"], row["lon"]), float(row["lat"]), float(row["lon"]), row["type"])
-            evs.setdefault(k, []).append(event_record(row, types))
-        out.popup_events = len(latest)
+            if described is None or k in described:
+                evs.setdefault(k, []).append(event_record(row, types))
+        out.popup_events = sum(len(v) for v in evs.values())
         out.markers = _markers(out.mode, groups, keys, evs, types)
         out.bounds = _bounds([g[LAT] for g in groups], [g[LON] for g in groups])
 
@@ -533,6 +542,16 @@ def map_data(store, **filters) -> MapData:
         out.bounds = _bounds(lats, lons)
     out.type_table = types.table()
     return out
+
+
+def _per_popup(sizes: list[int], budget: int) -> int:
+    """The most events any one popup describes (1 to MAX_PER_POPUP) such that the popups of
+    groups of these sizes describe at most `budget` in all, where that is possible: small groups
+    leave room for the big ones."""
+    k = 1
+    while k < MAX_PER_POPUP and sum(min(n, k + 1) for n in sizes) <= budget:
+        k += 1
+    return k
 
 
 def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: _TypeIndex) -> list:
@@ -628,7 +647,7 @@ def _routes(out: MapData, flows, types: _TypeIndex) -> list:
     ranked = sorted(routes.items(), key=lambda kv: -len(kv[1]))
     out.routes = len(ranked)
     drawn = ranked[:MAX_ROUTES]
-    per_route = max(1, min(MAX_PER_POPUP, POPUP_EVENTS // max(len(drawn), 1)))
+    per_route = _per_popup([len(rs) for _, rs in drawn], ROUTE_POPUP_EVENTS)
     rows = []
     for ends, rs in drawn:  # each route's events newest first, as flows() orders them
         arc = _arc(*ends)
@@ -731,17 +750,21 @@ DL.ev = function (T, e) {
   }
   return h + "</li>";
 };
-DL.more = function (k) { return k > 0 ? '<div class="dl-more">and ' + DL.n(k) + " older event" + (k === 1 ? "" : "s") + " (Events page)</div>" : ""; };
+DL.more = function (k, shown) {
+  if (k <= 0) return "";
+  if (!shown) return '<div class="dl-more">Too many markers to describe each: narrow the filters, or see the Events page.</div>';
+  return '<div class="dl-more">and ' + DL.n(k) + " older event" + (k === 1 ? "" : "s") + " (Events page)</div>";
+};
 DL.markerPopup = function (T, r) {
   var h = '<div class="dl-pop"><div class="dl-ph">' + DL.glyph(T[r[3]], 14) + " <b>" + r[6] + "</b>" + (r[7] ? ' <span class="dl-dim">' + r[7] + "</span>" : "") +
     " · " + DL.n(r[2]) + (r[2] === 1 ? " event" : " events") + "</div>";
   if (r[8] && r[8].length > 1) h += '<div class="dl-types">' + r[8].map(function (x) { return DL.glyph(T[x[0]], 10) + " " + T[x[0]][1] + " " + DL.n(x[1]); }).join(" · ") + "</div>";
-  return h + '<ol class="dl-evs">' + r[9].map(function (e) { return DL.ev(T, e); }).join("") + "</ol>" + DL.more(r[10]) + "</div>";
+  return h + '<ol class="dl-evs">' + r[9].map(function (e) { return DL.ev(T, e); }).join("") + "</ol>" + DL.more(r[10], r[9].length) + "</div>";
 };
 DL.flowPopup = function (T, f) {
   var h = '<div class="dl-pop"><div class="dl-ph">' + DL.glyph(T[f[2]], 14) + " <b>" + f[5] + " → " + f[6] + "</b> · " + DL.n(f[1]) + (f[1] === 1 ? " event" : " events");
   if (f[4] !== null) h += ' <span class="dl-dim">(' + DL.n(f[4]) + " people reported)</span>";
-  return h + '</div><ol class="dl-evs">' + f[7].map(function (e) { return DL.ev(T, e); }).join("") + "</ol>" + DL.more(f[8]) + "</div>";
+  return h + '</div><ol class="dl-evs">' + f[7].map(function (e) { return DL.ev(T, e); }).join("") + "</ol>" + DL.more(f[8], f[7].length) + "</div>";
 };
 DL.cluster = function () {
   return L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 40, showCoverageOnHover: false,

@@ -174,9 +174,22 @@ def test_many_events_are_aggregated_within_budget(synthetic, monkeypatch):
     assert sum(r[2] for r in data.markers) == 20_000
     assert data.popup_events <= maps.POPUP_EVENTS
     assert data.routes_drawn == 100 < data.routes and sum(f[1] for f in data.flows) < data.flow_events
+    # More markers than the popup budget: the busiest describe an event, the rest give counts.
+    described, bare = [r for r in data.markers if r[9]], [r for r in data.markers if not r[9]]
+    assert len(described) == maps.POPUP_EVENTS and bare
+    assert min(r[2] for r in described) >= max(r[2] for r in bare) and all(r[10] == r[2] for r in bare)
+    assert sum(len(f[7]) for f in data.flows) <= maps.ROUTE_POPUP_EVENTS
+    assert all(len(f[7]) + f[8] == f[1] for f in data.flows)  # described + counted = the route's events
     html = rendered(data)
     assert len(html.encode()) < 2_500_000
     assert script_data(html, "DL.markers")["rows"] and "DL.cluster()" in html
+
+
+def test_popup_budget_goes_to_the_big_groups():
+    # 100 one-event places and 10 busy ones: the small ones cost 100, leaving room for 8 each.
+    assert maps._per_popup([1] * 100 + [50] * 10, 200) == maps.MAX_PER_POPUP
+    assert maps._per_popup([50] * 300, 1000) == 3
+    assert maps._per_popup([50] * 3000, 1000) == 1  # over budget even at one: see described
 
 
 def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
