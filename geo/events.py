@@ -420,23 +420,43 @@ def _target_token(trig: _Trigger) -> Token | None:
     return None
 
 
-def _dateline_subject(tok: Token, datelines: list[Mention]) -> Token:
+_DASHES = {"--", "\u2014", "\u2013"}
+
+
+def _dateline_span(doc: Doc, datelines: list[Mention]) -> tuple[int, int] | None:
+    """Characters of the article's wire dateline ("TORKHAM, Afghanistan --"), dash included:
+    the dateline mention's, or, when the gazetteer does not know the town, a capitalised first
+    word followed by a dash within the first few tokens."""
+    head = doc[:12]
+    dash = next((t for t in head if t.text in _DASHES), None)
+    for m in datelines:
+        end = dash.idx + len(dash.text) if dash is not None and dash.idx >= m.end else m.end
+        return m.start, end
+    if dash is not None and len(head) and head[0].text.isupper() and head[0].is_alpha and len(head[0].text) > 2:
+        return 0, dash.idx + len(dash.text)
+    return None
+
+
+def _in(tok: Token, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] <= tok.idx < span[1]
+
+
+def _dateline_subject(tok: Token, dateline: tuple[int, int] | None) -> Token:
     """A wire dateline parsed as the subject ("CARACAS, Venezuela -- About 1,000 members ...
     have fled"): the real subject is the noun phrase after the dash."""
-    for m in datelines:
-        if m.start <= tok.idx < m.end + 40 and tok.ent_type_ in ("GPE", "ORG", "LOC", "") and tok.pos_ == "PROPN":
-            after = [
-                t
-                for t in tok.subtree
-                if t.idx > m.end and t.dep_ in ("appos", "conj") and t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "GPE"
-            ]
-            if after:
-                return after[0]
-            # "CUCUTA, Colombia -- Venezuelan soldiers blocked ...": the verb got two subjects.
-            second = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx > m.end]
-            if second:
-                return second[0]
-    return tok
+    if not _in(tok, dateline):
+        return tok
+    end = dateline[1]
+    after = [
+        t
+        for t in tok.subtree
+        if t.idx >= end and t.dep_ in ("appos", "conj") and t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ == "GPE"
+    ]
+    if after:
+        return after[0]
+    # "CUCUTA, Colombia -- Venezuelan soldiers blocked ...": the verb got two subjects.
+    second = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.idx >= end]
+    return second[0] if second else tok
 
 
 # Modifiers that belong to an actor's name; "of" keeps "members of the security forces" whole.
@@ -480,12 +500,16 @@ def _coordinated(head: Token) -> list[Token]:
     return out
 
 
-def _actors(subj: Token | None, sent: Span) -> list[str]:
+def _actors(subj: Token | None, sent: Span, dateline: tuple[int, int] | None = None) -> list[str]:
     if subj is None:
         return []
     out = []
     for h in _coordinated(subj):
-        if h.lower_ in _PRONOUNS or not sent.start <= h.i < sent.end:
+        if h.lower_ in _PRONOUNS or h.tag_ in ("PRP", "PRP$", "WP", "WP$") or not sent.start <= h.i < sent.end:
+            continue
+        # A wire dateline the parser attached to the verb ("TORKHAM, Afghanistan -- Thousands
+        # crossed"): where the story was filed, not who acted.
+        if _in(h, dateline):
             continue
         text = _phrase_text(h, sent)
         if text and text not in out:
@@ -753,6 +777,7 @@ def _paragraph_breaks(doc: Doc, sents: list[Span]) -> list[int]:
 def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None) -> list[Event]:
     """Events of one article. `mentions` are the resolved place mentions (char offsets into doc.text)."""
     locator = Locator(doc, mentions, _resolver())
+    dateline = _dateline_span(doc, locator.datelines)
     dates = _Dates(doc, published)
     sents = _sentences(doc)
     paras = _paragraph_breaks(doc, sents)
@@ -770,7 +795,7 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             if subj_tok is not None and subj_tok.i == trig.head.i:
                 subj_tok = _noun_actor(trig.head)  # "clashes between X and Y erupted": X and Y
             if subj_tok is not None:
-                subj_tok = _dateline_subject(subj_tok, locator.datelines)
+                subj_tok = _dateline_subject(subj_tok, dateline)
             target_tok = _target(trig)
             if trig.patient_subject:
                 subj_tok, target_tok = None, subj_tok
@@ -790,7 +815,7 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
                 earlier = [d.event.type for d in drafts if d.event.type != "statement"]
                 etype = tx.BY_NAME[earlier[-1]] if earlier else etype
             trig.etype = etype
-            actors = _actors(subj_tok, sent)
+            actors = _actors(subj_tok, sent, dateline)
             # Whose number is the count: the movers/protesters, or the victims/arrested; then the
             # phrase's own object ("deployed 3,000 troops").
             counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, target_tok)

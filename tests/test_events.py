@@ -76,6 +76,18 @@ def test_a_dateline_is_not_the_actor(pipeline):
     assert e.location.text == "CUCUTA" and cc(e.location) == "CO"
 
 
+def test_a_dateline_town_the_gazetteer_lacks_is_not_the_actor(pipeline):
+    # No mention for TORKHAM (not in cities500): the dateline is known by its shape alone.
+    text = "TORKHAM, Afghanistan -- Thousands of Afghans crossed the border from Pakistan on Thursday."
+    e = one(pipeline, text, "border_crossing")
+    assert e.actors == ["Thousands of Afghans"]
+
+
+def test_a_possessive_is_not_an_actor(pipeline):
+    text = "Union Pacific halted rail traffic at its crossings in Eagle Pass on Wednesday."
+    assert all("its" not in e.actors for e in events(pipeline, text))
+
+
 def test_aid_delivery_destination(pipeline):
     e = one(pipeline, "The Red Cross delivered food aid to Aleppo on Sunday.", "aid_delivery")
     assert e.destination.text == "Aleppo" and cc(e.destination) == "SY"
