@@ -250,7 +250,7 @@ class Resolver:
         the city the article is about, not in a town called Street or Rogers.
         """
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
-        if words and words[-1].lower().strip(".") not in FEATURE_HEADS:
+        if words and words[-1].lower().strip(".") not in LOCAL_FEATURE_HEADS:
             for n in range(len(words) - 1, 0, -1):
                 for i in range(len(words) - n + 1):
                     part = " ".join(words[i : i + n])
@@ -287,7 +287,10 @@ GENERIC_WORDS = {
     "wadi", "tal", "tell", "khan", "deir", "dayr", "kafr", "ain", "ayn", "bir", "jabal", "jebel", "beit",
     "bayt", "umm", "abu", "ras", "qasr", "tel", "nahr", "hayy", "sheikh", "shaykh", "mazraat", "qaryat",
 }
-FEATURE_HEADS = {
+# Last words of a local feature's name (a street, a building, a checkpoint): the fallback does
+# not place it at a town named inside it ("Royal Street" is not in a town called Royal). Not
+# toponyms.FEATURE_HEADS, which lets the recogniser keep unknown natural features and districts.
+LOCAL_FEATURE_HEADS = {
     "street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "drive", "way", "place",
     "square", "park", "bridge", "station", "centre", "center", "stadium", "arena", "church", "school",
     "hospital", "academy", "estate", "mall", "market", "building", "tower", "hall", "house", "embassy",
