@@ -131,7 +131,7 @@ class Resolver:
         ctx.focus = self._focus(mentions, ctx)
         for m in mentions:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
-                self._fallback(m, ctx)
+                self._fallback(m, ctx, qualifiers.get(id(m), []))
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
         mentions[:] = [m for m in mentions if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
@@ -243,12 +243,21 @@ class Resolver:
                 return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in ctx.admin1, p.population))
         return self.gaz.country(country)
 
-    def _fallback(self, m: Mention, ctx: _Context) -> None:
-        """A name the gazetteer lacks: a well-known place named inside it, else the article's focus.
+    def _fallback(self, m: Mention, ctx: _Context, quals: list[Place] = ()) -> None:
+        """A name the gazetteer lacks: in the place that qualifies it, else a well-known place
+        named inside it, else the article's focus.
 
-        "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere in
-        the city the article is about, not in a town called Street or Rogers.
+        "TORKHAM, Pakistan" is in Pakistan; "University of Alberta" is in Alberta; "Royal Street"
+        and "Rogers Centre" are somewhere in the city the article is about, not in a town called
+        Street or Rogers.
         """
+        if quals:
+            # A qualifier names a country or a state far more often than a county.
+            q = min(quals, key=lambda p: (("country", "admin1", "admin2").index(p.level), -p.population))
+            m.place, m.score = q, 0.3
+            m.reason = f"not in the gazetteer; placed in {q.name}, named after it"
+            m.candidates = []
+            return
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         if words and words[-1].lower().strip(".") not in LOCAL_FEATURE_HEADS:
             for n in range(len(words) - 1, 0, -1):

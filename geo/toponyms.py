@@ -247,11 +247,14 @@ class MentionFinder:
     def _datelines(self, doc: Doc, add) -> None:
         for m in DATELINE.finditer(_token_table(doc).text):
             city = m.group("city").strip()
-            if len(city) < 3 or not self.gaz.is_name(city):
+            q = (m.group("qual") or "").strip()
+            known_q = bool(q) and self.gaz.is_name(q)
+            # A town the gazetteer lacks still heads a dateline when a known place qualifies it
+            # ("TORKHAM, Pakistan --"): the resolver places it in that place.
+            if len(city) < 3 or not (self.gaz.is_name(city) or known_q):
                 continue
             add(m.start("city"), m.start("city") + len(city), "dateline", "DATELINE")
-            if m.group("qual") and self.gaz.is_name(m.group("qual").strip()):
-                q = m.group("qual").strip()
+            if known_q:
                 add(m.start("qual"), m.start("qual") + len(q), "qualifier", "DATELINE")
 
 

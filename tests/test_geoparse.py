@@ -171,3 +171,13 @@ def test_online_geocoder_needs_opt_in(monkeypatch):
     monkeypatch.delenv("DATELINE_ONLINE", raising=False)
     with pytest.raises(RuntimeError, match="DATELINE_ONLINE"):
         settings.geocoder()
+
+
+def test_a_dateline_town_the_gazetteer_lacks_is_placed_in_its_qualifier(pipeline):
+    doc = pipeline.parse("TORKHAM, Afghanistan -- Thousands of Afghans crossed the border from Pakistan on Thursday.")
+    town = next(m for m in doc.mentions if m.text == "TORKHAM")
+    assert town.kind == "dateline" and town.place.country_code == "AF" and town.place.level == "country"
+    assert town.reason.startswith("not in the gazetteer") and town.score < 0.5
+    # An all-capital opening that is no dateline stays no place.
+    doc = pipeline.parse("BREAKING -- Thousands of Afghans crossed the border from Pakistan on Thursday.")
+    assert [m.text for m in doc.mentions if m.kind == "dateline"] == []
