@@ -232,8 +232,9 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
         if brush:
             st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")
             st.button("Clear timeline selection", on_click=_clear_brush, key="f_clear_brush")
-        st.button("Reset filters", on_click=_reset, key="f_reset", disabled=f0.is_empty() and not brush)
-    f = ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text or "", brush)
+        f = ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text or "", brush)
+        # From this run's widgets, not the last run's selection, or the button lags a step.
+        st.button("Reset filters", on_click=_reset, key="f_reset", disabled=f.is_empty())
     ss[S_FILTERS] = f
     sync_query_params(f)
     st.sidebar.caption(counts_line(store, f))

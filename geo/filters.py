@@ -192,8 +192,9 @@ class ViewFilters:
     def is_empty(self) -> bool:
         return self == ViewFilters()
 
-    def describe(self) -> str:
-        """One line for captions and file names' neighbours: what is selected."""
+    def describe(self, country_name=None) -> str:
+        """One line for captions: what is selected. `country_name(code)` names the countries
+        (the UI passes one; codes otherwise)."""
         parts = []
         start, end = self.window()
         if start or end:
@@ -201,7 +202,7 @@ class ViewFilters:
         if self.types:
             parts.append(", ".join(t.replace("_", " ") for t in self.types))
         if self.countries:
-            parts.append(", ".join(self.countries))
+            parts.append(", ".join(country_name(c) if country_name else c for c in self.countries))
         if self.actors:
             parts.append("actors: " + ", ".join(self.actors))
         if self.text.strip():

@@ -142,7 +142,8 @@ def glyph_svg(name: str, size: int | str = SIZE) -> str:
 
 # Choropleth classes, fixed so the same shade means the same count in every view.
 CLASS_BREAKS = [1, 5, 20, 100, 500, 2_000, 10_000, 50_000, 200_000, 1_000_000, 10**12]
-_RAMP = ["#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"]
+# ColorBrewer YlOrRd without its palest yellow, which is hard to tell from the land (#f4f1ea).
+_RAMP = ["#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"]
 
 # -- budgets ---------------------------------------------------------------------------------
 
@@ -335,7 +336,8 @@ def event_record(row: dict, types: _TypeIndex) -> list:
     return [
         types(g("type")),
         _esc(date_label(g("date"), prec)),
-        _esc(prec if prec and prec != "day" else ""),
+        # The label already says week, month or year ("week of 2019-02-04", "Feb 2019").
+        _esc(prec if prec and prec not in ("day", "week", "month", "year") else ""),
         _esc(g("date_text")),
         _actors(g("actors")),
         _int(g("count")),
@@ -732,7 +734,8 @@ DL.shading = function (group, url, D) {
 //     place_reason, sentence, title, url, published, origin, destination] - all escaped in Python.
 DL.ev = function (T, e) {
   var t = T[e[0]], h = '<li><div class="dl-eh">' + DL.glyph(t, 11) + ' <b style="color:' + t[2] + '">' + t[1] + "</b> · " + e[1];
-  if (e[2] || e[3]) h += ' <span class="dl-dim">(' + [e[2], e[3] ? "“" + e[3] + "”" : ""].filter(Boolean).join(", ") + ")</span>";
+  var said = e[3] ? "“" + e[3] + "”" : (e[1] !== "undated" ? "not in the sentence: from the article" : "");
+  if (e[2] || said) h += ' <span class="dl-dim">(' + [e[2], said].filter(Boolean).join(", ") + ")</span>";
   h += "</div>";
   if (e[4]) h += '<div><span class="dl-k">Actors</span> ' + e[4] + "</div>";
   if (e[5] !== null) h += '<div><span class="dl-k">Count</span> ' + DL.n(e[5]) + "</div>";
@@ -813,8 +816,9 @@ DL.flows = function (group, D) {
   DL.stats.flows = D.rows.length;
 };
 DL.legend = function (map, html) {
-  // One legend, replaced with each selection; folded stays folded.
-  var open = true;
+  // One legend, replaced with each selection; folded stays folded. It starts folded on a
+  // small map, where open it would hide a third of the world.
+  var size = map.getSize(), open = size.x >= 1000 && size.y >= 500;
   if (DL._legend) { var d = DL._legend.getContainer().querySelector("details"); if (d) open = d.open; DL._legend.remove(); }
   var c = L.control({position: "bottomright"});
   c.onAdd = function () {
@@ -881,6 +885,8 @@ CSS = """
 .dl-arrow { pointer-events: none; }
 .dl-arrow svg { display: block; overflow: visible; transform-origin: 50% 50%; }
 .dl-fit { background: #fff; padding: 0 7px; line-height: 26px; font-weight: 600; color: #333; text-decoration: none; display: block; }
+/* Leaflet paths take focus on click, and Chromium draws the outline as a box round the country. */
+.leaflet-container path.leaflet-interactive:focus { outline: none; }
 .dl-legend { background: rgba(255,255,255,.93); padding: 6px 9px; border-radius: 5px; box-shadow: 0 1px 4px rgba(0,0,0,.3);
   max-height: 46vh; overflow-y: auto; line-height: 1.35; min-width: 150px; }
 .dl-legend summary { cursor: pointer; font-weight: 600; color: #333; }

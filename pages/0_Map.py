@@ -137,7 +137,7 @@ def map_page() -> None:
     if data.events - data.located:
         parts.append(f"{data.events - data.located:,} without a place")
     st.markdown(" · ".join(parts))
-    st.caption("Selection: " + f.describe())
+    st.caption("Selection: " + f.describe(app_state.country_name))
 
     # The base map is the same for every selection, so the component keeps its map (view,
     # basemap, scripts) and only swaps the feature groups; returned_objects=[] means panning and

@@ -231,7 +231,9 @@ def show_run(run: Run) -> None:
 
 st.title("Ingest articles")
 store = app_state.get_store()
-st.caption(f"Store: {store!r}")
+url = store.engine.url
+where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+st.caption(f"Articles are stored in `{where}` (the DATELINE_DB setting names another store).")
 keep = st.checkbox(
     "Store the articles", value=True, key="store_articles", help="Unchecked: parse and show only; the store is not touched."
 )

@@ -60,7 +60,7 @@ url = store.url
 selection = app_state.sidebar_filters(store)
 filters = selection.store_kwargs()
 st.title("Export")
-st.caption(f"The events selected in the sidebar ({selection.describe()}), as files for GIS tools and spreadsheets.")
+st.caption(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
 st.caption(app_state.counts_line(store, selection))
 
 state = app_state.store_state(url)

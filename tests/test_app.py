@@ -114,9 +114,11 @@ def test_the_map_page_draws_the_store(app, store):
 
 def test_filters_change_the_counts_and_the_map(app, store):
     app.run()
+    assert app.button(key="f_reset").disabled  # nothing to reset yet
     base, everything = map_args(app)["script"], layers(app)
     app.multiselect(key="f_types").set_value(["border_crossing"]).run()
     assert not app.exception
+    assert not app.button(key="f_reset").disabled  # in the same run that applied the filter
     n_type = store.facets(types=["border_crossing"])["events"]
     assert selected(app) == n_type
     # Same map, new layers: the browser keeps its map and view and swaps the layers.
@@ -145,6 +147,7 @@ def test_countries_and_actors(app, store):
     app.multiselect(key="f_countries").set_value(["VE", "CO"]).run()
     assert selected(app) == store.facets(countries=["VE", "CO"])["events"]
     assert {r[7] for r in markers(app)} <= {"VE", "CO"}
+    assert any(c.value == "Selection: Venezuela, Colombia" for c in app.caption)  # names, not codes
     actor = store.facets(countries=["VE", "CO"])["actors"][0][0]
     app.multiselect(key="f_actors").set_value([actor]).run()
     assert selected(app) == store.facets(countries=["VE", "CO"], actors=[actor])["events"] > 0
