@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
-from geo.maps import date_label, evidence_html
+from geo.maps import date_label, evidence_html, type_style
 from geo.store import Store
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
@@ -69,7 +69,7 @@ def show_event(store: Store, row: pd.Series) -> None:
     article = store.article(int(row["article_id"]))
     date = date_label(row["date"], row["date_precision"])
     st.html(
-        f"<h3>{esc(row['type'])} · {esc(date)} <small>({esc(row['date_precision'])} precision"
+        f"<h3>{esc(type_style(row['type']).label)} · {esc(date)} <small>({esc(row['date_precision'])} precision"
         + (f", from &lsquo;{esc(row['date_text'])}&rsquo;" if row["date_text"] else "")
         + ")</small></h3>"
     )
@@ -142,15 +142,22 @@ if events.empty:
     st.info("No events stored yet: ingest some articles." if selection.is_empty() else "No events match these filters.")
     st.stop()
 
+def route(o, d) -> str | None:
+    return None if pd.isna(o) and pd.isna(d) else f"{'?' if pd.isna(o) else o} → {'?' if pd.isna(d) else d}"
+
+
 table = pd.DataFrame(
     {
         "id": events["id"],
         "date": events["date"].dt.date,
-        "type": events["type"],
+        "type": [type_style(t).label for t in events["type"]],
         "place": events["place_name"],
         "country": events["country_code"],
         "actors": [", ".join(a) for a in events["actors"]],
         "count": events["count"],
+        "route": [route(o, d) for o, d in zip(events["origin_name"], events["destination_name"])],
+        "confidence": events["confidence"],
+        "evidence": events["sentence"],
         "precision": events["date_precision"],
         "article": events["article_title"],
     }
@@ -167,7 +174,16 @@ picked = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     selection_default={"selection": {"rows": rows_wanted[:1]}} if rows_wanted else None,
-    column_config={"count": st.column_config.NumberColumn(format="compact", help="How many people or things")},
+    height=460,
+    column_config={
+        "count": st.column_config.NumberColumn(format="compact", help="How many people or things"),
+        "route": st.column_config.TextColumn(help="Origin → destination of a movement"),
+        "confidence": st.column_config.ProgressColumn(
+            min_value=0.0, max_value=1.0, format="%.2f",
+            help="How firmly the text reports the event: lower when it is hedged, planned, denied or failed",
+        ),
+        "evidence": st.column_config.TextColumn(width="large", help="The sentence the event was read from"),
+    },
 )
 rows = picked.selection.rows
 if rows and rows[0] < len(events):

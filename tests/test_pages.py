@@ -217,7 +217,11 @@ def test_events_table_follows_the_filters(samples):
     table = at.dataframe(key="events_table").value
     n = samples.facets(types=["border_crossing"])["events"]
     assert 0 < n < total and len(table) == n == caption_count(at)
-    assert set(table["type"]) == {"border_crossing"}
+    assert set(table["type"]) == {"border crossing"}  # the legend's label, not the code
+    rows = samples.events(types=["border_crossing"])
+    assert list(table["evidence"]) == list(rows["sentence"]) and list(table["confidence"]) == list(rows["confidence"])
+    moved = rows["destination_name"].notna()
+    assert moved.any() and all(r.endswith("→ " + d) for r, d in zip(table["route"][moved], rows["destination_name"][moved]))
 
     at.date_input(key="f_dates").set_value((dt.date(2019, 1, 1), dt.date(2019, 12, 31))).run()
     table = at.dataframe(key="events_table").value
@@ -291,7 +295,7 @@ def test_selecting_an_event_shows_its_evidence_and_places(samples):
     assert f"<mark>{html.escape(ev['place_text'])}</mark>" in evidence
     plain = html.unescape(re.sub(r"<[^>]+>", "", evidence))
     assert plain == " ".join(ev["sentence"].split())  # the whole sentence, nothing dropped or added
-    assert any(ev["type"] in b and "precision" in b for b in bodies)
+    assert any(f"<h3>{ev['type'].replace('_', ' ')} · " in b and "precision" in b for b in bodies)
     assert any(f'href="{ev["article_url"]}"' in b for b in bodies)
 
     places = table_with(at, "role")
