@@ -46,6 +46,9 @@ WEIGHTS = {
     "qualifier": 8.0,
     "near": 1.5,  # close to an already-resolved place (1 at 0 km, 0 at 500 km)
     "state_vs_big_city": -1.6,  # "New York", "Washington": news mean the big city, not the state
+    # A small town or district abroad while the article's countries have one. By hand: no winner
+    # on the dev half changes between 0 and -5; -2 undoes the admin2 bonus a Perth suburb has.
+    "namesake_abroad": -2.0,
 }
 MAX_CANDIDATES = 5
 
@@ -174,7 +177,11 @@ class Resolver:
                 out[id(a)] = places
         return out
 
-    def features(self, p: Place, name: str, ctx: _Context, quals: list[Place], big_city: bool) -> dict[str, float]:
+    def features(
+        self, p: Place, name: str, ctx: _Context, quals: list[Place], big_city: bool, local: bool | None = None
+    ) -> dict[str, float]:
+        """`local`: whether a town or district of this name lies in a country the article talks
+        about; None works it out from the gazetteer (bench/tune_resolver.py calls us that way)."""
         f: dict[str, float] = {}
         if p.level != "city":
             f[p.level] = 1.0
@@ -203,15 +210,25 @@ class Resolver:
                 f["near"] = 1 - d / 500
         if big_city and p.level == "admin1":
             f["state_vs_big_city"] = 1.0
+        if p.level in ("city", "admin2") and not quals and not ctx.countries.get(cc) and not _well_known(p):
+            # Population and the admin2 level bonus make a suburb of Perth outscore a Hong Kong
+            # park the article is about; a reader takes the local one unless the foreign namesake
+            # is a capital or a real city. ctx_seen alone is too weak once a neighbour (China)
+            # takes most of the country evidence.
+            if local is None:
+                local = _has_local(self.gaz.lookup(name), ctx)
+            if local:
+                f["namesake_abroad"] = 1.0
         return f
 
     def _score(self, places: list[Place], mention: Mention, ctx: _Context, quals: list[Place]) -> list[Candidate]:
         name = mention.text
         big_city = has_big_city(places)
+        local = _has_local(places, ctx)
         w = self.weights
         out = []
         for p in places:
-            f = self.features(p, name, ctx, quals, big_city)
+            f = self.features(p, name, ctx, quals, big_city, local)
             out.append((sum(w.get(k, 0.0) * v for k, v in f.items()), p, f))
         out.sort(key=lambda x: -x[0])
         # A softmax over raw scores gives a 0..1 confidence that reads like one.
@@ -259,16 +276,21 @@ class Resolver:
             m.candidates = []
             return
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
+        bound = _article_bound(m.text, words)
         if words and words[-1].lower().strip(".") not in LOCAL_FEATURE_HEADS:
             for n in range(len(words) - 1, 0, -1):
                 for i in range(len(words) - n + 1):
                     part = " ".join(words[i : i + n])
-                    if part.lower() in GENERIC_WORDS:
+                    if part.lower() in GENERIC_WORDS or i in bound:
                         continue
                     places = [
                         p for p in self.gaz.lookup(part)
                         if (p.level in ("country", "admin1", "continent", "region") or p.population >= 50_000)
                         and (self.gaz.name_matches_primary(p, part) or self.gaz.is_curated(p, part))
+                        # A town named by part of the name is a guess; in a country the article
+                        # never mentions, while it mentions others, it is a worse one than the
+                        # article's focus ("Maarat al-Numan" in a Syria story is not in Nigeria).
+                        and (p.level not in ("city", "admin2") or not ctx.countries or ctx.countries.get(p.country_code))
                     ]  # fmt: skip
                     if not places:
                         continue
@@ -312,6 +334,33 @@ LOCAL_FEATURE_HEADS = {
 def has_big_city(places: list[Place]) -> bool:
     """Whether a name's candidates include a capital or a city of a million: news means it."""
     return any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
+
+
+# The Arabic article in its assimilated spellings ("al-", "ash-", "ez-"). Only "al" and "el" are
+# taken without a hyphen: "as", "at", "an" are English words too.
+ARABIC_ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "en", "er", "es", "et", "ez"}
+
+
+def _article_bound(text: str, words: list[str]) -> set[int]:
+    """Indexes of words that cannot start a place name on their own: an Arabic article after
+    another word, and the word it governs. "Maarat al-Numan" is "Maarat of the Numan": Numan
+    alone is another place, here a town in Nigeria."""
+    hyphenated = {w.lower() for w in re.findall(r"(\w+)[-\u2010]", text)}
+    out: set[int] = set()
+    for i, w in enumerate(words[1:-1], start=1):
+        a = w.lower()
+        if a in ARABIC_ARTICLES and (a in ("al", "el") or a in hyphenated):
+            out.update((i, i + 1))
+    return out
+
+
+def _well_known(p: Place) -> bool:
+    """A capital or a city of 100,000: a namesake abroad that news may well mean anyway."""
+    return p.feature_code == "PPLC" or p.population >= 100_000
+
+
+def _has_local(places: list[Place], ctx: _Context) -> bool:
+    return any(p.level in ("city", "admin2") and ctx.countries.get(p.country_code) for p in places)
 
 
 def _acronym(text: str) -> bool:
