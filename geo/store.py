@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -46,12 +47,27 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 _SMALL_BOX = 0.05
 _WORLD_DEG2 = 360.0 * 180.0
 
-# The text a free-text query searches, per event. PostgreSQL matches an index on an expression
-# only when the query repeats it, so both use this one string.
-_PG_TSV = (
-    "to_tsvector('simple'::regconfig, coalesce(sentence, '') || ' ' || coalesce(place_name, '') "
-    "|| ' ' || coalesce(actors, ''))"
+# Free text is folded to ignore accents on both sides of a match, by the database itself: FTS5's
+# tokenizer on SQLite, the unaccent extension on PostgreSQL. Python folding the query instead would
+# disagree with them (NFKD turns Cyrillic "ї" into "і" + a mark, which neither database strips).
+_FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+# unaccent() is only STABLE (it looks its dictionary up by name), which an index expression may not
+# be; this wrapper names the dictionary's schema, so it always means the same thing.
+_PG_FOLD = "dateline_unaccent"
+_PG_HAS_FOLD = (
+    "SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    f"WHERE n.nspname = current_schema() AND p.proname = '{_PG_FOLD}')"
 )
+_PG_FTS_INDEX = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'ix_events_fts'"
+
+
+def _pg_tsv(fold: bool, table: str = "") -> str:
+    """The text a free-text query searches, per event. PostgreSQL matches an index on an expression
+    only when the query repeats it, so the index and the query both use this one string; `fold` is
+    False only for a store whose index predates accent folding and could not be upgraded."""
+    t = f"{table}." if table else ""
+    text = f"coalesce({t}sentence, '') || ' ' || coalesce({t}place_name, '') || ' ' || coalesce({t}actors, '')"
+    return f"to_tsvector('simple'::regconfig, {f'{_PG_FOLD}({text})' if fold else text})"
 
 
 def normalise_url(url: str | None = None) -> str:
@@ -266,11 +282,12 @@ _SQLITE_EXTRAS = [
          INSERT INTO events_rtree SELECT new.id, new.lon, new.lon, new.lat, new.lat
            WHERE new.lon IS NOT NULL AND new.lat IS NOT NULL;
        END""",
-    # External-content FTS5: the index only, the text stays in events. Diacritics are kept so
-    # matching agrees with PostgreSQL's 'simple' configuration.
-    """CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
+    # External-content FTS5: the index only, the text stays in events. Diacritics are dropped
+    # from text and query alike ("Guaido" finds "Guaidó" and back), as unaccent does on PostgreSQL;
+    # mode 2, as mode 1 leaves letters with two marks (Vietnamese "ễ") unfolded.
+    f"""CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5(
          sentence, place_name, actors, content='events', content_rowid='id',
-         tokenize='unicode61 remove_diacritics 0')""",
+         tokenize='{_FTS_TOKENIZE}')""",
     """CREATE TRIGGER IF NOT EXISTS events_fts_ai AFTER INSERT ON events
        BEGIN INSERT INTO events_fts(rowid, sentence, place_name, actors)
              VALUES (new.id, new.sentence, new.place_name, new.actors); END""",
@@ -287,7 +304,6 @@ _SQLITE_EXTRAS = [
 ]
 
 _PG_EXTRAS = [
-    f"CREATE INDEX IF NOT EXISTS ix_events_fts ON events USING gin ({_PG_TSV})",
     "CREATE INDEX IF NOT EXISTS ix_places_geom ON places USING gist (geom)",
 ]
 
@@ -314,10 +330,16 @@ def _as_list(value, name: str) -> list[str] | None:
     return out or None
 
 
+# Combining marks left over after NFC (letters with no precomposed form) stay inside their word.
+_WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])*")
+
+
 def _tokens(text: str | None) -> list[str]:
     # Letters and digits only: what both FTS5's unicode61 and PostgreSQL's parser call words, and
-    # nothing that could be query syntax.
-    return re.findall(r"[^\W_]+", text.casefold()) if text else []
+    # nothing that could be query syntax. Accents are left for the database to fold (see
+    # _FTS_TOKENIZE); lower(), not casefold(), since FTS5 keeps "ß" in the text and casefold
+    # would make the query's "ss".
+    return _WORD.findall(unicodedata.normalize("NFC", text).lower()) if text else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,8 +420,11 @@ class Store:
             _sqlite_setup(self.engine)
         self.metadata, self.t = _build_tables(self.postgis)
         self._place_ids: dict[str, int] = {}
+        self._pg_fold = True  # whether this store's text index folds accents (PostgreSQL; see create)
         if create:
             self.create()
+        elif self.postgis:
+            self._text_index_current()  # only to learn which text expression the index has
 
     def __repr__(self) -> str:
         return f"Store({self.engine.url.render_as_string(hide_password=True)!r})"
@@ -416,11 +441,28 @@ class Store:
     # -- schema -----------------------------------------------------------------------------
 
     def create(self) -> None:
-        """Create what is missing; never touches existing data."""
-        if self._schema_version() == SCHEMA_VERSION:
-            return  # the common case, settled by one read: no write lock for every reader that opens the store
-        with self._write() as conn:
-            if self.postgis:
+        """Create what is missing and bring an older text index up to date; never loses data."""
+        current = self._schema_version() == SCHEMA_VERSION
+        if current and self._text_index_current():
+            return  # the common case, settled by two reads: no write lock for every reader that opens the store
+        try:
+            self._create()
+        except sa.exc.DBAPIError as e:
+            if not current:
+                raise
+            # Only the text index was to be upgraded, and this user may not: searching still works
+            # on the old index, accents and all.
+            warnings.warn(
+                f"{self!r}: could not upgrade the free-text index to ignore accents ({e.orig}); "
+                "search stays accent-sensitive until a user allowed to alter the store opens it",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    def _create(self) -> None:
+        unaccent = None
+        if self.postgis:
+            with self._write() as conn:
                 try:
                     conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
                 except sa.exc.DBAPIError as e:
@@ -428,6 +470,7 @@ class Store:
                         f"{self!r}: PostGIS is not available in this database ({e.orig}); "
                         "run CREATE EXTENSION postgis as a superuser"
                     ) from None
+            unaccent = self._pg_unaccent()
         with self._write() as conn:
             if self.postgis:
                 # Look in the schema tables are created in, not along the whole search_path: a
@@ -438,6 +481,10 @@ class Store:
                 self.metadata.create_all(conn, tables=missing, checkfirst=False)
             else:
                 self.metadata.create_all(conn, checkfirst=True)
+            if self.postgis:
+                self._pg_text_index(conn, unaccent)
+            else:
+                self._sqlite_text_index(conn)
             for ddl in _PG_EXTRAS if self.postgis else _SQLITE_EXTRAS:
                 conn.exec_driver_sql(ddl)
             meta = self.t["meta"]
@@ -446,6 +493,63 @@ class Store:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif int(found) > SCHEMA_VERSION:
                 raise RuntimeError(f"{self!r} has schema version {found}, newer than this code ({SCHEMA_VERSION}); upgrade Dateline")
+
+    def _text_index_current(self) -> bool:
+        """Whether the free-text index folds accents; on PostgreSQL also settles which expression
+        queries must repeat to use it."""
+        try:
+            with self.engine.connect() as conn:
+                if not self.postgis:
+                    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").scalar()
+                    return sql is not None and f"tokenize='{_FTS_TOKENIZE}'" in sql
+                fold = conn.exec_driver_sql(_PG_HAS_FOLD).scalar()
+                index = conn.exec_driver_sql(_PG_FTS_INDEX).scalar()
+        except sa.exc.DBAPIError:
+            return False
+        self._pg_fold = bool(fold) and (index is None or _PG_FOLD in index)
+        return self._pg_fold and index is not None
+
+    def _pg_unaccent(self) -> str | None:
+        """The schema of the unaccent extension, created if need be; None when this database has
+        none and this user may not create it: search then keeps accents, with a warning."""
+        try:
+            with self._write() as conn:
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS unaccent")
+                return conn.exec_driver_sql("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'unaccent'").scalar()
+        except sa.exc.DBAPIError as e:
+            warnings.warn(
+                f"{self!r}: the unaccent extension is not available ({e.orig}); free-text search "
+                "stays accent-sensitive. Install PostgreSQL's contrib package or run CREATE EXTENSION "
+                "unaccent as a user allowed to, and the next Store opened here upgrades the index.",
+                RuntimeWarning,
+                stacklevel=5,
+            )
+            return None
+
+    def _pg_text_index(self, conn, unaccent: str | None) -> None:
+        if unaccent is not None:
+            lit = unaccent.replace("'", "''")
+            conn.exec_driver_sql(
+                f"CREATE OR REPLACE FUNCTION {_PG_FOLD}(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+                f"AS $$ SELECT {unaccent}.unaccent('{lit}.unaccent'::regdictionary, $1) $$"
+            )
+            index = conn.exec_driver_sql(_PG_FTS_INDEX).scalar()
+            if index is not None and _PG_FOLD not in index:
+                conn.exec_driver_sql("DROP INDEX ix_events_fts")  # built before accents were folded
+        # Without unaccent now, a fold made earlier still defines the index queries must repeat.
+        self._pg_fold = unaccent is not None or bool(conn.exec_driver_sql(_PG_HAS_FOLD).scalar())
+        conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS ix_events_fts ON events USING gin ({_pg_tsv(self._pg_fold)})")
+
+    def _sqlite_text_index(self, conn) -> None:
+        """Rebuild an FTS table made with another tokenizer (stores from before accent folding):
+        in the caller's transaction, so a failure leaves the old index, and from the events table,
+        which holds all the text (the FTS table is external-content)."""
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").scalar()
+        if sql is None or f"tokenize='{_FTS_TOKENIZE}'" in sql:
+            return
+        conn.exec_driver_sql("DROP TABLE events_fts")
+        conn.exec_driver_sql(next(d for d in _SQLITE_EXTRAS if "events_fts USING fts5" in d))
+        conn.exec_driver_sql("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")
 
     def _schema_version(self) -> int | None:
         meta = self.t["meta"]
@@ -692,8 +796,9 @@ class Store:
         """Events matching every given filter, newest first, as points (None when unlocated).
 
         types/countries/actors match any of the values given (actors ignore case); text matches
-        events whose sentence, place or actors contain every word (a word matches as a prefix);
-        bbox is (west, south, east, north), west > east for a box across the antimeridian.
+        events whose sentence, place or actors contain every word (a word matches as a prefix;
+        case and accents are ignored); bbox is (west, south, east, north), west > east for a box
+        across the antimeridian.
         """
         q = self._events_query(Filters.of(start, end, types, countries, actors, text, bbox, located), limit)
         return _event_frame(self._frame(q, json_lists=["actors"]))
@@ -961,9 +1066,14 @@ class Store:
         if not toks:
             return sa.false()
         if self.postgis:
-            tsq = " & ".join(f"{t}:*" for t in toks)
-            expr = _PG_TSV.replace("coalesce(", "coalesce(events.")
-            return sa.text(f"{expr} @@ to_tsquery('simple'::regconfig, :tsq)").bindparams(tsq=tsq)
+            # Each word folded like the text, then quoted: unaccent can turn a letter into
+            # punctuation ("ŉ" -> "'n") that would otherwise be tsquery syntax.
+            fold = f"{_PG_FOLD}(:t{{i}})" if self._pg_fold else ":t{i}"
+            tsq = " && ".join(
+                f"to_tsquery('simple'::regconfig, quote_literal({fold.format(i=i)}) || ':*')" for i in range(len(toks))
+            )
+            expr = _pg_tsv(self._pg_fold, "events")
+            return sa.text(f"{expr} @@ ({tsq})").bindparams(**{f"t{i}": t for i, t in enumerate(toks)})
         fts = sa.table("events_fts", sa.column("rowid"), sa.column("events_fts"))
         match = " ".join(f'"{t}"*' for t in toks)
         return e.c.id.in_(sa.select(fts.c.rowid).where(fts.c.events_fts.op("MATCH")(match)))

@@ -282,3 +282,133 @@ def test_postgres_url_forms(monkeypatch):
     assert normalise_url("data/x.db").startswith("sqlite:////")
     monkeypatch.setenv("DATELINE_DB", "sqlite:////tmp/elsewhere.db")
     assert normalise_url(None) == "sqlite:////tmp/elsewhere.db"
+
+
+@pytest.fixture
+def accented(store, make_doc):
+    """Events whose place names, sentences and actors carry accents, and one that spells them without."""
+    from geo.model import Place
+
+    cucuta = Place(3685533, "Cúcuta", "CO", "city", 7.89391, -72.50782, 721398, "PPLA")
+    bogota = Place(3688689, "Bogotá", "CO", "city", 4.60971, -74.08175, 7674366, "PPLC")
+    rafah = Place(281129, "Rafaḩ", "PS", "city", 31.29722, 34.24357, 126305, "PPLA")
+    docs = [
+        make_doc("Migrants crossed the bridge at Cúcuta.", events=[
+            dict(type="displacement", location=cucuta, actors=["migrants"], date=D(2019, 2, 23))]),
+        make_doc("Juan Guaidó spoke to supporters in Bogotá.", events=[
+            dict(type="statement", location=bogota, actors=["Juan Guaidó"], date=D(2019, 2, 25))]),
+        make_doc("Juan Guaido called for new protests.", events=[
+            dict(type="protest", actors=["Juan Guaido"], date=D(2019, 3, 1))]),
+        make_doc("Crowds gathered at the crossing.", events=[
+            dict(type="protest", location=rafah, date=D(2024, 5, 6))]),
+        make_doc("Протест біля їдальні.", events=[dict(type="protest", date=D(2024, 5, 7))]),
+    ]  # fmt: skip
+    for i, d in enumerate(docs):
+        assert store.add_document(d, url=f"https://news.example/a{i}") is not None
+    return store
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Guaidó", {"statement", "protest"}),  # accented query: the accented and the plain spelling
+        ("Guaido", {"statement", "protest"}),  # and the other way round
+        ("GUAIDÓ juan", {"statement", "protest"}),  # case too, every word still required
+        ("guaid", {"statement", "protest"}),  # still a prefix
+        ("guaidó bogota", {"statement"}),  # accents dropped on each side of the same query
+        ("cucuta", {"displacement"}),  # a place name typed without its accent
+        ("Cúcuta migrants", {"displacement"}),  # a place label copied from the map, with a sentence word
+        ("Cu\u0301cuta", {"displacement"}),  # a decomposed accent (macOS input) is not a word break
+        ("Bogotá", {"statement"}),
+        ("Rafah", {"protest"}),  # a letter with a dot below, from GeoNames' transliterations
+        ("Rafaḩ", {"protest"}),
+        ("їдаль", {"protest"}),  # a Cyrillic letter that decomposes into a base and a mark is not stripped away
+        ("cucuta bogota", set()),
+    ],
+)
+def test_text_search_ignores_accents(accented, text, expected):
+    assert set(accented.events(text=text)["type"]) == expected
+    assert accented.facets(text=text)["events"] == len(accented.events(text=text))
+
+
+def test_text_search_survives_letters_that_fold_to_punctuation(accented):
+    # unaccent folds "ŉ" to "'n" and "⑴" to "(1)": bound and quoted, never tsquery syntax.
+    for text in ("ŉ", "ʼ", "⑴ ½", "Guaidó ʼ"):
+        accented.events(text=text)
+    assert len(accented.events(text="ʼ")) == 0
+
+
+def _downgrade_sqlite_fts(path):
+    """Make a store's FTS table what stores before accent folding had, with the data it indexed."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DROP TABLE events_fts")
+        con.execute(
+            """CREATE VIRTUAL TABLE events_fts USING fts5(
+                 sentence, place_name, actors, content='events', content_rowid='id',
+                 tokenize='unicode61 remove_diacritics 0')"""
+        )
+        con.execute("INSERT INTO events_fts(events_fts) VALUES ('rebuild')")
+    con.close()
+
+
+def test_old_sqlite_text_index_is_rebuilt_on_open(tmp_path, make_doc):
+    from geo.model import Place
+
+    path = tmp_path / "old.db"
+    cucuta = Place(3685533, "Cúcuta", "CO", "city", 7.89391, -72.50782, 721398, "PPLA")
+    with Store(str(path)) as s:
+        s.add_document(make_doc("Juan Guaidó spoke in Cúcuta.", events=[dict(type="statement", location=cucuta)]))
+        s.add_document(make_doc("Teachers went on strike.", events=[dict(type="strike")]))
+    _downgrade_sqlite_fts(path)
+    with Store(str(path), create=False) as old:  # what the old code saw: accents mattered
+        assert len(old.events(text="Guaidó")) == 1 and len(old.events(text="Guaido")) == 0
+
+    with Store(str(path)) as s:
+        assert s.counts()["events"] == 2 and s.counts()["articles"] == 2
+        assert list(s.events(text="Guaido")["type"]) == ["statement"]
+        assert list(s.events(text="cucuta")["type"]) == ["statement"]
+        assert list(s.events(text="Guaidó")["type"]) == ["statement"]
+        assert list(s.events(text="strike")["type"]) == ["strike"]
+        with s.engine.connect() as conn:
+            sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'events_fts'").scalar()
+            assert "remove_diacritics 2" in sql
+            # raises when the index disagrees with the text in events
+            conn.exec_driver_sql("INSERT INTO events_fts(events_fts, rank) VALUES ('integrity-check', 1)")
+        # the triggers feed the new index: new events are found, deleted ones are gone
+        aid = s.add_document(make_doc("Protesters marched in Bogotá.", events=[dict(type="protest")]))
+        assert list(s.events(text="bogota")["type"]) == ["protest"]
+        s.delete_article(aid)
+        assert len(s.events(text="bogota")) == 0
+    with Store(str(path)) as s:  # a store already upgraded opens without touching the index
+        assert len(s.events(text="guaido")) == 1
+
+
+def test_old_postgis_text_index_is_rebuilt_on_open(postgis_url, make_doc):
+    with Store(postgis_url) as s:
+        s.add_document(make_doc("Juan Guaidó spoke to supporters.", events=[dict(type="statement")]))
+        with s.engine.begin() as conn:  # the index stores had before accent folding
+            conn.exec_driver_sql("DROP INDEX ix_events_fts")
+            conn.exec_driver_sql("DROP FUNCTION dateline_unaccent(text)")
+            conn.exec_driver_sql(
+                "CREATE INDEX ix_events_fts ON events USING gin (to_tsvector('simple'::regconfig, "
+                "coalesce(sentence, '') || ' ' || coalesce(place_name, '') || ' ' || coalesce(actors, '')))"
+            )
+    with Store(postgis_url, create=False) as old:  # not upgraded: queries repeat the old index's expression
+        assert len(old.events(text="Guaidó")) == 1 and len(old.events(text="Guaido")) == 0
+
+    with Store(postgis_url) as s:
+        assert s.counts()["events"] == 1
+        assert len(s.events(text="Guaido")) == 1 and len(s.events(text="guaidó")) == 1
+        with s.engine.connect() as conn:
+            index = conn.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'ix_events_fts'"
+            ).scalar()
+            assert "dateline_unaccent" in index and "gin" in index.lower()
+            # the query repeats the index's expression, so PostgreSQL can use the index
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            q = sa.select(sa.func.count()).select_from(s.t["events"]).where(s._text_match("Guaidó"))
+            sql = str(q.compile(s.engine, compile_kwargs={"literal_binds": True}))
+            assert "ix_events_fts" in " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
