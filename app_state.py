@@ -41,6 +41,7 @@ EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
 
 # Widget keys: never the URL names, so Streamlit's own URL binding can never claim them.
 W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT = "f_dates", "f_types", "f_countries", "f_actors", "f_text"
+W_CONF = "f_conf"
 S_FILTERS, S_BRUSH, S_EXTENT = "dl_filters", "dl_brush", "dl_extent"
 
 
@@ -157,11 +158,13 @@ def _seed(f: ViewFilters, extent: tuple[dt.date, dt.date]) -> None:
         ss[W_ACTORS] = list(f.actors)
     if W_TEXT not in ss:
         ss[W_TEXT] = f.text
+    if W_CONF not in ss:
+        ss[W_CONF] = f.min_confidence
 
 
 def _reset() -> None:
     ss = st.session_state
-    for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT):
+    for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
         ss.pop(k, None)
     ss[S_FILTERS] = ViewFilters()
     ss[S_BRUSH] = None
@@ -204,8 +207,8 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
         seeded_extent = ss.get(S_EXTENT, extent)
         if (start, end) in ((extent[0], extent[1]), tuple(seeded_extent)) or start is None or end is None:
             start = end = None  # the whole span: no date filter, so undated events stay in
-        text_now = ss.get(W_TEXT, "")
-        near = facets(store, {"start": start, "end": end, "text": text_now.strip() or None})
+        text_now, conf_now = ss.get(W_TEXT, ""), ss.get(W_CONF, 0.0)
+        near = facets(store, {"start": start, "end": end, "text": text_now.strip() or None, "min_confidence": conf_now or None})
         n_type, n_country, n_actor = dict(near["types"]), dict(near["countries"]), dict(near["actors"])
         type_opts = type_order([t for t, _ in whole["types"]] + list(ss[W_TYPES]))
         types = st.multiselect(
@@ -228,11 +231,16 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
             "Text", key=W_TEXT, placeholder="words in the evidence, place or actors",
             help="Every word must appear (as a word prefix) in the evidence sentence, the place name or the actors.",
         )  # fmt: skip
+        conf = st.slider(
+            "Minimum confidence", min_value=0.0, max_value=1.0, step=0.05, key=W_CONF,
+            help="How firmly the text reports an event: lower when it is hedged ('may'), planned, "
+            "denied or failed. 0 shows every event.",
+        )  # fmt: skip
         brush = ss.get(S_BRUSH)
         if brush:
             st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")
             st.button("Clear timeline selection", on_click=_clear_brush, key="f_clear_brush")
-        f = ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text or "", brush)
+        f = ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text or "", brush, float(conf))
         # From this run's widgets, not the last run's selection, or the button lags a step.
         st.button("Reset filters", on_click=_reset, key="f_reset", disabled=f.is_empty())
     ss[S_FILTERS] = f

@@ -263,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--country", dest="countries", nargs="+", action="extend", metavar="CC", help="ISO country codes (any of)")
     ap.add_argument("--actor", dest="actors", nargs="+", action="extend", metavar="A", help="actors (any of, case ignored)")
     ap.add_argument("--text", metavar="Q", help="words that must all appear in the sentence, place or actors")
+    ap.add_argument(
+        "--min-confidence", type=float, metavar="C",
+        help="only events the text reports at least this firmly, 0-1 (hedged, planned, denied or failed events score lower)",
+    )  # fmt: skip
     ap.add_argument("--bbox", metavar="W,S,E,N", help="bounding box in degrees; W > E crosses the antimeridian")
     ap.add_argument("--limit", type=int, metavar="N", help="at most N events (newest first)")
     ap.add_argument("--format", choices=FORMATS, help="output format (default: from the -o suffix)")
@@ -271,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     fmt = args.format or SUFFIXES.get(Path(args.output).suffix.lower())
     if fmt is None:
         ap.error(f"--format is needed: cannot tell the format of {args.output!r} from its name")
-    filters = dict(start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors, text=args.text, limit=args.limit)
+    filters = dict(start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors, text=args.text, limit=args.limit, min_confidence=args.min_confidence)
     try:
         if args.bbox:
             filters["bbox"] = parse_bbox(args.bbox)

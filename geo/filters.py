@@ -8,11 +8,12 @@ the selection on any other. The query string, one key per filter:
     country=VE&country=CO                  ISO 3166-1 alpha-2 codes of the event's place, any of
     actor=Maduro                           actors, any of, case ignored
     q=aid convoy                           words that must all appear (sentence, place, actors)
+    conf=0.6                               events reported at least this firmly (confidence, 0-1)
     brush=2019-02-20..2019-02-28           the range brushed on the map page's timeline
     view=7.12,-72.40,6                     the map's centre (lat, lon) and zoom, kept by the map itself
 
-The sidebar widgets are bound to their keys (`bind="query-params"`), so Streamlit itself keeps
-them in the URL; `brush` is written by the map page and `view` by the map's own JavaScript.
+app_state.py writes the selection to the URL on every run of every page; `brush` is set by the
+map page's timeline and `view` by the map's own JavaScript.
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ Q_TYPES = "type"
 Q_COUNTRIES = "country"
 Q_ACTORS = "actor"
 Q_TEXT = "q"
+Q_CONF = "conf"
 Q_BRUSH = "brush"
 Q_VIEW = "view"
-KEYS = (Q_DATES, Q_TYPES, Q_COUNTRIES, Q_ACTORS, Q_TEXT, Q_BRUSH)
+KEYS = (Q_DATES, Q_TYPES, Q_COUNTRIES, Q_ACTORS, Q_TEXT, Q_CONF, Q_BRUSH)
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -92,6 +94,16 @@ def parse_view(value: Any) -> tuple[float, float, int] | None:
     return lat, lon, z
 
 
+def parse_confidence(values) -> float:
+    """A minimum confidence from the URL: a number from 0 to 1, else 0 (no filter), so a
+    mangled link still opens."""
+    try:
+        c = float(values[0]) if values else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+    return c if 0.0 <= c <= 1.0 else 0.0
+
+
 def _values(q: Mapping, key: str) -> list[str]:
     """All values of `key`, from st.query_params (get_all), a dict of lists or of strings."""
     if hasattr(q, "get_all"):
@@ -118,6 +130,7 @@ class ViewFilters:
     actors: tuple[str, ...] = ()
     text: str = ""
     brush: tuple[dt.date, dt.date] | None = field(default=None)
+    min_confidence: float = 0.0  # 0: every event, however hedged
 
     def __post_init__(self):
         if self.start and self.end and self.start > self.end:
@@ -140,6 +153,7 @@ class ViewFilters:
             actors=tuple(_values(q, Q_ACTORS)),
             text=text[0] if text else "",
             brush=parse_range(brush[0]) if brush else None,
+            min_confidence=parse_confidence(_values(q, Q_CONF)[:1]),
         )
 
     def to_query(self) -> dict[str, str | list[str]]:
@@ -155,6 +169,8 @@ class ViewFilters:
             out[Q_ACTORS] = list(self.actors)
         if self.text.strip():
             out[Q_TEXT] = self.text.strip()
+        if self.min_confidence:
+            out[Q_CONF] = f"{self.min_confidence:g}"
         if self.brush:
             out[Q_BRUSH] = format_range(self.brush)
         return out
@@ -183,11 +199,13 @@ class ViewFilters:
             "countries": list(self.countries) or None,
             "actors": list(self.actors) or None,
             "text": self.text.strip() or None,
+            "min_confidence": self.min_confidence or None,
         }
 
     def without(self, *names: str) -> ViewFilters:
         """The same selection with some fields cleared: facet counts ignore their own field."""
-        return replace(self, **{n: (None if n in ("start", "end", "brush") else "" if n == "text" else ()) for n in names})
+        cleared = {"start": None, "end": None, "brush": None, "text": "", "min_confidence": 0.0}
+        return replace(self, **{n: cleared.get(n, ()) for n in names})
 
     def is_empty(self) -> bool:
         return self == ViewFilters()
@@ -207,4 +225,6 @@ class ViewFilters:
             parts.append("actors: " + ", ".join(self.actors))
         if self.text.strip():
             parts.append(f"text: {self.text.strip()!r}")
+        if self.min_confidence:
+            parts.append(f"confidence ≥ {self.min_confidence:g}")
         return " · ".join(parts) or "everything"

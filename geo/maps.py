@@ -363,7 +363,7 @@ def _where(store, filters: dict) -> list:
     return store._where(Filters.of(**{k: v for k, v in filters.items() if k in _FILTER_KEYS}))
 
 
-_FILTER_KEYS = ("start", "end", "types", "countries", "actors", "text", "bbox")
+_FILTER_KEYS = ("start", "end", "types", "countries", "actors", "text", "bbox", "min_confidence")
 
 
 def _rows(store, q) -> list[dict]:

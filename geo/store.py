@@ -354,6 +354,7 @@ class Filters:
     text: str | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     located: bool | None = None  # True: only events with a point
+    min_confidence: float | None = None  # events the text reports at least this firmly (0-1)
 
     @classmethod
     def of(
@@ -366,6 +367,7 @@ class Filters:
         text=None,
         bbox=None,
         located=None,
+        min_confidence=None,
     ) -> "Filters":
         start, end = _as_date(start, "start"), _as_date(end, "end")
         if start and end and start > end:
@@ -375,6 +377,14 @@ class Filters:
         actors = _as_list(actors, "actors")
         if bbox is not None:
             bbox = parse_bbox(bbox)
+        if min_confidence is not None:
+            try:
+                min_confidence = float(min_confidence)
+            except (TypeError, ValueError):
+                raise ValueError(f"min_confidence {min_confidence!r} is not a number from 0 to 1") from None
+            if not 0.0 <= min_confidence <= 1.0:
+                raise ValueError(f"min_confidence {min_confidence!r} is not a number from 0 to 1")
+            min_confidence = min_confidence or None  # 0 selects everything
         return cls(
             start,
             end,
@@ -384,6 +394,7 @@ class Filters:
             text.strip() if text and text.strip() else None,
             bbox,
             located,
+            min_confidence,
         )
 
 
@@ -792,15 +803,17 @@ class Store:
         bbox=None,
         limit: int | None = None,
         located: bool | None = None,
+        min_confidence=None,
     ) -> gpd.GeoDataFrame:
         """Events matching every given filter, newest first, as points (None when unlocated).
 
         types/countries/actors match any of the values given (actors ignore case); text matches
         events whose sentence, place or actors contain every word (a word matches as a prefix;
         case and accents are ignored); bbox is (west, south, east, north), west > east for a box
-        across the antimeridian.
+        across the antimeridian; min_confidence keeps events whose confidence is at least that
+        (0-1: lower when the text hedges, plans, denies or reports a failure).
         """
-        q = self._events_query(Filters.of(start, end, types, countries, actors, text, bbox, located), limit)
+        q = self._events_query(Filters.of(start, end, types, countries, actors, text, bbox, located, min_confidence), limit)
         return _event_frame(self._frame(q, json_lists=["actors"]))
 
     def flows(self, bbox=None, limit: int | None = None, event_limit: int | None = None, **filters) -> gpd.GeoDataFrame:
@@ -1021,7 +1034,7 @@ class Store:
         when the filters need columns that index lacks, it then tests every row against them: a
         whole-table walk where the filter's own index reads a tenth (seconds at a million
         events). `col || ''` keeps the values and takes that index out of the running."""
-        used = {name for name in ("start", "end", "types", "countries", "actors", "text", "bbox", "located") if getattr(f, name) is not None}
+        used = {name for name in ("start", "end", "types", "countries", "actors", "text", "bbox", "located", "min_confidence") if getattr(f, name) is not None}
         used = {"type" if u == "types" else "country_code" if u == "countries" else u for u in used}
         if self.postgis or used <= self._INDEX_COVERS.get(col.name, set()) | {col.name}:
             return col
@@ -1058,6 +1071,8 @@ class Store:
             w.append(e.c.lon.is_(None))
         if f.bbox:
             w.append(self._point_box(f.bbox))
+        if f.min_confidence:
+            w.append(e.c.confidence >= f.min_confidence)
         return w
 
     def _text_match(self, text: str):

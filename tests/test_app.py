@@ -154,6 +154,17 @@ def test_countries_and_actors(app, store):
     assert query(app)["actor"] == [actor] and query(app)["country"] == ["VE", "CO"]
 
 
+def test_minimum_confidence_hides_hedged_events(app, store):
+    app.run()
+    app.slider(key="f_conf").set_value(0.7).run()
+    assert not app.exception
+    n = store.facets(min_confidence=0.7)["events"]
+    assert 0 < n < store.facets()["events"] and selected(app) == n
+    assert query(app)["conf"] == "0.7"
+    located = store.events(located=True, min_confidence=0.7)
+    assert sum(r[2] for r in markers(app)) == len(located)
+
+
 def test_a_link_reproduces_the_view(sample_url, monkeypatch, store):
     monkeypatch.setenv("DATELINE_DB", sample_url)
     link = {"dates": ["2019-01-01", "2019-06-30"], "type": ["border_crossing", "border_closure"], "country": ["CO"]}
@@ -212,15 +223,17 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path, monkeypatch):
 
 def test_selection_query_round_trip():
     f = ViewFilters(D(2019, 2, 1), D(2019, 3, 31), ("border_crossing",), ("VE", "CO"), ("Maduro",), "aid convoy",
-                    (D(2019, 2, 20), D(2019, 2, 28)))  # fmt: skip
+                    (D(2019, 2, 20), D(2019, 2, 28)), 0.6)  # fmt: skip
     q = f.to_query()
     assert q == {"dates": ["2019-02-01", "2019-03-31"], "type": ["border_crossing"], "country": ["VE", "CO"],
-                 "actor": ["Maduro"], "q": "aid convoy", "brush": "2019-02-20..2019-02-28"}  # fmt: skip
+                 "actor": ["Maduro"], "q": "aid convoy", "conf": "0.6", "brush": "2019-02-20..2019-02-28"}  # fmt: skip
+    assert f.store_kwargs()["min_confidence"] == 0.6
     assert ViewFilters.from_query(q) == f
     assert ViewFilters.from_query({}) == ViewFilters() and ViewFilters().to_query() == {}
     # Hand-written links are forgiving: lower-case codes, reversed ranges, junk ignored.
-    g = ViewFilters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"]})
+    g = ViewFilters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"], "conf": "7"})
     assert g.countries == ("VE",) and g.brush == (D(2019, 2, 1), D(2019, 3, 1)) and g.start is None
+    assert g.min_confidence == 0.0 and ViewFilters.from_query({"conf": "high"}).min_confidence == 0.0
 
 
 def test_brushed_interval_reads_as_days():

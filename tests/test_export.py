@@ -142,6 +142,8 @@ def test_cli_filters_and_formats(filled, db_url, tmp_path, capsys):
         (["--text", "families"], {"displacement"}),
         (["--bbox", "20,45,35,55"], {"protest", "arrest", "displacement"}),
         (["--type", "displacement", "--type", "statement"], {"displacement", "statement"}),
+        (["--min-confidence", "0.5", "--actor", "police"], {"arrest"}),  # every event here is 0.8
+        (["--min-confidence", "0.9"], set()),
     ]
     for args, types in cases:
         path = tmp_path / "x.csv"
@@ -153,7 +155,7 @@ def test_cli_filters_and_formats(filled, db_url, tmp_path, capsys):
 
 def test_cli_rejects_bad_arguments(db_url, tmp_path, capsys):
     Store(db_url).close()
-    for args in (["--start", "yesterday-ish"], ["--bbox", "1,2,3"], ["--end", "2024-01-01", "--start", "2024-02-01"]):
+    for args in (["--start", "yesterday-ish"], ["--bbox", "1,2,3"], ["--end", "2024-01-01", "--start", "2024-02-01"], ["--min-confidence", "2"]):
         with pytest.raises(SystemExit) as exc:
             main(["--db", db_url, *args, "-o", str(tmp_path / "x.geojson")])
         assert exc.value.code == 2

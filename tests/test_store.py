@@ -412,3 +412,25 @@ def test_old_postgis_text_index_is_rebuilt_on_open(postgis_url, make_doc):
             q = sa.select(sa.func.count()).select_from(s.t["events"]).where(s._text_match("Guaidó"))
             sql = str(q.compile(s.engine, compile_kwargs={"literal_binds": True}))
             assert "ix_events_fts" in " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+
+
+def test_min_confidence_keeps_the_firmly_reported_events(store, make_doc, places):
+    P = places
+    store.add_document(make_doc(
+        "Troops shelled Kyiv on Monday. Officials denied that troops had shelled Lviv. Families fled from Lviv to Warsaw.",
+        events=[
+            dict(type="attack", location=P["Kyiv"], confidence=0.9, sentence="Troops shelled Kyiv on Monday."),
+            dict(type="attack", location=P["Lviv"], confidence=0.3, sentence="Officials denied that troops had shelled Lviv."),
+            dict(type="displacement", origin=P["Lviv"], destination=P["Warsaw"], confidence=0.6,
+                 sentence="Families fled from Lviv to Warsaw."),
+        ],
+    ))  # fmt: skip
+    assert len(store.events()) == 3 and len(store.events(min_confidence=0)) == 3
+    firm = store.events(min_confidence=0.5)
+    assert sorted(firm["confidence"]) == [0.6, 0.9]
+    assert store.facets(min_confidence=0.5)["types"] == [("attack", 1), ("displacement", 1)]
+    assert int(store.counts_by_country(min_confidence=0.7)["events"].sum()) == 1
+    assert len(store.flows(min_confidence=0.5)) == 1 and len(store.flows(min_confidence=0.7)) == 0
+    for bad in (1.5, -0.1, "high"):
+        with pytest.raises(ValueError, match="min_confidence"):
+            store.events(min_confidence=bad)
