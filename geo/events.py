@@ -12,10 +12,12 @@ article and every decision can be explained:
      confidence instead of dropping the event, so a map can still show "talks planned in Rome".
   4. Place: see geo/event_locate.py; every event says which rule placed it.
   5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
-     else the date of the previous sentence's event in the same paragraph, else the
+     but none from a side clause about another time ("an accord signed in 1998", "since ...
+     in 1997"), else the date of the previous sentence's event in the same paragraph, else the
      publication date with date_text None.
   6. Merge: the same event told twice in an article (same type, place and date, or an
-     unplaced retelling right after a placed one) becomes one event with the union of actors.
+     unplaced retelling right after a placed one), or by two triggers of one sentence ("struck
+     the crowd, killing 13"), becomes one event with the union of actors.
 """
 
 from __future__ import annotations
@@ -103,6 +105,9 @@ class _Draft:
     date_from_text: bool = False
     sent_no: int = 0
     subj: Token | None = None
+    # The count is of whom the type counts (the victims of an attack), not a number on another
+    # argument ("Two bombings struck crowds": 2 bombings)
+    own_count: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,6 +659,28 @@ def _has_date_word(sent: Span) -> bool:
     return k < len(starts) and starts[k] < sent.end
 
 
+def _in_side_clause(tok: Token, trig: _Trigger) -> bool:
+    """A date in a clause that tells of another time than the event's: a relative clause or a
+    participle on some other noun ("an agreement signed in 2001"), or a `since` clause ("the
+    largest protests since Britain handed the territory back in 1997"). A clause on the event's
+    own noun ("talks held on Monday") or one the event is told in is the event's."""
+    spine = {trig.head.i, trig.anchor.i} | {t.i for t in trig.anchor.ancestors}
+    for t in [tok] + list(tok.ancestors):
+        if t.i in spine:
+            return False
+        if _side_clause(t) and (t.dep_ == "advcl" or t.head.i not in (trig.head.i, trig.anchor.i)):
+            return True
+    return False
+
+
+def _side_clause(t: Token) -> bool:
+    return (
+        t.dep_ == "relcl"
+        or (t.dep_ == "acl" and t.tag_ == "VBN")
+        or (t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "since" for c in t.children))
+    )
+
+
 def _tree_distance(a: Token, b: Token) -> int:
     pa = [a] + list(a.ancestors)
     idx = {t.i: n for n, t in enumerate(pa)}
@@ -686,6 +713,8 @@ def _pick_date(trig: _Trigger, refs: list, doc: Doc, triggers: list[_Trigger]):
         if span is None or len(span) == 0:
             continue
         root = span.root
+        if _in_side_clause(root, trig):
+            continue
         verb = _clause_verb(root)
         own = verb.i in mine or root.head.i == trig.head.i
         rank = 0 if own else 1
@@ -705,6 +734,19 @@ def _pick_date(trig: _Trigger, refs: list, doc: Doc, triggers: list[_Trigger]):
 def _told_together(a: Token, b: Token) -> bool:
     """One event's clause is a participle, coordinate or complement of the other's."""
     return (a.head.i == b.i and a.dep_ in ("advcl", "conj", "xcomp")) or (b.head.i == a.i and b.dep_ in ("advcl", "conj", "xcomp"))
+
+
+def _passive(verb: Token | None) -> bool:
+    """A passive verb, or one that shares the passive auxiliary of the verb it is coordinated with
+    ("were killed and 87 wounded"), whose subject is what was done to."""
+    if verb is None or verb.tag_ != "VBN":
+        return False
+    deps = {c.dep_ for c in verb.children}
+    if "auxpass" in deps:
+        return True
+    if "aux" in deps:
+        return False  # "have killed": active
+    return verb.dep_ == "conj" and any(c.dep_ == "auxpass" for c in verb.head.children)
 
 
 def _ongoing(verb: Token | None) -> bool:
@@ -799,6 +841,9 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             target_tok = _target(trig)
             if trig.patient_subject:
                 subj_tok, target_tok = None, subj_tok
+            elif subj_tok is not None and _passive(trig.verb) and subj_tok.head.i == trig.verb.i:
+                # "were killed and 87 wounded": the parser makes the wounded the subject
+                subj_tok, target_tok = None, subj_tok
             # A title or caption glued to the next line can be parsed as one sentence with it.
             if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
                 subj_tok = None
@@ -820,7 +865,8 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             # phrase's own object ("deployed 3,000 troops").
             counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, target_tok)
             counted += tuple(w for w in trig.words if w is not trig.verb)
-            count = next((c for c in (_count(t) for t in counted if t is not None) if c), None)
+            counts = [_count(t) if t is not None else None for t in counted]
+            count = next((c for c in counts if c), None)
             factor, why = _modality(trig)
             base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
             if vague:
@@ -848,9 +894,13 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
                 )
                 if why:
                     ev.location_reason = (ev.location_reason + "; " if ev.location_reason else "") + "modality: " + ",".join(why)
-                draft = _Draft(trig, sent, ev, placement, sent_no=sno, subj=subj_tok)
+                draft = _Draft(trig, sent, ev, placement, sent_no=sno, subj=subj_tok, own_count=bool(counts[0]))
                 _date_event(draft, ref, published, last_dated.get(paras[sno]), prev_para_sent.get(paras[sno]), sno)
-                if draft.date_from_text and etype_final.name != "statement":
+                # An event told in a side clause ("Lopez, who had been under house arrest since
+                # 2017, ...") is background: its date is no time the story goes on from.
+                if draft.date_from_text and etype_final.name != "statement" and not any(
+                    _side_clause(t) for t in [trig.anchor, *trig.anchor.ancestors]
+                ):
                     last_dated[paras[sno]] = (ev.date, ev.date_precision, ev.date_text, sno)
                 ev.id = _event_id(sent, ev.type, trig.head, ev.primary())
                 drafts.append(draft)
@@ -941,20 +991,21 @@ def _date_event(draft: _Draft, ref, published, carried, prev_sno, sno) -> None:
     ev.date_precision = "week" if _ongoing(draft.trig.verb) else "day"
 
 
-def _place_key(ev: Event):
-    def k(m: Mention | None):
-        if m is None:
-            return None
-        if m.place is None or "not in the gazetteer" in (m.reason or ""):
-            # a name the gazetteer lacks is its own place, wherever its fallback point is
-            return ("name", m.text.casefold())
-        p = m.place
-        return p.geonameid if p.geonameid is not None else (round(p.lat, 3), round(p.lon, 3))
+def _mention_key(m: Mention | None):
+    if m is None:
+        return None
+    if m.place is None or "not in the gazetteer" in (m.reason or ""):
+        # a name the gazetteer lacks is its own place, wherever its fallback point is
+        return ("name", m.text.casefold())
+    p = m.place
+    return p.geonameid if p.geonameid is not None else (round(p.lat, 3), round(p.lon, 3))
 
+
+def _place_key(ev: Event):
     if ev.location is None and (ev.origin is not None or ev.destination is not None):
-        key = (k(ev.origin), k(ev.destination))
+        key = (_mention_key(ev.origin), _mention_key(ev.destination))
         return None if key == (None, None) else key
-    return k(ev.place_mention())
+    return _mention_key(ev.place_mention())
 
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "none": 4}
@@ -967,8 +1018,13 @@ def _absorb(base: _Draft, other: _Draft) -> None:
             a.actors.append(actor)
     if a.target is None:
         a.target = b.target
-    if b.count and (a.count is None or b.count > a.count):
+    if b.count and (
+        a.count is None
+        or (other.own_count and not base.own_count)
+        or (other.own_count == base.own_count and b.count > a.count)
+    ):
         a.count = b.count
+        base.own_count = other.own_count
     if other.date_from_text and (
         not base.date_from_text or _PRECISION_RANK[b.date_precision] < _PRECISION_RANK[a.date_precision]
     ):
@@ -1002,10 +1058,15 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     for d in drafts:
         ev = d.event
         key = _place_key(ev)
-        target = None
+        target, retold = None, False
         for k in kept:
             ke = k.event
-            if ke.type != ev.type or not _dates_agree(k, d) or not _counts_agree(ke, ev):
+            if ke.type != ev.type or not _dates_agree(k, d):
+                continue
+            if k.sent_no == d.sent_no and _same_happening(k, d):
+                target, retold = k, True
+                break
+            if not _counts_agree(ke, ev):
                 continue
             kkey = _place_key(ke)
             if key is not None and key == kkey and (ev.type != "statement" or k.event.sentence == d.event.sentence):
@@ -1023,13 +1084,40 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         if target is None:
             kept.append(d)
             continue
-        if _place_key(target.event) is None and key is not None:
-            # keep the placed telling as the record, with the other's details folded in
+        if (_place_key(target.event) is None and key is not None) or (retold and _richness(d) > _richness(target)):
+            # keep the placed telling (or the one that names who acted) as the record, with the
+            # other's details folded in
             _absorb(d, target)
             kept[kept.index(target)] = d
         else:
             _absorb(target, d)
     return kept
+
+
+def _same_happening(a: _Draft, b: _Draft) -> bool:
+    """Two triggers of one sentence that tell one event: a verb and its participle ("struck
+    crowds, killing 13"), coordinated speech verbs ("spoke with Lavrov and warned"), a verb and
+    an event noun. Places listed for one verb ("shelled Homs and Hama") stay apart, and so do
+    two tallies ("killed five and wounded ten") and two parties ("X said ..., and Y said ...")."""
+    ea, eb = a.event, b.event
+    if a.own_count and b.own_count:
+        return False
+    slots = ("location", "origin", "destination")
+    if _place_key(ea) is not None and _place_key(eb) is not None:
+        # both placed: the very same places; one unplaced: it did not say where, not elsewhere
+        if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots):
+            return False
+    if a.subj is None or b.subj is None or a.subj.i == b.subj.i:
+        return True  # one subject for both verbs, or a verb with none of its own
+    # Two clauses with subjects of their own ("soldiers entered the village; they since pulled
+    # out") are two events unless the same party is named in both.
+    return bool({x.casefold() for x in ea.actors} & {x.casefold() for x in eb.actors})
+
+
+def _richness(d: _Draft) -> tuple:
+    # _absorb folds in the other's actors, count and date, but the record's subject is what the
+    # fallback places an unplaced event by, so the telling that names who acted is the better one
+    return (_place_key(d.event) is not None, bool(d.event.actors))
 
 
 def _counts_agree(a: Event, b: Event) -> bool:

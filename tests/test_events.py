@@ -582,6 +582,21 @@ def test_a_date_of_another_event_in_a_relative_clause_is_not_taken(pipeline):
     assert e.date == PUB and e.date_text is None and e.location.text == "Homs"
 
 
+def test_a_date_in_a_since_clause_or_on_another_noun_is_not_the_events(pipeline):
+    text = "Thousands of people marched in Bogota in the biggest rally since the government signed a peace deal in 2016."
+    e = one(pipeline, text, "protest")
+    assert e.date == PUB and e.date_text is None
+    e = one(pipeline, "The two governments said they would revive a fishing accord signed in 1998.", "statement")
+    assert e.date == PUB and e.date_text is None
+
+
+def test_an_event_told_in_a_relative_clause_sets_no_time_for_the_next_sentence(pipeline):
+    text = "Ana Ruiz, a lawyer who had fled to Peru in 2018, spoke outside the court. Police detained 40 protesters in Lima."
+    assert one(pipeline, text, "border_crossing").date == dt.date(2018, 1, 1)
+    e = one(pipeline, text, "arrest")
+    assert e.date == PUB and e.date_text is None
+
+
 # --- negatives and modality ----------------------------------------------------------------------
 
 
@@ -623,6 +638,25 @@ def test_duplicate_reports_merge(pipeline):
     )
     arrests = [e for e in events(pipeline, text) if e.type == "arrest"]
     assert len(arrests) == 1 and arrests[0].count == 12
+
+
+def test_two_triggers_of_one_sentence_for_one_event_merge(pipeline):
+    # a verb and its participle: the count is the victims', not the bombs'
+    e = one(pipeline, "Two car bombs hit a crowded market in Mosul on Friday, killing 12 shoppers.", "attack")
+    assert e.count == 12 and e.location.text == "Mosul" and e.actors == ["Two car bombs"]
+    text = "Foreign Minister Jean Asselborn spoke with his Irish counterpart on Tuesday and warned that the talks could collapse."
+    e = one(pipeline, text, "statement")
+    assert e.actors == ["Foreign Minister Jean Asselborn"] and e.date == dt.date(2019, 3, 19)
+
+
+def test_two_tallies_two_dates_or_two_speakers_stay_apart(pipeline):
+    evs = [e for e in events(pipeline, "Nine people were killed and 40 wounded in Kandahar on Sunday.") if e.type == "attack"]
+    assert sorted(e.count for e in evs) == [9, 40]
+    assert all(e.actors == [] for e in evs)  # the wounded did not act
+    text = "Soldiers entered the village of Kafr Nabl on Monday and withdrew from it on Wednesday."
+    assert len([e for e in events(pipeline, text) if e.type == "military_movement"]) == 2
+    text = "Officials in Lagos said the port was shut, and the navy said it would reopen on Friday."
+    assert len([e for e in events(pipeline, text) if e.type == "statement"]) == 2
 
 
 def test_dateline_is_the_fallback_place(pipeline):
