@@ -915,8 +915,13 @@ CSS = """
 
 
 def _js(obj) -> str:
-    """JSON for a <script>: no '</' can close the element, whatever the strings hold."""
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    """JSON for a <script>: no '</' can close the element, whatever the strings hold; and no
+    Jinja opener ('{{', '{%', '{#'), because branca wraps each element's rendered script in a
+    new Template and renders it again: article text such as '{{ 7*7 }}' or worse would run on
+    the server. JSON's own braces never open with those pairs (an object's first token is a
+    string or '}'), so only string content is touched, and the escapes read back the same."""
+    out = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    return out.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 class Runtime(JSCSSMixin, MacroElement):

@@ -97,6 +97,30 @@ def test_article_html_never_reaches_the_page_unescaped(samples):
     assert html.count("<script") == html.count("</script>")
 
 
+def test_template_syntax_in_an_article_is_text_not_code(make_doc, places, tmp_path):
+    # branca renders each element's script a second time as a Jinja template: article text
+    # that reached it unguarded was evaluated on the server ("{{ 6*7 }}" became 42).
+    import streamlit_folium
+
+    title, sentence = "Talks {{ 6*7 }} and {% if true %}RAN{% endif %}", "Protest in Kyiv {# hidden #} over {{ config }}."
+    with Store(f"sqlite:///{tmp_path / 'jinja.db'}") as store:
+        store.add_document(make_doc(sentence, title=title, events=[
+            dict(type="protest", date=D(2024, 1, 1), location=places["Kyiv"], sentence=sentence),
+            dict(type="displacement", date=D(2024, 1, 2), origin=places["Kyiv"], destination=places["Warsaw"], sentence=sentence),
+        ]), url="https://news.example/jinja")  # fmt: skip
+        data = maps.map_data(store)
+    page = rendered(data)
+    m = maps.base_map()
+    m.get_root().render()
+    layers = "".join(streamlit_folium._get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(maps.data_layers(data)))
+    for html in (page, layers):
+        assert "and RAN" not in html and "Talks 42" not in html  # what evaluation would print
+        for call in ("DL.markers", "DL.flows"):
+            strings = json.dumps(script_data(html, call), ensure_ascii=False)
+            assert "Talks {{ 6*7 }} and {% if true %}RAN{% endif %}" in strings  # read back as written
+            assert "{# hidden #} over {{ config }}" in strings
+
+
 def test_evidence_marks_the_mention_and_escapes():
     out = maps.evidence_html("Troops <b>fled</b> to Cúcuta & beyond", mention="Cúcuta", trigger="fled")
     assert out == "Troops &lt;b&gt;<b>fled</b>&lt;/b&gt; to <mark>Cúcuta</mark> &amp; beyond"
