@@ -40,8 +40,8 @@ import folium
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from branca.element import MacroElement
-from folium.elements import JSCSSMixin
+from branca.element import Element, MacroElement
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
@@ -953,10 +953,35 @@ class Runtime(JSCSSMixin, MacroElement):
         self.image_path = assets.LEAFLET_IMAGES
 
 
+class _Verbatim(Element):
+    """A rendered script, put into the page as it is. branca's MacroElement.render wraps each
+    script in Element(text), which compiles the text as a new Jinja template: for a layer
+    carrying the map's data, hundreds of kB lexed again on every draw (see also _js)."""
+
+    _template = Template("{{ this.text }}")
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+
 class _DataLayer(Layer):
     # Data layers live in a FeatureGroup (see data_layers), which the layer control lists.
     def __init__(self, name: str, overlay: bool = True, show: bool = True, control: bool = False):
         super().__init__(name=name, overlay=overlay, control=control, show=show)
+
+    def render(self, **kwargs):
+        # What folium's Layer.render and branca's MacroElement.render do for these elements
+        # (no includes, no header or html macro), with the script kept verbatim.
+        if self.show:
+            self.add_child(
+                ElementAddToElement(element_name=self.get_name(), element_parent_name=self._parent.get_name()),
+                name=self.get_name() + "_add",
+            )
+        script = self._template.module.__dict__["script"]
+        self.get_root().script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
 
 
 class CountryBasemap(_DataLayer):
