@@ -37,8 +37,8 @@ from bench_store import build
 from browser_support import (
     MAP_IFRAME,
     browser_missing,
+    chromium,
     drawn,
-    launch,
     serve_app,
     wait_for_map,
 )
@@ -228,10 +228,8 @@ def main() -> int:
     if reason:
         print(f"## bench_browser.py\n\nskipped: {reason}")
         return 0
-    from playwright.sync_api import sync_playwright
-
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+    with tempfile.TemporaryDirectory() as tmp, chromium() as browser:
         tmp = Path(tmp)
         plain_script = tmp / "plain_app.py"
         plain_script.write_text(PLAIN_APP, encoding="utf-8")
@@ -239,7 +237,6 @@ def main() -> int:
         plain_entry.write_text(PLAIN_ENTRY, encoding="utf-8")
         (tmp / "static").symlink_to(REPO / "static")  # Streamlit serves static/ beside the script
         env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-        browser = launch(p)
         for n in args.events:
             url_db = f"sqlite:///{tmp / f'bench{n}.db'}"
             with Store(url_db) as store:
@@ -253,7 +250,6 @@ def main() -> int:
             if n <= args.plain_max:
                 with serve_app(url_db, script=plain_entry, env=env) as url:
                     rows.append((n, "plain: one folium Marker per event", measure(browser, url, True, located, pick)))
-        browser.close()
 
     print("## Browser: the map page (bench_browser.py)\n")
     print(

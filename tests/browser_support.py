@@ -92,8 +92,17 @@ def serve_app(db_url: str, script: Path = APP, timeout: float = START_TIMEOUT, e
         log.close()
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium under Playwright, with the flags the issue names; closed on exit."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class Traffic:

@@ -14,8 +14,8 @@ from browser_support import (
     REPO,
     Traffic,
     browser_missing,
+    chromium,
     drawn,
-    launch,
     query_of,
     serve_app,
     shot,
@@ -44,12 +44,8 @@ def app_url(sample_url):
 
 @pytest.fixture(scope="module")
 def browser(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

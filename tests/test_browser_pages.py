@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_support import Traffic, browser_missing, launch, serve_app, settle, shot
+from browser_support import Traffic, browser_missing, chromium, serve_app, settle, shot
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "data" / "samples" / "articles.jsonl"
@@ -47,12 +47,8 @@ def urls(sample_store):
 
 @pytest.fixture(scope="module")
 def browser(urls):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 class Tab:
