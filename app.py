@@ -21,12 +21,14 @@ else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or
     # their st.cache_data functions would be made without Streamlit's runtime.
     # Streamlit compresses its own responses but leaves its 4 MB frontend bundle (/static/) and
-    # the root page to a reverse proxy; Dateline runs on a laptop with no proxy, so GZip goes in
-    # front. What Streamlit already compressed passes through untouched.
+    # the root page to a reverse proxy; Dateline runs on a laptop with no proxy, so compression
+    # goes in front: the bundle's files are content-hashed and never change, so each is
+    # compressed once per server (CachedGZip) rather than on every request; the root page is
+    # compressed per request. What Streamlit already compressed passes through untouched.
     # `streamlit run` looks for this assignment literally: an st.App call bound to `app`.
-    from starlette.middleware import Middleware
-    from starlette.middleware.gzip import GZipMiddleware
     from streamlit.runtime.pages_manager import PagesManager
+
+    from geo.static_gzip import compression
 
     # With pages/ beside this file, Streamlit would run each process in its older directory-based
     # navigation (this file listed as "app", pages run without it) until some session opens the
@@ -34,4 +36,4 @@ else:
     # always navigates with st.navigation. (streamlit is pinned: this is not public API.)
     PagesManager.uses_pages_directory = False
 
-    app = st.App(__file__, middleware=[Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)])
+    app = st.App(__file__, middleware=compression(immutable=["/static/"]))
