@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -200,6 +201,40 @@ def test_timeline_brush_in_the_url_narrows_the_map(app, store):
     app.button(key="f_clear_brush").click().run()
     assert selected(app) == store.facets()["events"]
     assert "brush" not in query(app)
+
+
+def timeline_rows(at: AppTest):
+    """The timeline's data as the browser gets it (Arrow), and the caption that names its unit."""
+    import pyarrow as pa
+
+    (chart,) = at.get("vega_lite_chart")
+    (dataset,) = chart.proto.datasets
+    caption = next(c.value for c in at.caption if c.value.startswith("Events per "))
+    return pa.ipc.open_stream(dataset.data.data).read_all().to_pandas(), caption
+
+
+def test_the_timeline_bins_to_a_readable_number_of_bars(app, store):
+    """Each bar's colour, opacity and tooltip are computed in the browser, so the timeline takes
+    the finest unit that draws the dates in 120 bars or fewer: the samples' ten years by month,
+    two and a half years by month too (not 130 weeks), half a year by week, ten weeks by day."""
+    app.run()
+    rows, caption = timeline_rows(app)
+    assert caption.startswith("Events per month") and rows["date"].nunique() <= 120
+    assert set(rows["date"].str[8:]) == {"01"}  # months start on the first
+    assert rows["events"].sum() == store.counts_by_day()["events"].sum()  # every dated event, once
+    for (start, end), unit in [
+        (("2017-01-01", "2019-06-30"), "month"),
+        (("2019-01-01", "2019-06-30"), "week"),
+        (("2019-01-15", "2019-03-31"), "day"),
+    ]:
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.query_params["dates"] = [start, end]
+        at.run()
+        rows, caption = timeline_rows(at)
+        assert caption.startswith(f"Events per {unit}"), (start, end, caption)
+        assert rows["events"].sum() == store.counts_by_day(start=start, end=end)["events"].sum() > 0
+        if unit == "week":
+            assert {pd.Timestamp(d).day_name() for d in rows["date"]} == {"Monday"}
 
 
 def test_article_markup_is_escaped_in_the_map_script(app):
