@@ -58,7 +58,7 @@ class CachedGZip:
         key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
         hit = self._cache.get(key)
         if hit is None:
-            hit = await self._fetch(scope, receive, send)
+            hit = await self._fetch(key, scope, receive, send)
             if hit is None:  # not cacheable: already sent as the app answered it
                 return
         status, headers, body = hit
@@ -73,7 +73,7 @@ class CachedGZip:
             return False
         return b"gzip" in headers.get(b"accept-encoding", b"")
 
-    async def _fetch(self, scope, receive, send) -> tuple[int, Headers, bytes] | None:
+    async def _fetch(self, key: str, scope, receive, send) -> tuple[int, Headers, bytes] | None:
         """Ask the app for the identity body (no compressing middleware behind this one does
         the work again) and keep its gzip; anything else is passed on as it comes."""
         inner = dict(scope, headers=[(k, v) for k, v in scope["headers"] if k != b"accept-encoding"])
@@ -110,6 +110,6 @@ class CachedGZip:
         headers += [(b"content-encoding", b"gzip"), (b"content-length", str(len(packed)).encode())]
         entry = (start["status"], headers, packed)
         if self.held + len(packed) <= self.max_bytes:
-            self._cache[scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")] = entry
+            self._cache[key] = entry
             self.held += len(packed)
         return entry
