@@ -21,7 +21,7 @@ import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -1034,7 +1034,7 @@ class Store:
         when the filters need columns that index lacks, it then tests every row against them: a
         whole-table walk where the filter's own index reads a tenth (seconds at a million
         events). `col || ''` keeps the values and takes that index out of the running."""
-        used = {name for name in ("start", "end", "types", "countries", "actors", "text", "bbox", "located", "min_confidence") if getattr(f, name) is not None}
+        used = {fld.name for fld in fields(f) if getattr(f, fld.name) is not None}
         used = {"type" if u == "types" else "country_code" if u == "countries" else u for u in used}
         if self.postgis or used <= self._INDEX_COVERS.get(col.name, set()) | {col.name}:
             return col
