@@ -28,7 +28,7 @@ else:
     # `streamlit run` looks for this assignment literally: an st.App call bound to `app`.
     from streamlit.runtime.pages_manager import PagesManager
 
-    from geo.static_gzip import compression
+    from geo.web.static_gzip import compression
 
     # With pages/ beside this file, Streamlit would run each process in its older directory-based
     # navigation (this file listed as "app", pages run without it) until some session opens the

@@ -28,11 +28,11 @@ from typing import Any
 
 import streamlit as st
 
-from geo import filters as gf
 from geo import settings
-from geo.filters import ViewFilters
-from geo.maps import type_order
-from geo.store import Store, normalise_url
+from geo.store.store import Store, normalise_url
+from geo.web import filters as gf
+from geo.web.filters import ViewFilters
+from geo.web.maps import type_order
 
 STATE_TTL = 2.0
 TOP_ACTORS = 50

@@ -47,7 +47,7 @@ from browser_support import (
     wait_for_map,
 )
 
-from geo.store import Store
+from geo.store.store import Store
 
 # The plain approach, as a first folium + streamlit-folium app would write it, with only the
 # asset URLs pointed at the app so that it too runs offline.
@@ -56,8 +56,9 @@ import html
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
-from geo import assets, settings
-from geo.store import Store
+from geo.web import assets
+from geo import settings
+from geo.store.store import Store
 
 assets.use_local_assets()
 store = Store(settings.db_url())
@@ -74,7 +75,7 @@ st_folium(m, height=600, use_container_width=True, returned_objects=[])
 # two maps, not servers.
 PLAIN_ENTRY = '''
 import streamlit as st
-from geo.static_gzip import compression
+from geo.web.static_gzip import compression
 
 app = st.App("plain_app.py", middleware=compression(immutable=["/static/"]))
 '''

@@ -49,8 +49,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    from geo.events import extract_events
-    from geo.pipeline import Pipeline
+    from geo.text.events import extract_events
+    from geo.text.pipeline import Pipeline
 
     name, texts = load_texts()
     published = dt.date(2019, 3, 19)

@@ -135,7 +135,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from geo.gazetteer import Gazetteer
-    from geo.pipeline import Pipeline
+    from geo.text.pipeline import Pipeline
 
     docs = load_texts()
     texts = [d["text"] for d in docs]

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.export import export_bytes  # noqa: E402
-from geo.store import Store, place_key, text_hash  # noqa: E402
+from geo.store.export import export_bytes  # noqa: E402
+from geo.store.store import Store, place_key, text_hash  # noqa: E402
 
 TYPES = ["protest", "arrest", "attack", "border_crossing", "displacement", "statement", "election", "disaster", "strike", "meeting"]
 COUNTRIES = ["UA", "KE", "NG", "BD", "PE", "PH", "PK", "CO", "MX", "US", "FR", "DE", "IN", "BR", "ZA", "EG", "TR", "ID", "VN", "AR"]
@@ -60,7 +60,7 @@ def articles(n: int, seed: int = 1) -> list[dict]:
 
 
 def bench_ingest(n: int, tmp: Path) -> None:
-    from geo.ingest import ingest
+    from geo.store.ingest import ingest
 
     src = tmp / "articles.jsonl"
     src.write_text("".join(json.dumps(a) + "\n" for a in articles(n)), encoding="utf-8")
@@ -79,7 +79,7 @@ def build(store: Store, n_events: int, seed: int = 2) -> float:
     import shapely
 
     from geo.model import Place
-    from geo.store import flow_line
+    from geo.store.store import flow_line
 
     rng = random.Random(seed)
     t0 = time.perf_counter()

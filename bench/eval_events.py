@@ -52,7 +52,7 @@ _IRREGULAR = {"shot": "shoot", "fled": "flee", "struck": "strike", "fought": "fi
 
 
 def type_map(gold_types: set[str]) -> dict[str, str]:
-    from geo import taxonomy as tx
+    from geo.text import taxonomy as tx
 
     verbs, nouns = tx.verb_index(), tx.noun_index()
     # A verb that triggers only in phrases of one type ("launched an attack/a raid/a strike")

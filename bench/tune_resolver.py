@@ -30,9 +30,9 @@ def km(a, b):
 
 def record() -> list[tuple[int, list[tuple[dict, bool]]]]:
     """(weight, [(features, correct)]) per group of gold-matched mentions sharing a resolution."""
-    from geo import resolve
     from geo.gazetteer import normalize
-    from geo.pipeline import Pipeline
+    from geo.text import resolve
+    from geo.text.pipeline import Pipeline
 
     pipe = Pipeline(events=False)
     groups = []
@@ -90,7 +90,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=6)
     args = ap.parse_args()
-    from geo.resolve import WEIGHTS
+    from geo.text.resolve import WEIGHTS
 
     groups = record()
     w = dict(WEIGHTS)

@@ -16,7 +16,7 @@ from pathlib import Path
 def _published(value: str | None, what: str = "--published"):
     if value in (None, ""):
         return None
-    from .dates import parse_published
+    from geo.text.dates import parse_published
 
     try:
         return parse_published(value)
@@ -26,7 +26,7 @@ def _published(value: str | None, what: str = "--published"):
 
 def _read_text(path: str) -> str:
     """The article text of FILE or '-', or SystemExit with a message naming it."""
-    from .pipeline import MAX_CHARS
+    from geo.text.pipeline import MAX_CHARS
 
     name = "standard input" if path == "-" else path
     try:
@@ -51,7 +51,7 @@ def _read_text(path: str) -> str:
 
 
 def cmd_parse(args) -> int:
-    from .pipeline import InputError, Pipeline
+    from geo.text.pipeline import InputError, Pipeline
 
     published = _published(args.published)
     text = _read_text(args.file)
@@ -66,7 +66,7 @@ def cmd_parse(args) -> int:
 
 def _batch_items(path: str, errors: list):
     """(text, published, title) per good input line; bad lines are reported, not fatal."""
-    from .dates import parse_published
+    from geo.text.dates import parse_published
 
     stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="strict")
     with stream:
@@ -96,7 +96,7 @@ def _batch_items(path: str, errors: list):
 
 
 def cmd_batch(args) -> int:
-    from .pipeline import Pipeline
+    from geo.text.pipeline import Pipeline
 
     pipeline = Pipeline(events=not args.no_events)
     errors: list = []
@@ -132,7 +132,7 @@ class _nullcontext:
 
 
 def cmd_gazetteer(args) -> int:
-    from .gazetteer import ensure_built
+    from geo.gazetteer import ensure_built
 
     t0 = time.perf_counter()
     path = ensure_built(force=args.force)
@@ -140,14 +140,16 @@ def cmd_gazetteer(args) -> int:
     return 0
 
 
+OWN_PARSERS = {"ingest": "geo.store.ingest", "export": "geo.store.export", "setup-app": "geo.web.app_setup"}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # ingest/export own their argument parsers (geo/ingest.py, geo/export.py).
-    if argv and argv[0] in ("ingest", "export", "setup-app"):
+    # These commands own their argument parsers, in the module that does the work.
+    if argv and argv[0] in OWN_PARSERS:
         import importlib
 
-        module = {"ingest": "ingest", "export": "export", "setup-app": "app_setup"}[argv[0]]
-        return importlib.import_module(f"geo.{module}").main(argv[1:])
+        return importlib.import_module(OWN_PARSERS[argv[0]]).main(argv[1:])
 
     ap = argparse.ArgumentParser(prog="python -m geo", description="Dateline: news text to mapped places and events, offline.")
     sub = ap.add_subparsers(dest="cmd", required=True)

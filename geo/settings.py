@@ -34,32 +34,13 @@ def online() -> bool:
     return os.environ.get("DATELINE_ONLINE", "") not in ("", "0", "false", "no")
 
 
-def geocoder():
-    """The geopy geocoder named by DATELINE_GEOCODER, or None for Dateline's own resolver.
-
-    "nominatim" (OpenStreetMap's service) reaches the internet, so it also needs
-    DATELINE_ONLINE=1; "gazetteer" is geopy's interface over the offline index.
-    """
+def geocoder_name() -> str | None:
+    """The geopy geocoder DATELINE_GEOCODER names (see geo.gazetteer.geocoders.SERVICES), or None
+    for Dateline's own resolver. "nominatim" reaches the internet, so it also needs DATELINE_ONLINE=1."""
     name = os.environ.get("DATELINE_GEOCODER", "").strip().lower()
-    if name in ("", "dateline", "resolver"):
-        return None
-    if name == "gazetteer":
-        from .geocoder import DatelineGeocoder
+    return None if name in ("", "dateline", "resolver") else name
 
-        return DatelineGeocoder()
-    if name == "nominatim":
-        if not online():
-            raise RuntimeError("DATELINE_GEOCODER=nominatim reaches the internet: set DATELINE_ONLINE=1 to allow it")
-        from geopy.extra.rate_limiter import RateLimiter
-        from geopy.geocoders import Nominatim
 
-        nominatim = Nominatim(user_agent=os.environ.get("DATELINE_USER_AGENT", "dateline-geoparser"))
-        limited = RateLimiter(nominatim.geocode, min_delay_seconds=1.0)  # the service's usage policy
-
-        class _Limited:
-            def geocode(self, query, exactly_one=True):
-                return limited(query, exactly_one=exactly_one, addressdetails=True)
-
-        _Limited.__name__ = "Nominatim"
-        return _Limited()
-    raise RuntimeError(f"DATELINE_GEOCODER={name!r}: expected gazetteer or nominatim")
+def user_agent() -> str:
+    """How Dateline introduces itself to an online service (Nominatim asks for one)."""
+    return os.environ.get("DATELINE_USER_AGENT", "dateline-geoparser")

@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state
-from geo import assets, maps
-from geo.filters import brush_range
+from geo.web import assets, maps
+from geo.web.filters import brush_range
 
 MAP_HEIGHT = 600
 TIMELINE_HEIGHT = 150

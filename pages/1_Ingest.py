@@ -18,9 +18,9 @@ import streamlit as st
 
 import app_state
 from geo.model import Document
-from geo.pipeline import InputError, default_pipeline
-from geo.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
-from geo.store import Store
+from geo.store.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
+from geo.store.store import Store
+from geo.text.pipeline import InputError, default_pipeline
 
 # Per uploaded file. JSONL and CSV files hold many articles; the readers enforce the per-article
 # limit themselves, with a message naming the file and line.

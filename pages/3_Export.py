@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state
-from geo.export import MEDIA_TYPES, export_bytes, geojson_chunks
+from geo.store.export import MEDIA_TYPES, export_bytes, geojson_chunks
 
 # Above this many events the CSV and GeoPackage files are built when their button is clicked,
 # not on every rerun of the page; their sizes are then not known in advance.

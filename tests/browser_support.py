@@ -53,7 +53,7 @@ def free_port() -> int:
 def serve_app(db_url: str, script: Path = APP, timeout: float = START_TIMEOUT, env: dict | None = None) -> Iterator[str]:
     """`streamlit run SCRIPT` against `db_url` on a free port, as `make run` starts it; yields
     the base URL (the map; other pages at base + their url_path). The log goes to ARTIFACTS."""
-    from geo import assets
+    from geo.web import assets
 
     assets.install()  # the map page would do it on its first run; the browser must not race it
     port = free_port()

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import filters as gf
-from geo.filters import ViewFilters
-from geo.store import Store
+from geo.store.store import Store
+from geo.web import filters as gf
+from geo.web.filters import ViewFilters
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -27,7 +27,7 @@ sys.path.insert(0, str(REPO))  # app.py imports app_state from the repository ro
 
 def ingest_samples(folder: Path, pipeline) -> str:
     """A SQLite store in `folder` holding the bundled samples, parsed by the real pipeline."""
-    from geo.ingest import ingest
+    from geo.store.ingest import ingest
 
     url = f"sqlite:///{folder / 'samples.db'}"
     with Store(url) as store:

@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from geo.dates import find_dates, parse_published, resolve
+from geo.text.dates import find_dates, parse_published, resolve
 
 TUESDAY = dt.date(2019, 3, 19)  # the publication date of most cases below
 

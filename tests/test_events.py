@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import taxonomy as tx
-from geo.pipeline import Pipeline
+from geo.text import taxonomy as tx
+from geo.text.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -188,7 +188,7 @@ def test_military_movement_count_from_the_object(pipeline):
 
 
 def test_written_numbers():
-    from geo.events import _parse_number
+    from geo.text.events import _parse_number
 
     class T:  # the parser only reads lower_
         def __init__(self, s):
@@ -690,7 +690,7 @@ def test_taxonomy_is_consistent():
 
 
 def test_per_doc_caches_agree_with_spacy_and_keep_the_doc_serialisable(pipeline):
-    from geo.event_locate import doc_sents, doc_text, span_text
+    from geo.text.docs import doc_sents, doc_text, span_text
 
     doc = pipeline.nlp("PARIS, France -- Police arrested ten people.\n\nTalks began in Rome. They ended on Friday.")
     assert doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
@@ -721,7 +721,7 @@ def test_seed_article_passes_the_acceptance_check(tmp_path):
 
 
 def test_crossing_takes_its_origin_from_the_movers_nationality():
-    from geo.pipeline import default_pipeline
+    from geo.text.pipeline import default_pipeline
 
     doc = default_pipeline().parse("Thousands of Eritreans crossed into Ethiopia on Monday, aid workers said.")
     crossings = [e for e in doc.events if e.type == "border_crossing"]

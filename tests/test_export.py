@@ -15,8 +15,8 @@ import pyogrio
 import pytest
 from geojson_pydantic import FeatureCollection
 
-from geo.export import PROPERTIES, export_bytes, export_file, main, query, to_geojson
-from geo.store import Store
+from geo.store.export import PROPERTIES, export_bytes, export_file, main, query, to_geojson
+from geo.store.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date

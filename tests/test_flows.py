@@ -4,8 +4,8 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, MultiLineString
 
-from geo.flows import bearing_at_end, flow_geometry, geodesic_line
 from geo.model import Place
+from geo.store.flows import bearing_at_end, flow_geometry, geodesic_line
 
 GEOD = Geod(ellps="WGS84")
 

@@ -283,7 +283,8 @@ _BUILDER = """
 import sys
 from pathlib import Path
 from geo import gazetteer
-gazetteer.DATA_DIR = Path(sys.argv[1])
+from geo.gazetteer import build
+build.DATA_DIR = Path(sys.argv[1])
 path = gazetteer.ensure_built()
 print(path, bool(gazetteer.Gazetteer.open(path).lookup("Dateline Testville")))
 """
@@ -318,7 +319,7 @@ def test_rebuilds_when_the_key_changes(gaz, tmp_path, monkeypatch):
     assert Path(new_path) != current and Path(new_path).parent == cache
     assert not list(cache.glob("*.tmp"))
 
-    monkeypatch.setattr(gazetteer, "DATA_DIR", data)
+    monkeypatch.setattr(gazetteer.build, "DATA_DIR", data)
     assert ensure_built() == Path(new_path)
     place = only(Gazetteer.open(new_path).lookup("Dateline Testville"), level="region")[0]
     assert (place.lat, place.lon) == (1.0, 2.0)

@@ -8,7 +8,7 @@ from geopy.location import Location
 from geopy.point import Point
 
 from geo.gazetteer import Gazetteer
-from geo.geocoder import DatelineGeocoder
+from geo.gazetteer.geocoders import DatelineGeocoder
 
 
 @pytest.fixture(scope="module")

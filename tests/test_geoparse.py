@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from geopy.distance import great_circle
 
-from geo.pipeline import Pipeline
+from geo.text.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -155,7 +155,7 @@ def test_geowebnews_dev_quality(tmp_path):
 
 def test_pipeline_takes_any_geopy_geocoder():
     """The geopy interface end to end: the offline geocoder stands in for Nominatim."""
-    from geo.geocoder import DatelineGeocoder
+    from geo.gazetteer.geocoders import DatelineGeocoder
 
     pipe = Pipeline(events=False, geocoder=DatelineGeocoder())
     doc = pipe.parse("Floods reached Dhaka and Chittagong on Sunday.")
@@ -165,12 +165,15 @@ def test_pipeline_takes_any_geopy_geocoder():
 
 
 def test_online_geocoder_needs_opt_in(monkeypatch):
-    from geo import settings
+    from geo.gazetteer import geocoders
 
     monkeypatch.setenv("DATELINE_GEOCODER", "nominatim")
     monkeypatch.delenv("DATELINE_ONLINE", raising=False)
     with pytest.raises(RuntimeError, match="DATELINE_ONLINE"):
-        settings.geocoder()
+        geocoders.from_settings()
+    monkeypatch.setenv("DATELINE_GEOCODER", "no-such-service")
+    with pytest.raises(RuntimeError, match="expected one of gazetteer, nominatim"):
+        geocoders.from_settings()
 
 
 def test_a_dateline_town_the_gazetteer_lacks_is_placed_in_its_qualifier(pipeline):
@@ -204,7 +207,7 @@ def test_only_small_namesakes_abroad_give_way(pipeline):
     # a reader may well mean, so only the small American Bostons are marked down.
     from collections import Counter
 
-    from geo.resolve import Resolver, _Context
+    from geo.text.resolve import Resolver, _Context
 
     res = Resolver(pipeline.gaz)
     ctx = _Context(countries=Counter({"GB": 2}), admin1=set(), points=[], focus=None)
@@ -236,7 +239,7 @@ def test_a_word_bound_to_an_arabic_article_is_no_name_of_its_own(pipeline, name)
     # Even with no country in the article to check it against: "X al-Y" is "X of the Y", and Y
     # alone is another place. Called on the resolver so the test does not hang on the NER.
     from geo.model import Mention
-    from geo.resolve import Resolver
+    from geo.text.resolve import Resolver
 
     text = f"Residents of {name} said the bakery had been hit twice."
     m = Mention(text=name, start=text.index(name), end=text.index(name) + len(name))

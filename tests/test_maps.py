@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import assets, maps
-from geo.store import Store
+from geo.store.store import Store
+from geo.web import assets, maps
 
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -272,7 +272,7 @@ def test_grid_cells_on_each_backend(store, make_doc, places, monkeypatch):
 
 
 def test_every_event_type_has_a_style():
-    from geo.taxonomy import TYPES
+    from geo.text.taxonomy import TYPES
 
     assert [t.name for t in TYPES if t.name not in maps.TYPE_STYLES] == []
     colours = [s.color for s in maps.TYPE_STYLES.values()]

@@ -9,7 +9,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.testclient import TestClient
 
-from geo.static_gzip import CachedGZip, compression
+from geo.web.static_gzip import CachedGZip, compression
 
 
 @pytest.fixture()

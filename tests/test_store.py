@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 import sqlalchemy as sa
 
-from geo.store import Store, text_hash
+from geo.store.store import Store, text_hash
 
 D = dt.date
 
@@ -275,7 +275,7 @@ def test_postgis_geometry_and_indexes(postgis_url, make_doc, places):
 
 
 def test_postgres_url_forms(monkeypatch):
-    from geo.store import normalise_url
+    from geo.store.store import normalise_url
 
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 
 from geopy.distance import great_circle
 
-from .gazetteer import Gazetteer, normalize
-from .model import Candidate, Mention, Place
+from geo.gazetteer import Gazetteer, normalize
+from geo.model import Candidate, Mention, Place
+
 from .toponyms import GENERIC_NAMES
 
 # Weights of the scoring features: set by hand, then fitted on the GeoWebNews dev half with

@@ -20,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .settings import REPO
+from geo.settings import REPO
 
 STATIC_DIR = REPO / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
@@ -84,7 +84,7 @@ def _round_coords(obj, digits: int):
 
 
 def _countries_bytes() -> bytes:
-    from .gazetteer import country_shapes
+    from geo.gazetteer import country_shapes
 
     shapes = country_shapes()
     features = []

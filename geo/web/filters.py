@@ -36,7 +36,7 @@ KEYS = (Q_DATES, Q_TYPES, Q_COUNTRIES, Q_ACTORS, Q_TEXT, Q_CONF, Q_BRUSH)
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from a link or a widget; None for anything that is not one (links are forgiving)."""
-    from .store import (
+    from geo.store.store import (
         _as_date,  # the store's reading of dates, so both agree on what one is
     )
 

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from .settings import DATA
+from geo.settings import DATA
 
 SAMPLES = DATA / "samples" / "articles.jsonl"
 
@@ -29,8 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", default=str(SAMPLES), metavar="PATH", help="sample articles to load (default: %(default)s)")
     args = ap.parse_args(argv)
 
+    from geo.gazetteer import ensure_built
+
     from . import assets
-    from .gazetteer import ensure_built
 
     t0 = time.perf_counter()
     path = ensure_built()
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: no sample articles at {samples}", file=sys.stderr)
         return 2
 
-    from .ingest import main as ingest_main
+    from geo.store.ingest import main as ingest_main
 
     # The ingest command itself: it skips stored articles before parsing, and reports as usual.
     rc = ingest_main([str(samples), "--quiet", *(["--db", args.db] if args.db else [])])

@@ -45,9 +45,10 @@ from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from geo.store.flows import bearing_at_end, geodesic_line
+
 from . import assets
 from .filters import parse_date
-from .flows import bearing_at_end, geodesic_line
 
 # -- styles ----------------------------------------------------------------------------------
 
@@ -358,7 +359,7 @@ def event_record(row: dict, types: _TypeIndex) -> list:
 def _where(store, filters: dict) -> list:
     # The store's own WHERE clauses, so the map selects exactly what Store.events() would.
     # `Store._where` is not public yet: see the note to the store engineer in the report.
-    from .store import Filters
+    from geo.store.store import Filters
 
     return store._where(Filters.of(**{k: v for k, v in filters.items() if k in _FILTER_KEYS}))
 
@@ -1181,7 +1182,7 @@ def base_map(*, online: bool | None = None, height: int | str = "100%") -> foliu
     """The map without data: the offline basemap (and online tiles if `online`, default
     geo.settings.online()). The same object for every selection: give it to st_folium with
     data_layers() as `feature_group_to_add`, and a new selection redraws only the layers."""
-    from .settings import online as online_setting
+    from geo.settings import online as online_setting
 
     assets.use_local_assets()
     online = online_setting() if online is None else online

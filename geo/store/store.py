@@ -33,8 +33,8 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.exc import IntegrityError
 
-from . import settings
-from .model import Document, Event, Place
+from geo import settings
+from geo.model import Document, Event, Place
 
 SCHEMA_VERSION = 1
 CRS = "EPSG:4326"

@@ -19,7 +19,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-
 import sqlalchemy as sa
 
 from .store import Filters, Store, gc_paused, normalise_url, parse_bbox

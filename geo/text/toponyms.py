@@ -19,8 +19,8 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from .gazetteer import Gazetteer
-from .model import Mention
+from geo.gazetteer import Gazetteer
+from geo.model import Mention
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.

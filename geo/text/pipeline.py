@@ -14,9 +14,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import settings
-from .gazetteer import Gazetteer
-from .model import Document
+from geo import settings
+from geo.gazetteer import Gazetteer, geocoders
+from geo.model import Document
+
 from .resolve import GeocoderResolver, Resolver
 from .toponyms import MentionFinder
 
@@ -77,7 +78,7 @@ class Pipeline:
         geocoder=None,
     ):
         """`geocoder`: any geopy geocoder to resolve names with instead of the offline resolver
-        (e.g. geopy's Nominatim, online: opt-in); None uses settings.geocoder()."""
+        (e.g. geopy's Nominatim, online: opt-in); None uses the one DATELINE_GEOCODER names."""
         self.model_name = model or settings.spacy_model()
         try:
             self.nlp = spacy.load(self.model_name)
@@ -91,7 +92,7 @@ class Pipeline:
             self.nlp.add_pipe("dateline_paragraphs", before="parser")
         self.gaz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gaz)
-        geocoder = geocoder if geocoder is not None else settings.geocoder()
+        geocoder = geocoder if geocoder is not None else geocoders.from_settings()
         self.resolver = Resolver(self.gaz) if geocoder is None else GeocoderResolver(geocoder)
         self.with_events = events
         self._extract_events = None

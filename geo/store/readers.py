@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 try:  # the pipeline owns the article size limit; readers must agree with it
-    from .pipeline import MAX_CHARS
+    from geo.text.pipeline import MAX_CHARS
 except Exception:  # pragma: no cover - pipeline missing or failing to import (spaCy absent)
     MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
 
@@ -80,7 +80,7 @@ def parse_date(value) -> dt.date:
     if not isinstance(value, str):
         raise ValueError(f"published {value!r} is not a date (expected YYYY-MM-DD)")
     try:
-        from .dates import parse_published
+        from geo.text.dates import parse_published
     except ImportError:  # geo.dates not there yet: ISO dates only
         try:
             return dt.date.fromisoformat(value.strip()[:10])

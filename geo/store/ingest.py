@@ -69,7 +69,7 @@ _pipeline_lock = threading.Lock()
 def _get_pipeline():
     global _pipeline
     if _pipeline is None:
-        from .pipeline import default_pipeline
+        from geo.text.pipeline import default_pipeline
 
         _pipeline = default_pipeline()
     return _pipeline
@@ -136,7 +136,7 @@ class _Processes:
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         if method == "forkserver":
-            ctx.set_forkserver_preload(["geo.pipeline"])
+            ctx.set_forkserver_preload(["geo.text.pipeline"])
         self.pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
         self.window = 2 * n
 
@@ -189,7 +189,7 @@ class _Dask:
 
 
 def _worker_check() -> str:
-    import geo.pipeline  # noqa: F401 - the import is the check
+    import geo.text.pipeline  # noqa: F401 - the import is the check
 
     return os.getcwd()
 

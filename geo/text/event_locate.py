@@ -44,12 +44,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-import numpy as np
+from spacy.tokens import Doc, Token
 
-from spacy.tokens import Doc, Span, Token
+from geo.model import Mention
 
 from . import taxonomy as tx
-from .model import Mention
+from .docs import chain_top, doc_text, own_subject, verb_chain
 
 # Nouns naming a kind of place, whose "of" names the place itself ("the town of Baiji") or whose
 # compound is its name ("the Yarmouk camp", "Baiyaa district").
@@ -400,31 +400,6 @@ def _group_specificity(g: _Group) -> int:
     return spec
 
 
-def _own_subject(v: Token) -> bool:
-    return any(g.dep_.startswith("nsubj") for g in v.children)
-
-
-def _chain_top(anchor: Token) -> Token:
-    """The first of the verbs coordinated with `anchor` that share its subject."""
-    top = anchor
-    while top.dep_ == "conj" and top.head.pos_ in ("VERB", "AUX") and not _own_subject(top):
-        top = top.head
-    return top
-
-
-def _verb_chain(anchor: Token) -> list[Token]:
-    """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
-    others at Kibeho"): one act told with several verbs, so one place."""
-    top = _chain_top(anchor)
-    out, stack = [], [top]
-    while stack:
-        v = stack.pop()
-        if v is not anchor and (v is top or not _own_subject(v)):
-            out.append(v)
-        stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not _own_subject(c))
-    return out
-
-
 def _adjacent(a: Token, b: Token) -> bool:
     """`b` follows `a` in a list: only a comma or a conjunction between them ("in Lyon, in
     Marseille"), not nothing ("in the village of X in southeast Lebanon" nests, it does not list)."""
@@ -447,50 +422,6 @@ def _name_like(tok: Token) -> bool:
         tok.pos_ == "NOUN" and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start
         and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "“", "'", "‘", "(", ":", "-", "—", "–")
     )
-
-
-# Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
-# serialises): spaCy's `Doc.text` joins every token on each access, and `Doc.sents` and
-# `Doc.ents` build new spans each time.
-_TEXT_KEY = "dateline:text"
-_SENTS_KEY = "dateline:sents"
-_DATE_ENTS_KEY = "dateline:date_ents"
-
-
-def doc_text(doc: Doc) -> str:
-    """`doc.text`, joined once per Doc."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
-
-
-def doc_sents(doc: Doc) -> list[Span]:
-    """`doc.sents` as a list, its boundaries found once per Doc."""
-    bounds = doc.user_data.get(_SENTS_KEY)
-    if bounds is None:
-        if len(doc) and doc.has_annotation("SENT_START"):
-            # the sentence starts straight from the token array, without a Span per sentence
-            starts = [i for i in np.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if i > 0]
-            edges = [0, *starts, len(doc)]
-            bounds = list(zip(edges[:-1], edges[1:]))
-        else:
-            bounds = [(s.start, s.end) for s in doc.sents]
-        doc.user_data[_SENTS_KEY] = bounds
-    return [doc[a:b] for a, b in bounds]
-
-
-def span_text(span: Span) -> str:
-    """`span.text` cut from the cached text of its Doc."""
-    return doc_text(span.doc)[span.start_char : span.end_char]
-
-
-def date_entity_tokens(doc: Doc) -> list[int]:
-    """First token of each DATE or TIME entity, in order, found once per Doc."""
-    starts = doc.user_data.get(_DATE_ENTS_KEY)
-    if starts is None:
-        starts = doc.user_data[_DATE_ENTS_KEY] = [e.start for e in doc.ents if e.label_ in ("DATE", "TIME")]
-    return starts
 
 
 def _pobjs(prep: Token) -> list[Token]:
@@ -1001,7 +932,7 @@ class Locator:
         self.lo, self.hi = sent.start, sent.end
         anchor, head = trig.anchor, trig.head
         verb_lemma = _lemma(trig.verb) if trig.verb is not None else ""
-        top = _chain_top(anchor)
+        top = chain_top(anchor)
         result = top.dep_ == "advcl" and top.tag_ == "VBG" and top.head.pos_ == "VERB"
         if borrow and result and verb_lemma in PLACE_VERBS:
             # "launched an offensive in the Homs countryside, targeting the village of X": a
@@ -1019,7 +950,7 @@ class Locator:
         # Verbs coordinated with the trigger that share its subject describe the same act
         # ("shot and wounded a civilian near the crossing"); so does the main verb of a result
         # participle ("launched an assault on X, killing ...").
-        for v in _verb_chain(anchor):
+        for v in verb_chain(anchor):
             # "killed five people in Kirkuk and wounded ten others": the place of the one act
             for h in [v] + [c for c in v.children if c.dep_ == "dobj"]:
                 if h not in holders:
@@ -1121,7 +1052,7 @@ class Locator:
             # "killed in Yemen when a suicide bomber detonated explosives in the city of Ibb": a
             # country, and a town where the same blow fell, told in a "when" or "as" clause
             inside: list[Mention] = []
-            for v in [anchor] + _verb_chain(anchor):
+            for v in [anchor] + verb_chain(anchor):
                 for c in v.children:
                     if not inside and c.dep_ == "advcl" and _same_breath(c):
                         inside = self._in_clause(c, triggers, trig)
@@ -1160,9 +1091,9 @@ class Locator:
         if not out:
             # "protesters gathered in Ramses Square, where they blocked a ramp and marched":
             # a clause opened by "where" happened at the place it qualifies
-            rel = _chain_top(anchor)
+            rel = chain_top(anchor)
             if rel.dep_ == "relcl" and any(
-                c.lower_ == "where" and c.dep_ == "advmod" for v in [rel] + _verb_chain(rel) for c in v.children
+                c.lower_ == "where" and c.dep_ == "advmod" for v in [rel] + verb_chain(rel) for c in v.children
             ):
                 places = self.phrase_places(rel.head, recover=True, slot="near")
                 if not places and _lemma(rel.head) in EVENT_HEADS:
@@ -1318,7 +1249,7 @@ class Locator:
                 purpose = c.dep_ == "acl" and _lemma(tok) in EVENT_HEADS and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                 # "a hotel packed with tourists in X": a participle that only describes a thing
                 described = (
-                    c.dep_ == "acl" and c.tag_ == "VBN" and c.i not in others and not _own_subject(c)
+                    c.dep_ == "acl" and c.tag_ == "VBN" and c.i not in others and not own_subject(c)
                     and _lemma(tok) in FACILITY_NOUNS | GENERIC_PLACE_NOUNS | VEHICLE_NOUNS | EVENT_HEADS
                 )
                 if (c.dep_ in _CLAUSE_STOP and not purpose and not described) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
@@ -1326,7 +1257,7 @@ class Locator:
                     # offensive to capture the village of X" is aimed at X
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
                     continue  # another event's clause with its own subject
-                if own_only and c.pos_ in ("VERB", "AUX") and _own_subject(c):
+                if own_only and c.pos_ in ("VERB", "AUX") and own_subject(c):
                     continue  # "as balloting began in X": another happening's place
                 if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _OTHER_TIME_MARKS for g in c.children):
                     continue  # "Once the assault at Abu Raweel was repelled, ...": another time

@@ -30,9 +30,11 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from geo.model import Event, Mention
+
 from . import taxonomy as tx
-from .event_locate import Locator, Placement, _verb_chain, date_entity_tokens, doc_sents, doc_text, span_text
-from .model import Event, Mention
+from .docs import date_entity_tokens, doc_sents, doc_text, span_text, verb_chain
+from .event_locate import Locator, Placement
 
 _VERBS = tx.verb_index()
 _PHRASES = tx.phrase_index()
@@ -706,7 +708,7 @@ def _pick_date(trig: _Trigger, refs: list, doc: Doc, triggers: list[_Trigger]):
     that tells it ("officials said Wednesday that rebels shelled Homs")."""
     best, best_key = None, None
     node = trig.anchor
-    mine = {node.i, trig.head.i} | {v.i for v in _verb_chain(node)}
+    mine = {node.i, trig.head.i} | {v.i for v in verb_chain(node)}
     claimed = {t.anchor.i: t for t in triggers if t.anchor.i not in mine}
     for r in refs:
         span = doc.char_span(r.start, r.end, alignment_mode="expand")
@@ -949,7 +951,8 @@ def _resolver():
     None when no gazetteer is built (events then use the given mentions only)."""
     if not _RESOLVER:
         try:
-            from .gazetteer import Gazetteer
+            from geo.gazetteer import Gazetteer
+
             from .resolve import Resolver
 
             _RESOLVER.append(Resolver(Gazetteer.default()))

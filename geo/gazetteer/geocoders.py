@@ -1,7 +1,9 @@
-"""A geopy geocoder over the offline gazetteer, for code that already speaks geopy.
+"""geopy geocoders Dateline can resolve names with: its own offline one, and Nominatim (online).
 
-It never touches the network: `geocode` and `reverse` answer from the gazetteer index, so it can
-stand in for Nominatim in notebooks, the bench and the app when DATELINE_ONLINE is off.
+`DatelineGeocoder` never touches the network: `geocode` and `reverse` answer from the gazetteer
+index, so it can stand in for Nominatim in notebooks, the bench and the app when DATELINE_ONLINE
+is off. `SERVICES` names each geocoder, as geopy's `get_geocoder_for_service` does; `from_settings`
+builds the one DATELINE_GEOCODER names.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from geo.gazetteer import Gazetteer
+from geo import settings
 from geo.model import Place
 
-__all__ = ("DatelineGeocoder", "rank_key")
+from .index import Gazetteer
+
+__all__ = ("SERVICES", "DatelineGeocoder", "RateLimitedNominatim", "from_settings", "get_geocoder_for_service", "rank_key")
 
 _COARSE = frozenset({"continent", "region", "country"})
 
@@ -129,3 +133,38 @@ def _country_set(country_codes: str | Iterable[str] | None) -> set[str] | None:
     if isinstance(country_codes, str):
         country_codes = [country_codes]
     return {c.upper() for c in country_codes}
+
+
+class RateLimitedNominatim:
+    """OpenStreetMap's Nominatim through geopy, one request a second as its usage policy asks.
+    It reaches the internet, so it is only built with DATELINE_ONLINE=1."""
+
+    def __init__(self, user_agent: str | None = None):
+        from geopy.extra.rate_limiter import RateLimiter
+        from geopy.geocoders import Nominatim
+
+        if not settings.online():
+            raise RuntimeError("DATELINE_GEOCODER=nominatim reaches the internet: set DATELINE_ONLINE=1 to allow it")
+        nominatim = Nominatim(user_agent=user_agent or settings.user_agent())
+        self._geocode = RateLimiter(nominatim.geocode, min_delay_seconds=1.0)
+
+    def geocode(self, query, exactly_one=True):
+        return self._geocode(query, exactly_one=exactly_one, addressdetails=True)
+
+
+# Each geocoder the resolver can use instead of its own ranking, by the name DATELINE_GEOCODER takes.
+SERVICES: dict[str, type] = {"gazetteer": DatelineGeocoder, "nominatim": RateLimitedNominatim}
+
+
+def get_geocoder_for_service(service: str) -> type:
+    """The geocoder class for a service name, as geopy.geocoders.get_geocoder_for_service does."""
+    try:
+        return SERVICES[service.strip().lower()]
+    except KeyError:
+        raise RuntimeError(f"DATELINE_GEOCODER={service!r}: expected one of {', '.join(SERVICES)}") from None
+
+
+def from_settings():
+    """The geocoder DATELINE_GEOCODER names, or None for Dateline's own resolver."""
+    name = settings.geocoder_name()
+    return None if name is None else get_geocoder_for_service(name)()

@@ -1,0 +1,61 @@
+"""Place names as the index keys them: folding, and which alternate names are worth keeping.
+
+Shared by the builder and the reader, so a name is keyed the same way when it is written and
+when it is looked up.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+MAX_NAME_WORDS = 6  # n-gram scanners need a bound; longer names are rare and never the whole mention
+MAX_NAME_CHARS = 60
+
+# Kinds of name rows. A primary name is what the place is called; the resolver trusts it more
+# than an alternate that may be an old or foreign name shared with something better known.
+PRIMARY, ALTERNATE, CURATED = 0, 1, 2
+
+# Letters NFKD leaves whole, and the many apostrophes and dashes that transliterations use.
+_FOLD = str.maketrans(
+    {
+        "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i",
+        "ħ": "h", "ŀ": "l", "ĸ": "k",
+        "‘": "'", "’": "'", "‛": "'", "ʼ": "'", "ʻ": "'", "ʹ": "'", "`": "'", "´": "'", "′": "'",
+        "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"',
+        "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹣": "-", "－": "-",
+        ".": None,
+    }
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1 << 16)
+def normalize(name: str) -> str:
+    """The lookup key of a name: accents, case, periods and spacing do not tell names apart."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().translate(_FOLD).split())
+
+
+_LATIN = re.compile(r"[a-z]")
+# IATA/ICAO and other codes that GeoNames lists among a city's alternate names ("CCS", "SVMI").
+_CODE = re.compile(r"[A-Z]{2,5}")
+
+
+def usable_alternate(name: str) -> bool:
+    if len(name) > MAX_NAME_CHARS or _CODE.fullmatch(name) or any(ch.isdigit() for ch in name):
+        return False
+    # All-lowercase alternates are machine romanisations ("kalakaseu" for Caracas) that collide
+    # with ordinary English words; real names are capitalised.
+    return not (name == name.lower() or "http" in name or "/" in name)
+
+
+def latin_key(name: str) -> str | None:
+    # Articles are English: a name with no Latin letter cannot be matched and only fattens the index.
+    key = normalize(name)
+    return key if _LATIN.search(key) else None
+
+
+def word_count(key: str) -> int:
+    return len(key.split())

@@ -1,0 +1,75 @@
+"""Helpers over a parsed spaCy Doc that every stage after the parse uses: cached text and
+sentences, date entities, and verbs coordinated under one subject."""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.tokens import Doc, Span, Token
+
+# Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
+# serialises): spaCy's `Doc.text` joins every token on each access, and `Doc.sents` and
+# `Doc.ents` build new spans each time.
+_TEXT_KEY = "dateline:text"
+_SENTS_KEY = "dateline:sents"
+_DATE_ENTS_KEY = "dateline:date_ents"
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, joined once per Doc."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
+def doc_sents(doc: Doc) -> list[Span]:
+    """`doc.sents` as a list, its boundaries found once per Doc."""
+    bounds = doc.user_data.get(_SENTS_KEY)
+    if bounds is None:
+        if len(doc) and doc.has_annotation("SENT_START"):
+            # the sentence starts straight from the token array, without a Span per sentence
+            starts = [i for i in np.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if i > 0]
+            edges = [0, *starts, len(doc)]
+            bounds = list(zip(edges[:-1], edges[1:]))
+        else:
+            bounds = [(s.start, s.end) for s in doc.sents]
+        doc.user_data[_SENTS_KEY] = bounds
+    return [doc[a:b] for a, b in bounds]
+
+
+def span_text(span: Span) -> str:
+    """`span.text` cut from the cached text of its Doc."""
+    return doc_text(span.doc)[span.start_char : span.end_char]
+
+
+def date_entity_tokens(doc: Doc) -> list[int]:
+    """First token of each DATE or TIME entity, in order, found once per Doc."""
+    starts = doc.user_data.get(_DATE_ENTS_KEY)
+    if starts is None:
+        starts = doc.user_data[_DATE_ENTS_KEY] = [e.start for e in doc.ents if e.label_ in ("DATE", "TIME")]
+    return starts
+
+
+def own_subject(v: Token) -> bool:
+    return any(g.dep_.startswith("nsubj") for g in v.children)
+
+
+def chain_top(anchor: Token) -> Token:
+    """The first of the verbs coordinated with `anchor` that share its subject."""
+    top = anchor
+    while top.dep_ == "conj" and top.head.pos_ in ("VERB", "AUX") and not own_subject(top):
+        top = top.head
+    return top
+
+
+def verb_chain(anchor: Token) -> list[Token]:
+    """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
+    others at Kibeho"): one act told with several verbs, so one place."""
+    top = chain_top(anchor)
+    out, stack = [], [top]
+    while stack:
+        v = stack.pop()
+        if v is not anchor and (v is top or not own_subject(v)):
+            out.append(v)
+        stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
+    return out
