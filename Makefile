@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test bench gazetteer clean
+.PHONY: setup run test bench train gazetteer clean
 
 setup: $(STAMP) gazetteer
 
@@ -28,6 +28,11 @@ test: setup
 
 bench: setup
 	$(PY) bench/run_all.py
+
+# Rebuild the learned models from the training files in ../shared/eval (deterministic).
+train: setup
+	$(PY) -m geo train events
+	$(PY) -m geo train resolver
 
 clean:
 	rm -rf $(VENV) .cache

@@ -1,4 +1,4 @@
-"""The command line: `python -m geo parse|batch|gazetteer|ingest|export|setup-app`.
+"""The command line: `python -m geo parse|batch|gazetteer|ingest|export|train|setup-app`.
 
 Errors in the input are reported as one line naming the input and what is wrong, with a
 non-zero exit status, never as a traceback.
@@ -140,7 +140,12 @@ def cmd_gazetteer(args) -> int:
     return 0
 
 
-OWN_PARSERS = {"ingest": "geo.store.ingest", "export": "geo.store.export", "setup-app": "geo.web.app_setup"}
+OWN_PARSERS = {
+    "ingest": "geo.store.ingest",
+    "export": "geo.store.export",
+    "setup-app": "geo.web.app_setup",
+    "train": "geo.train",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     g.set_defaults(func=cmd_gazetteer)
     sub.add_parser("ingest", help="store articles: python -m geo ingest --help")
     sub.add_parser("export", help="export events and flows: python -m geo export --help")
+    sub.add_parser("train", help="rebuild a learned component from its training data: python -m geo train --help")
     args = ap.parse_args(argv)
     return args.func(args)
 
