@@ -73,3 +73,12 @@ def verb_chain(anchor: Token) -> list[Token]:
             out.append(v)
         stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
     return out
+
+
+def lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def pobjs(prep: Token) -> list[Token]:
+    """The objects of a preposition ("in Rome", "from fighting")."""
+    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]

@@ -97,10 +97,10 @@ class Pipeline:
         self.with_events = events
         self._extract_events = None
         if events:
-            try:
-                from .events import extract_events
-            except ModuleNotFoundError:  # the events stage is optional until it lands
-                extract_events = None
+            from .event_model import Ranker
+            from .events import extract_events
+
+            Ranker.default()  # the placement model, read once per process, here rather than mid-batch
             self._extract_events = extract_events
 
     def parse(self, text: str, published: dt.date | None = None, title: str | None = None) -> Document:
@@ -130,7 +130,7 @@ class Pipeline:
         text = sdoc.text
         mentions = self.finder.find(sdoc)
         self.resolver.resolve(mentions, text)
-        events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
+        events = self._extract_events(sdoc, mentions, published, self.resolver) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)
 
 

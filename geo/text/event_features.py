@@ -1,0 +1,191 @@
+"""Features of an event's place candidates, for the ranker in geo/text/event_model.py.
+
+For each event trigger the candidates are the places the placement rules propose
+(geo/text/event_locate.py `Locator.proposals`), every other place mention of the sentence, and
+"no place in this sentence". Each candidate is a set of named binary features: which rules
+proposed it, the preposition that governs it, its dependency path and token distance to the
+trigger, whether that path leaves the trigger's clause, the mention's kind and level, where it
+sits in the sentence. The names are what `location_reason` shows a reader (`describe`), so every
+one must read as words.
+
+`STAMP` fingerprints the code that computes features; a model file carries the stamp it was
+trained with, and a test refuses a model whose stamp is stale.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.tokens import Token
+
+from geo.model import Mention
+
+from . import taxonomy as tx
+from .docs import doc_text, lemma
+from .event_locate import Locator, Proposal, _coarse, _reference_point, _specificity
+
+# Dependencies that open another clause: a place past one is in another happening's clause.
+CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
+# Dependencies that keep a name inside its noun phrase on the way up to the preposition.
+_PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
+
+
+_DISQUALIFY = frozenset({"other_clause", "in_the_actor", "reads_as_a_person", "entity:PERSON", "says_who"})
+
+
+@dataclass
+class Candidate:
+    mention: Mention | None  # None: no place in this sentence
+    features: dict[str, float] = field(default_factory=dict)
+    rules: set[str] = field(default_factory=set)
+    slots: set[str] = field(default_factory=set)
+    groups: set[int] = field(default_factory=set)
+
+
+def _bucket(n: int, edges=(1, 2, 3, 4, 6, 9, 14)) -> str:
+    for e in edges:
+        if n <= e:
+            return str(e)
+    return "more"
+
+
+def _span_root(loc: Locator, m: Mention) -> Token | None:
+    span = loc.doc.char_span(m.start, m.end, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def _governing_prep(tok: Token) -> str:
+    t = tok
+    for _ in range(6):
+        if t.dep_ == "prep":
+            return t.lower_
+        if t.dep_ not in _PHRASE_UP or t.head is t:
+            break
+        t = t.head
+    return t.lower_ if t.dep_ == "prep" else ""
+
+
+def _path(a: Token, b: Token) -> tuple[list[str], int, bool]:
+    """Dependencies from `a` up to the lowest common ancestor, the steps down to `b`, and whether
+    the path passes a clause boundary."""
+    up_a = [a, *a.ancestors]
+    pos = {t.i: n for n, t in enumerate(up_a)}
+    down = 0
+    crossed = False
+    t = b
+    while t.i not in pos:
+        crossed |= t.dep_ in CLAUSE_DEPS
+        down += 1
+        if t.head is t:
+            return [x.dep_ for x in up_a], down, True
+        t = t.head
+    ups = up_a[: pos[t.i]]
+    crossed |= any(x.dep_ in CLAUSE_DEPS for x in ups)
+    return [x.dep_ for x in ups], down, crossed
+
+
+def candidates(
+    loc: Locator, trig, etype: tx.EventType, subj: Token | None, sent, proposals: list[Proposal], all_mentions: bool = False
+) -> list[Candidate]:
+    """The candidates of one trigger, "no place" last. `all_mentions` keeps the mentions no rule
+    proposes that are no candidate (another clause, the actor's phrase, a person), to inspect."""
+    by_span: dict[tuple[int, int], Candidate] = {}
+    for p in proposals:
+        c = by_span.setdefault((p.mention.start, p.mention.end), Candidate(p.mention))
+        c.rules.add(p.rule)
+        c.slots.add(p.slot)
+        c.groups.add(p.group)
+        if p.detail:
+            c.features[f"rule:{p.rule}:{p.detail}"] = 1.0
+    for m in loc.mentions:
+        if m.kind in ("demonym", "dateline") or m in loc.datelines or not (sent.start_char <= m.start < sent.end_char):
+            continue
+        if loc._facility(m) and (m.start, m.end) not in by_span:
+            continue  # a building or street: the rules give the town it is in, not the site
+        c = by_span.setdefault((m.start, m.end), Candidate(m))
+        c.slots.add("location") if not c.slots else None
+    cands = list(by_span.values())
+    specs = [_specificity(c.mention) for c in cands]
+    top_spec = max(specs, default=0)
+    anchor = trig.anchor
+    n_tok = max(1, len(sent))
+    for c, spec in zip(cands, specs):
+        f = c.features
+        m = c.mention
+        for r in c.rules:
+            f[f"rule:{r}"] = 1.0
+            f[f"rule:{r}|type:{etype.name}"] = 1.0
+        if not c.rules:
+            f["no_rule"] = 1.0
+        f[f"kind:{m.kind}"] = 1.0
+        f[f"level:{m.place.level if m.place is not None else 'unknown'}"] = 1.0
+        if m.place is None or "not in the gazetteer" in (m.reason or ""):
+            f["not_in_gazetteer"] = 1.0
+        if _coarse(m):
+            f["coarse_place"] = 1.0
+        if spec == top_spec:
+            f["most_specific_in_sentence"] = 1.0
+        root = _span_root(loc, m)
+        if root is None:
+            continue
+        prep = _governing_prep(root)
+        f[f"prep:{prep or 'none'}"] = 1.0
+        ups, down, crossed = _path(root, anchor)
+        if len(ups) + down <= 4:
+            f[f"path:{'>'.join(ups)}|{down}"] = 1.0
+        f[f"path_length:{_bucket(len(ups) + down)}"] = 1.0
+        if crossed:
+            f["other_clause"] = 1.0
+        d = root.i - anchor.i
+        f[f"distance:{'after' if d > 0 else 'before'}:{_bucket(abs(d))}"] = 1.0
+        f[f"position:{min(4, 5 * (root.i - sent.start) // n_tok)}"] = 1.0
+        if subj is not None and (root.i == subj.i or subj.i in {t.i for t in root.ancestors}):
+            f["in_the_actor"] = 1.0
+        if root.dep_ == "dobj" and root.head.i == anchor.i:
+            f["object_of_trigger"] = 1.0
+        if doc_text(loc.doc)[max(0, m.start - 1) : m.start] == "(":
+            f["in_brackets"] = 1.0
+        f[f"entity:{root.ent_type_ or 'none'}"] = 1.0
+        if loc._person_like(root) or loc._tagged_person(m):
+            f["reads_as_a_person"] = 1.0
+        if loc._says_who(root):
+            f["says_who"] = 1.0
+        if _reference_point(root):
+            f["reference_point"] = 1.0
+    # A place no rule proposes is a candidate only inside the event's own clause, outside its
+    # actor's phrase, and when the NER does not read it as a person: "officials said in Bogota"
+    # is where the saying was, "Moussa Ranimat, of Kafr Tsurif near Hebron" where he is from.
+    cands = [c for c in cands if all_mentions or c.rules or not _DISQUALIFY & c.features.keys()]
+    if len(cands) == 1:
+        # the sentence names one place for the event: a reference point ("northeast of Tikrit")
+        # or a country is then the best the text gives, where beside a smaller place it is not
+        f = cands[0].features
+        f["only_candidate"] = 1.0
+        for k in ("reference_point", "coarse_place"):
+            if k in f:
+                f[f"{k}|only_candidate"] = 1.0
+    none = Candidate(None)
+    f = none.features
+    f["none"] = 1.0
+    f[f"none|type:{etype.name}"] = 1.0
+    f[f"none|candidates:{_bucket(len(cands), (0, 1, 2, 3))}"] = 1.0
+    f[f"none|rules:{_bucket(len({p.rule for p in proposals}), (0, 1, 2))}"] = 1.0
+    f[f"none|trigger:{'noun' if trig.nominal else lemma(anchor) if anchor.pos_ == 'AUX' else 'verb'}"] = 1.0
+    return cands + [none]
+
+
+def _code_stamp() -> str:
+    """A fingerprint of the code that computes features (comments and layout aside)."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in ("event_features.py", "event_locate.py", "taxonomy.py", "vocabulary.py"):
+        path = here / name
+        if path.exists():
+            h.update(ast.dump(ast.parse(path.read_text(encoding="utf-8"))).encode())
+    return h.hexdigest()[:16]
+
+
+STAMP = _code_stamp()
