@@ -33,7 +33,7 @@ CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 
 
-_DISQUALIFY = frozenset({"other_clause", "in_the_actor", "reads_as_a_person", "entity:PERSON", "says_who"})
+_DISQUALIFY = frozenset({"in_the_actor", "reads_as_a_person", "entity:PERSON", "another_events_phrase"})
 
 
 @dataclass
@@ -68,6 +68,18 @@ def _governing_prep(tok: Token) -> str:
     return t.lower_ if t.dep_ == "prep" else ""
 
 
+def _phrase_holder(tok: Token) -> Token | None:
+    """The word a place's preposition hangs on ("said" in "said in Bogota")."""
+    t = tok
+    for _ in range(6):
+        if t.dep_ == "prep":
+            return t.head
+        if t.dep_ not in _PHRASE_UP or t.head is t:
+            return None
+        t = t.head
+    return None
+
+
 def _path(a: Token, b: Token) -> tuple[list[str], int, bool]:
     """Dependencies from `a` up to the lowest common ancestor, the steps down to `b`, and whether
     the path passes a clause boundary."""
@@ -88,10 +100,12 @@ def _path(a: Token, b: Token) -> tuple[list[str], int, bool]:
 
 
 def candidates(
-    loc: Locator, trig, etype: tx.EventType, subj: Token | None, sent, proposals: list[Proposal], all_mentions: bool = False
+    loc: Locator, trig, etype: tx.EventType, subj: Token | None, sent, proposals: list[Proposal], triggers=(),
+    all_mentions: bool = False,
 ) -> list[Candidate]:
-    """The candidates of one trigger, "no place" last. `all_mentions` keeps the mentions no rule
-    proposes that are no candidate (another clause, the actor's phrase, a person), to inspect."""
+    """The candidates of one trigger, "no place" last. `triggers` are all the sentence's (a place
+    phrase on another event's words is that event's place); `all_mentions` keeps the mentions no
+    rule proposes that are no candidate (in the actor's phrase, a person), to inspect."""
     by_span: dict[tuple[int, int], Candidate] = {}
     for p in proposals:
         c = by_span.setdefault((p.mention.start, p.mention.end), Candidate(p.mention))
@@ -105,12 +119,13 @@ def candidates(
             continue
         if loc._facility(m) and (m.start, m.end) not in by_span:
             continue  # a building or street: the rules give the town it is in, not the site
-        c = by_span.setdefault((m.start, m.end), Candidate(m))
-        c.slots.add("location") if not c.slots else None
+        if (m.start, m.end) not in by_span:
+            by_span[(m.start, m.end)] = Candidate(loc.qualify(m), slots={"location"})
     cands = list(by_span.values())
     specs = [_specificity(c.mention) for c in cands]
     top_spec = max(specs, default=0)
     anchor = trig.anchor
+    others = {t.anchor.i for t in triggers if t.anchor.i != anchor.i}
     n_tok = max(1, len(sent))
     for c, spec in zip(cands, specs):
         f = c.features
@@ -133,6 +148,9 @@ def candidates(
             continue
         prep = _governing_prep(root)
         f[f"prep:{prep or 'none'}"] = 1.0
+        holder = _phrase_holder(root)
+        if holder is not None and holder.i in others:
+            f["another_events_phrase"] = 1.0  # "..., officials said in Bogota": the saying's place
         ups, down, crossed = _path(root, anchor)
         if len(ups) + down <= 4:
             f[f"path:{'>'.join(ups)}|{down}"] = 1.0
@@ -155,10 +173,17 @@ def candidates(
             f["says_who"] = 1.0
         if _reference_point(root):
             f["reference_point"] = 1.0
-    # A place no rule proposes is a candidate only inside the event's own clause, outside its
-    # actor's phrase, and when the NER does not read it as a person: "officials said in Bogota"
-    # is where the saying was, "Moussa Ranimat, of Kafr Tsurif near Hebron" where he is from.
+    # A place no rule proposes is a candidate only outside its actor's phrase, off another
+    # event's words, and when the NER does not read it as a person: "Moussa Ranimat, of Kafr
+    # Tsurif near Hebron" is where he is from, "..., officials said in Bogota" where they said
+    # it, "Bahrami was killed" names a man.
     cands = [c for c in cands if all_mentions or c.rules or not _DISQUALIFY & c.features.keys()]
+    # What else the rules found: a place phrase loses to the place acted on when the sentence
+    # has one, a clause's place to a phrase on the trigger, "no place" to most evidence.
+    fired = {r for c in cands for r in c.rules}
+    for c in cands:
+        for r in fired - c.rules:
+            c.features[f"other_has:{r}"] = 1.0
     if len(cands) == 1:
         # the sentence names one place for the event: a reference point ("northeast of Tikrit")
         # or a country is then the best the text gives, where beside a smaller place it is not
@@ -173,6 +198,8 @@ def candidates(
     f[f"none|type:{etype.name}"] = 1.0
     f[f"none|candidates:{_bucket(len(cands), (0, 1, 2, 3))}"] = 1.0
     f[f"none|rules:{_bucket(len({p.rule for p in proposals}), (0, 1, 2))}"] = 1.0
+    for r in fired:
+        f[f"none|has:{r}"] = 1.0
     f[f"none|trigger:{'noun' if trig.nominal else lemma(anchor) if anchor.pos_ == 'AUX' else 'verb'}"] = 1.0
     return cands + [none]
 

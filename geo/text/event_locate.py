@@ -792,6 +792,58 @@ class Locator:
         return replace(m, place=near.place, score=0.1, candidates=[],
                        reason=f"not in the gazetteer; placed at {near.text}, named with it")
 
+    def qualify(self, m: Mention) -> Mention:
+        """A name the text qualifies with coarser places after it ("Toledo (Norte de Santander)",
+        "Hyderabad, Sindh", "Rubaya (Masisi, North Kivu)", "Mehar town of Dadu district, Sindh
+        province"): the namesake inside them; a name the gazetteer lacks, or has none of inside
+        them, at the finest of them the gazetteer has. The event gets its own copy."""
+        if m.place is not None and m.place.level in ("country", "admin1", "region", "continent") and not _fallback(m):
+            return m
+        quals = [q for q in self._qualifiers(m) if q.place is not None and not _fallback(q)]
+        if not quals or (m.place is not None and not _fallback(m) and all(_inside_of(m.place, q.place) for q in quals)):
+            return m
+        gaz = getattr(self.resolver, "gaz", None)
+        words = m.text.split()
+        options = gaz.lookup(m.text) if gaz is not None else []
+        if gaz is not None and not options and len(words) > 1 and words[-1].lower() in _QUALIFIER_WORDS:
+            options = gaz.lookup(" ".join(words[:-1]))  # "Dadu district": Dadu
+        fits = [p for p in options if p.level not in ("country", "admin1", "region", "continent")
+                and all(_inside_of(p, q.place) for q in quals)]
+        names = ", ".join(q.text for q in quals)
+        if fits:
+            best = max(fits, key=lambda p: (p.population, -(p.geonameid or 0)))
+            return replace(m, place=best, candidates=[], reason=f"the {m.text} inside {names}, named with it")
+        finest = max(quals, key=_specificity)
+        return replace(m, place=finest.place, score=0.1, candidates=[],
+                       reason=f"no {m.text} inside {names} in the gazetteer; placed at {finest.text}, the finest place named with it")
+
+    def _qualifiers(self, m: Mention) -> list[Mention]:
+        """Coarser places written right after a name: in brackets, after commas, or after "village
+        of", "district": "X (Y, Z)", "X, Y", "X village of Y district, Z province"."""
+        doc = self.doc
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            return []
+        out: list[Mention] = []
+        i = span.end
+        while i < min(len(doc), self.hi, span.end + 14):
+            t = doc[i]
+            q = self.mention_at.get(i)
+            if q is not None and q is not m and q.kind != "demonym":
+                if q.place is None or _specificity(q) >= _specificity(m) and m.place is not None and not _fallback(m):
+                    break  # a list of towns ("Kafr Nabl, Hass"), not a qualifier
+                if q not in out:
+                    out.append(q)
+                i += 1
+                continue
+            if t.text in ("(", ",") or (t.text == ")" and out) or t.lower_ in _QUALIFIER_WORDS:
+                if t.text == ")":
+                    break
+                i += 1
+                continue
+            break
+        return out
+
     def _context_place(self, span) -> Mention | None:
         """The place the sentence names nearest to `span`, towns and provinces before countries."""
         best, best_key = None, None
@@ -959,8 +1011,10 @@ class Locator:
             # district detonated": where the actor was put
             for h in self._actor_holders(subj):
                 places = []
+                # "residents of Qamishli staged a march": where they live
+                preps = ("in", "at", "inside", "near", "on", "of") if lemma(h) in RESIDENT_NOUNS else ("in", "at", "inside", "near", "on")
                 for c in h.children:
-                    if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near", "on") and self._inside(c):
+                    if c.dep_ == "prep" and c.lower_ in preps and self._inside(c):
                         slot = "near" if c.lower_ in NEAR_PREPS else "prep" if c.lower_ in CONTAINING_PREPS else "object"
                         places = [pl for po in pobjs(c) for pl in self.phrase_places(po, recover=True, slot=slot)]
                         if places:
@@ -1012,8 +1066,18 @@ class Locator:
             if dem is not None and dem.place is not None:
                 propose([dem], "origin_demonym", "origin")
         for p in out:
-            p.mention = self._settle(p.mention)
+            p.mention = self.qualify(self._settle(self._qualified_name(p.mention)))
         return out
+
+    def _qualified_name(self, q: Mention) -> Mention:
+        """The name a qualifier qualifies: a phrase like "in X (Y, Z)" parsed with Y or Z at its
+        head proposes Y or Z; the place the text gives is X."""
+        for m in self.mentions:
+            if m.end <= q.start and q.start - m.end < 60 and m.kind not in ("demonym", "dateline") and any(
+                x is q for x in self._qualifiers(m)
+            ):
+                return m
+        return q
 
     def fronted_scene(self, sent) -> list[Mention]:
         """Places of a locative phrase that opens the sentence and sets its scene, whatever verb
@@ -1278,29 +1342,16 @@ class Locator:
     # -- after merging ----------------------------------------------------------------------------
 
     def fallback(self, ev, subj_tok: Token | None, etype: tx.EventType, sent) -> None:
-        """Place an event no sentence-level rule placed: the dateline, then the actor's nationality."""
+        """Place an event the ranker left unplaced: an act of a government at its seat, else at
+        the dateline (a statement at the dateline first: it was made where the story was filed
+        sooner than at the speaker's seat), else at the actor's nationality."""
         if ev.primary() is not None or ev.location is not None:
             return
         self.lo, self.hi = sent.start, sent.end
         if etype.movement and (ev.origin is not None or ev.destination is not None):
             return
-        if etype.seat and subj_tok is not None and self._inside(subj_tok):
-            # "Washington imposed sanctions", "Peru expelled the ambassador": an act of a
-            # government, where the text gives no other place, is at its seat (the ranker, trained
-            # on sentences whose annotators mark no place for such acts, leaves this to a rule)
-            seat = self._seat(subj_tok)
-            if seat is not None and seat.place is not None:
-                ev.location = seat
-                ev.location_reason = _join("the seat of the government that acted", ev.location_reason)
-                ev.confidence *= 0.9
-                return
-        dl = next((m for m in self.datelines if m.place is not None), None)
-        if dl is not None and not etype.movement and not self._scene_elsewhere(sent, dl):
-            # Where the story was filed is only a guess at where it happened: a weak place, and
-            # a lower confidence so the confidence filter can hide events placed by it alone.
-            ev.location = dl
-            ev.location_reason = _join("dateline only: where the story was filed, a weak guess", ev.location_reason)
-            ev.confidence *= DATELINE_FACTOR
+        order = (self._at_dateline, self._at_seat) if etype.name == "statement" else (self._at_seat, self._at_dateline)
+        if any(place(ev, subj_tok, etype, sent) for place in order):
             return
         dem = self.actor_demonym(subj_tok)
         # "Venezuelan forces blocked ...": the nationality of the actor says who acted, not where
@@ -1310,6 +1361,31 @@ class Locator:
             ev.location = dem
             ev.location_reason = _join("actor demonym (seat)" if official else "actor demonym", ev.location_reason)
             ev.confidence *= 0.85 if official else 0.7
+
+    def _at_seat(self, ev, subj_tok: Token | None, etype: tx.EventType, sent) -> bool:
+        """"Washington imposed sanctions", "Peru expelled the ambassador": an act of a government
+        where the text gives no other place is at its seat (the ranker, trained on sentences whose
+        annotators mark no place for such acts, leaves this to a rule)."""
+        if not etype.seat or subj_tok is None or not self._inside(subj_tok):
+            return False
+        seat = self._seat(subj_tok)
+        if seat is None or seat.place is None:
+            return False
+        ev.location = seat
+        ev.location_reason = _join("the seat of the government that acted", ev.location_reason)
+        ev.confidence *= 0.9
+        return True
+
+    def _at_dateline(self, ev, subj_tok: Token | None, etype: tx.EventType, sent) -> bool:
+        """Where the story was filed is only a guess at where it happened: a weak place, and a
+        lower confidence so the confidence filter can hide events placed by it alone."""
+        dl = next((m for m in self.datelines if m.place is not None), None)
+        if dl is None or etype.movement or self._scene_elsewhere(sent, dl):
+            return False
+        ev.location = dl
+        ev.location_reason = _join("dateline only: where the story was filed, a weak guess", ev.location_reason)
+        ev.confidence *= DATELINE_FACTOR
+        return True
 
     def _scene_elsewhere(self, sent, dateline: Mention) -> bool:
         """True when the sentence puts something at a place in another country ("in Rome")."""
@@ -1337,6 +1413,24 @@ class Locator:
         if d is not None and (o is None and d.level == "country" or o is not None and o.country_code != d.country_code):
             return tx.BY_NAME["border_crossing"]
         return tx.BY_NAME["displacement"]
+
+
+# Words between a name and the coarser places that qualify it ("X village of Y district, Z province").
+_QUALIFIER_WORDS = frozenset("of the".split()) | AREA_NOUNS | FINE_NOUNS | GENERIC_PLACE_NOUNS | COARSE_AREA_WORDS | frozenset(
+    "cercle territory regency department state commune".split()
+)
+
+
+def _inside_of(place, outer) -> bool:
+    """`place` lies in `outer`: its country, its admin1 (by name, or near it), or near a smaller one."""
+    if place.country_code != outer.country_code:
+        return False
+    if outer.level == "country":
+        return True
+    if outer.level == "admin1":
+        a, b = (place.admin1 or "").casefold(), outer.name.casefold()
+        return bool(a) and (a == b or a in b or b in a) or _km(place.lat, place.lon, outer.lat, outer.lon) < 150
+    return _km(place.lat, place.lon, outer.lat, outer.lon) < 60
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -34,6 +34,7 @@ from geo.model import Event, Mention
 
 from . import taxonomy as tx
 from .vocabulary import (
+    PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
     AIR_STRIKE,
     ARRIVAL_VERBS,
@@ -68,6 +69,7 @@ from .vocabulary import (
     PLAN,
     PRONOUNS,
     SCALES,
+    SERIES_NOUNS,
     VAGUE_NOUNS,
     WEAPON_NOUNS,
     WEAPON_VERBS,
@@ -150,6 +152,8 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
         return tx.BY_NAME["casualties"]  # "flash floods killed 12": the flood, not an attack
     if _figurative(trig, actor):
         return None
+    if lemma(trig.head) in PEOPLE_MOVE_VERBS and not _people_moving(actor):
+        return None  # "the minister travelled to Paris"
     if not trig.phrasal and lemma(trig.head) in ARRIVAL_VERBS:  # not "reached an agreement"
         return _arrival_type(actor)
     if name == "casualties":
@@ -211,6 +215,14 @@ def _gathering_protests(trig: _Trigger, actor: Token | None) -> bool:
     return (purpose or crowd) and not official
 
 
+def _people_moving(actor: Token | None) -> bool:
+    """Refugees, migrants, civilians, or a number of people ("About 80 people", "hundreds")."""
+    if actor is None:
+        return False
+    words = {lemma(t) for t in _phrase_tokens(actor)}
+    return bool(words & (ARRIVING_PEOPLE | CIVILIANS)) or _count(actor) is not None or lemma(actor) in ("hundred", "thousand", "dozen")
+
+
 def _arrival_type(actor: Token | None) -> tx.EventType | None:
     """Who arrives says what the arrival is (see taxonomy.ARRIVAL_VERBS); anyone else, no event."""
     if actor is None:
@@ -259,7 +271,7 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
     out: list[_Trigger] = []
     taken: set[int] = set()
     toks = list(sent)  # one Token object per word for the three passes below
-    lemmas = [lemma(t) for t in toks]
+    lemmas = [_verb_lemma(t) for t in toks]
     for tok, lem in zip(toks, lemmas):
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
@@ -276,23 +288,31 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
     for tok, lem in zip(toks, map(_noun_lemma, toks)):
         if lem not in _NOUNS or tok.i in taken:
             continue
-        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok):
+        # "launched an offensive": the tagger may take the noun for an adjective
+        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass"):
             continue
         if tok.i in mention_at:
             continue
         etype = _NOUNS[lem]
-        head = tok.head
         found = len(out)
-        if tok.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
+        # "launched a string of attacks", "a wave of protests swept the capital": the series
+        # stands in the clause where the event noun would
+        slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
+        head = slot.head
+        if slot.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
-        elif tok.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
+        elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif tok.dep_ == "nsubjpass" and lemma(head) in CANCEL:
+        elif slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-        elif tok.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
+        elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
             verb = head.head  # "the village came under attack", "the town is under siege"
             out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
-        elif _noun_is_placed(tok, mention_at):
+        elif slot.dep_ in ("nsubj", "nsubjpass") and lem in DISASTER_NOUNS and head.pos_ == "VERB":
+            # a flood or an earthquake that does anything is one ("floods swept through X",
+            # "an earthquake flattened homes in X")
+            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif _noun_is_placed(tok, etype, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         if len(out) > found and "-" in lem:  # show "shoot-out", not "out"
             out[-1].words = sorted({*out[-1].words, tok.doc[tok.i - 2], tok.doc[tok.i - 1]}, key=lambda t: t.i)
@@ -305,7 +325,9 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             # "a car bomb hit the market", "shells pounded Homs", "launched airstrikes on
             # Aleppo, hitting targets at X": an attack told by what hit
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
-    return out
+    # in the order of the text, so that of two triggers told of one event ("a cyclone killed 14"),
+    # the first word, the one that names it, is the record a merge keeps
+    return sorted(out, key=lambda t: t.words[0].i)
 
 
 # The type of a trigger word outside the vocabulary: the trainer still learns where its event
@@ -316,6 +338,22 @@ _OTHER = tx.EventType("other", "An event word outside the vocabulary (training o
 def generic_trigger(tok: Token) -> _Trigger:
     verb = tok.pos_ in ("VERB", "AUX")
     return _Trigger(tok, tok if verb else None, _OTHER, [tok], nominal=not verb)
+
+
+def _verb_lemma(tok: Token) -> str:
+    """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
+    "targetted") when that base is a trigger verb."""
+    lem = lemma(tok)
+    if lem in _VERBS or tok.pos_ != "VERB":
+        return lem
+    w = tok.lower_
+    for suffix in ("ing", "ed", "s"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
+                if base and base in _VERBS:
+                    return base
+    return lem
 
 
 def _noun_lemma(tok: Token) -> str:
@@ -368,9 +406,9 @@ def _weapon_subject(verb: Token) -> bool:
     return False
 
 
-def _noun_is_placed(tok: Token, mention_at: dict[int, Mention]) -> bool:
+def _noun_is_placed(tok: Token, etype: tx.EventType, mention_at: dict[int, Mention]) -> bool:
     """A bare event noun is an event when it is put somewhere: "protests in Caracas", "the Rome talks"."""
-    violent = _NOUNS[lemma(tok)].name in ("attack", "armed_clash")
+    violent = etype.name in ("attack", "armed_clash")
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
             if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
@@ -918,7 +956,7 @@ def extract_events(
             if vague:
                 base *= 0.6
             proposals = locator.proposals(trig, etype, subj_tok, target_tok, triggers, sent)
-            placements = ranker.place(candidates(locator, trig, etype, subj_tok, sent, proposals), etype)
+            placements = ranker.place(candidates(locator, trig, etype, subj_tok, sent, proposals, triggers), etype)
             if refs is None:
                 refs = dates.in_sentence(sent)
             ref = _pick_date(trig, refs, doc, triggers) if refs else None
@@ -975,7 +1013,7 @@ def candidate_sets(doc: Doc, mentions: list[Mention], resolver=None, all_mention
             etype = _retype(trig, subj, target)
             if etype is not None:
                 proposals = locator.proposals(trig, etype, subj, target, triggers, sent)
-                yield _trigger_text(trig), etype, candidates(locator, trig, etype, subj, sent, proposals, all_mentions)
+                yield _trigger_text(trig), etype, candidates(locator, trig, etype, subj, sent, proposals, triggers, all_mentions)
 
 
 MOVEMENT_TYPES = ("border_crossing", "displacement")

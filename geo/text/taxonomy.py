@@ -72,7 +72,7 @@ TYPES: tuple[EventType, ...] = (
         "People cross an international border: flee, defect or migrate into another country.",
         None,
         None,
-        verbs=_w("flee defect migrate emigrate escape smuggle"),
+        verbs=_w("flee defect migrate emigrate escape smuggle travel swim walk trek sail wade"),
         phrases=_p("cross+border cross+into cross+from cross+over cross+frontier seek+asylum"),
         nouns=_w("defection crossing"),
         movement=True,

@@ -177,7 +177,11 @@ ORIGIN_OBJECT_VERBS = frozenset("flee leave escape exit abandon evacuate desert 
 
 DESTINATION_OBJECT_VERBS = frozenset("enter invade reach cross infiltrate".split())
 
-AMBIGUOUS_FLIGHT = frozenset("flee escape".split())
+AMBIGUOUS_FLIGHT = frozenset("flee escape travel swim walk trek sail wade".split())
+# Verbs of going that report a crossing or displacement only when people on the move go
+# ("900 migrants travelled by boat from X to Y", "80 people swam into Ceuta"); a minister who
+# travels reports nothing.
+PEOPLE_MOVE_VERBS = frozenset("travel swim walk trek sail wade".split())
 
 # Event nouns: their place is in their own prepositions, never in their modifiers ("the 1967
 # Mideast war", "a U.S.-led raid off La Paz").
@@ -314,7 +318,13 @@ LIGHT_VERBS = frozenset(
 
 # Verbs whose subject is an event noun that happened ("clashes broke out", "a blast occurred").
 # "The operation in X saw troops plant mines": an event noun that sees something happened.
-OCCURRENCE_VERBS = frozenset("occur happen erupt break take rock hit kill wound injure leave claim rip target see".split())
+# So do those whose subject goes on or grows ("fighting continued in X", "clashes raged").
+OCCURRENCE_VERBS = frozenset(
+    "occur happen erupt break take rock hit kill wound injure leave claim rip target see continue resume rage "
+    "intensify escalate spread flare".split()
+)
+# Nouns that count event nouns: "launched a string of attacks", "a wave of protests swept X".
+SERIES_NOUNS = frozenset("string series wave spate round barrage number flurry succession volley".split())
 
 # Nouns that report some event without saying which ("the incident took place at X"): they take
 # the type of the article's previous event, else attack, with a lower confidence.
