@@ -33,7 +33,7 @@ CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 
 
-_DISQUALIFY = frozenset({"in_the_actor", "reads_as_a_person", "entity:PERSON", "another_events_phrase"})
+_DISQUALIFY = frozenset({"in_the_actor", "reads_as_a_person", "entity:PERSON", "another_events_phrase", "clause_with_its_own_subject"})
 
 
 @dataclass
@@ -66,6 +66,17 @@ def _governing_prep(tok: Token) -> str:
             break
         t = t.head
     return t.lower_ if t.dep_ == "prep" else ""
+
+
+def _subject_clause_between(tok: Token, anchor: Token) -> bool:
+    """`tok` sits in a clause, below the trigger's, whose verb has a subject of its own."""
+    above = {t.i for t in anchor.ancestors} | {anchor.i}
+    for t in tok.ancestors:
+        if t.i in above:
+            return False
+        if t.dep_ in CLAUSE_DEPS and any(c.dep_.startswith("nsubj") for c in t.children):
+            return True
+    return False
 
 
 def _phrase_holder(tok: Token) -> Token | None:
@@ -157,6 +168,8 @@ def candidates(
         f[f"path_length:{_bucket(len(ups) + down)}"] = 1.0
         if crossed:
             f["other_clause"] = 1.0
+            if _subject_clause_between(root, anchor):
+                f["clause_with_its_own_subject"] = 1.0  # "... as elections began in Ghor"
         d = root.i - anchor.i
         f[f"distance:{'after' if d > 0 else 'before'}:{_bucket(abs(d))}"] = 1.0
         f[f"position:{min(4, 5 * (root.i - sent.start) // n_tok)}"] = 1.0
@@ -174,9 +187,10 @@ def candidates(
         if _reference_point(root):
             f["reference_point"] = 1.0
     # A place no rule proposes is a candidate only outside its actor's phrase, off another
-    # event's words, and when the NER does not read it as a person: "Moussa Ranimat, of Kafr
-    # Tsurif near Hebron" is where he is from, "..., officials said in Bogota" where they said
-    # it, "Bahrami was killed" names a man.
+    # event's words, outside a clause with a subject of its own below the trigger's, and when
+    # the NER does not read it as a person: "Moussa Ranimat, of Kafr Tsurif near Hebron" is
+    # where he is from, "..., officials said in Bogota" where they said it, "as elections began
+    # in Ghor" where they began, "Bahrami was killed" names a man.
     cands = [c for c in cands if all_mentions or c.rules or not _DISQUALIFY & c.features.keys()]
     # What else the rules found: a place phrase loses to the place acted on when the sentence
     # has one, a clause's place to a phrase on the trigger, "no place" to most evidence.

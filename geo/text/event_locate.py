@@ -124,6 +124,8 @@ def _reference_point(tok: Token) -> bool:
     if t.dep_ != "pobj" or t.head.lower_ not in ("of", "from"):
         return False
     h = t.head.head
+    if lemma(h) in DIRECTION_NOUNS and any(c.dep_ == "det" for c in h.children):
+        return False  # "in the north of Kuttum province": inside it
     return lemma(h) in DIRECTION_NOUNS or lemma(h) in DISTANCE_UNITS or h.lower_ in ("km", "mi")
 
 
@@ -720,6 +722,8 @@ class Locator:
             lo -= 2  # "al-Rai" split as "al", "-", "Rai"
         hi = tok.i + 1
         span = self.doc[lo:hi]
+        if any(t.text in "()" for t in span):
+            return None  # "Bor (Jonglei": a name and its qualifier, each a mention of its own
         if not over and any(t.i in self.mention_at for t in span):
             return None
         if any(t.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") or _date_word(t) for t in span):
@@ -817,9 +821,22 @@ class Locator:
         return replace(m, place=finest.place, score=0.1, candidates=[],
                        reason=f"no {m.text} inside {names} in the gazetteer; placed at {finest.text}, the finest place named with it")
 
+    def qualified_pairs(self) -> set[tuple[tuple[int, int], tuple[int, int]]]:
+        """(name, qualifier) spans of the article: the text says the first lies in the second."""
+        out = set()
+        for m in self.mentions + [r for r in self._recovered.values() if r is not None]:
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is None or m.kind in ("demonym", "dateline"):
+                continue
+            sent = span.sent
+            self.lo, self.hi = sent.start, sent.end
+            out |= {((m.start, m.end), (q.start, q.end)) for q in self._qualifiers(m)}
+        return out
+
     def _qualifiers(self, m: Mention) -> list[Mention]:
         """Coarser places written right after a name: in brackets, after commas, or after "village
-        of", "district": "X (Y, Z)", "X, Y", "X village of Y district, Z province"."""
+        of", "district", "in the north of": "X (Y, Z)", "X, Y", "X village of Y district, Z
+        province", "X, in the north of Y province"."""
         doc = self.doc
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
@@ -830,7 +847,7 @@ class Locator:
             t = doc[i]
             q = self.mention_at.get(i)
             if q is not None and q is not m and q.kind != "demonym":
-                if q.place is None or _specificity(q) >= _specificity(m) and m.place is not None and not _fallback(m):
+                if q.place is not None and _specificity(q) >= _specificity(m) and m.place is not None and not _fallback(m):
                     break  # a list of towns ("Kafr Nabl, Hass"), not a qualifier
                 if q not in out:
                     out.append(q)
@@ -905,6 +922,10 @@ class Locator:
                 if h not in holders:
                     holders.append(h)
         borrowed: set[int] = set()
+        if trig.verb is None and head.dep_ == "pobj" and head.head.lower_ in EVENT_PREPS and head.head.head.pos_ in ("VERB", "AUX"):
+            # "arrested 23 people in X after clashes": the event happened where the act after it did
+            holders.append(head.head.head)
+            borrowed.add(head.head.head.i)
         if result:
             for h in [top.head] + [c for c in top.head.children if c.dep_ == "dobj"]:
                 if h not in holders:
@@ -1416,7 +1437,7 @@ class Locator:
 
 
 # Words between a name and the coarser places that qualify it ("X village of Y district, Z province").
-_QUALIFIER_WORDS = frozenset("of the".split()) | AREA_NOUNS | FINE_NOUNS | GENERIC_PLACE_NOUNS | COARSE_AREA_WORDS | frozenset(
+_QUALIFIER_WORDS = frozenset("of the in".split()) | DIRECTION_NOUNS | DIRECTION_ADJECTIVES | AREA_NOUNS | FINE_NOUNS | GENERIC_PLACE_NOUNS | COARSE_AREA_WORDS | frozenset(
     "cercle territory regency department state commune".split()
 )
 

@@ -186,6 +186,12 @@ class Ranker:
                     out.sort(key=lambda p: p.destination.start)
                 return out
         if loc is None:
+            ref = [c for _, _, c in scored if "reference_point|only_candidate" in c.features]
+            if ref and not etype.seat:
+                # "captured northeast of Tikrit": the only place the sentence gives is one the
+                # event is near, which annotators leave unplaced but a map can show, weakly
+                return [Placement(location=ref[0].mention, reason=f"near {ref[0].mention.text}, the only place named",
+                                  weight=0.7)]
             return [Placement(reason="", weight=1.0, score=round(prob(s_none), 3))]
         s, win = loc
         out = [placement(win, s, location=win.mention)]

@@ -34,6 +34,7 @@ from geo.model import Event, Mention
 
 from . import taxonomy as tx
 from .vocabulary import (
+    EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
     AIR_STRIKE,
@@ -215,11 +216,20 @@ def _gathering_protests(trig: _Trigger, actor: Token | None) -> bool:
     return (purpose or crowd) and not official
 
 
+def _carried(actor: Token) -> set[str]:
+    """The words of the actor's phrase and of what it carries: "a boat carrying 48 migrants"."""
+    words = {lemma(t) for t in _phrase_tokens(actor)}
+    for c in actor.children:
+        if c.dep_ == "acl" and lemma(c) in ("carry", "transport", "bring", "ferry"):
+            words |= {lemma(t) for t in c.subtree}
+    return words
+
+
 def _people_moving(actor: Token | None) -> bool:
     """Refugees, migrants, civilians, or a number of people ("About 80 people", "hundreds")."""
     if actor is None:
         return False
-    words = {lemma(t) for t in _phrase_tokens(actor)}
+    words = _carried(actor)
     return bool(words & (ARRIVING_PEOPLE | CIVILIANS)) or _count(actor) is not None or lemma(actor) in ("hundred", "thousand", "dozen")
 
 
@@ -228,7 +238,7 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
     if actor is None:
         return None
     head = lemma(actor)
-    words = {lemma(t) for t in _phrase_tokens(actor)}
+    words = _carried(actor)
     if head in ARRIVING_AID or (words & ARRIVING_AID and head in {"convoy", "truck", "plane", "ship", "flight"}):
         return tx.BY_NAME["aid_delivery"]
     if head in ARRIVING_PEOPLE or (words & ARRIVING_PEOPLE and not words & ARRIVING_FORCES):
@@ -308,6 +318,10 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
         elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
             verb = head.head  # "the village came under attack", "the town is under siege"
             out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
+        elif slot.dep_ == "pobj" and head.lower_ in EVENT_PREPS and head.head.pos_ in ("VERB", "AUX"):
+            # "arrested 23 people in X after clashes", "died during a protest": the event the
+            # clause's act followed or fell in, at the act's place
+            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lem in DISASTER_NOUNS and head.pos_ == "VERB":
             # a flood or an earthquake that does anything is one ("floods swept through X",
             # "an earthquake flattened homes in X")
@@ -994,7 +1008,7 @@ def extract_events(
                 drafts.append(draft)
         prev_para_sent[paras[sno]] = sno
     events = []
-    for d in _merge(drafts):
+    for d in _merge(drafts, locator.qualified_pairs()):
         locator.fallback(d.event, d.subj, tx.BY_NAME[d.event.type], d.sent)
         _complete_flow(d.event, mentions)
         events.append(d.event)
@@ -1137,7 +1151,7 @@ def _dates_agree(a: _Draft, b: _Draft) -> bool:
     return 0 <= (fine.date - coarse.date).days < span or abs((fine.date - coarse.date).days) < span // 2
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
     """One event reported several times becomes one: same type, same place and compatible date,
     or an unplaced mention of the same type within two sentences of a placed one."""
     kept: list[_Draft] = []
@@ -1149,7 +1163,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             ke = k.event
             if ke.type != ev.type or not _dates_agree(k, d):
                 continue
-            if k.sent_no == d.sent_no and _same_happening(k, d):
+            if k.sent_no == d.sent_no and _same_happening(k, d, inside):
                 target, retold = k, True
                 break
             if not _counts_agree(ke, ev):
@@ -1180,7 +1194,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _same_happening(a: _Draft, b: _Draft) -> bool:
+def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:
     """Two triggers of one sentence that tell one event: a verb and its participle ("struck
     crowds, killing 13"), coordinated speech verbs ("spoke with Lavrov and warned"), a verb and
     an event noun. Places listed for one verb ("shelled Homs and Hama") stay apart, and so do
@@ -1193,7 +1207,7 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
         # both placed: the very same places, or a country or province and a town inside it
         # ("killed in Yemen when a bomber blew himself up in Ibb"); one unplaced: it did not say
         # where, not elsewhere
-        if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots) and not _nested(ea, eb):
+        if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots) and not _nested(ea, eb, inside):
             return False
     if a.subj is None or b.subj is None or a.subj.i == b.subj.i:
         return True  # one subject for both verbs, or a verb with none of its own
@@ -1210,8 +1224,12 @@ def _richness(d: _Draft) -> tuple:
     return (m is not None, bool(d.event.actors), _specificity(m) if m is not None else -1)
 
 
-def _nested(a: Event, b: Event) -> bool:
-    """One event's place is a country that holds the other's."""
+def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
+    """One event's place is a country that holds the other's, or one the text says holds it
+    (`inside`: spans of a name and of a place written as its qualifier, "X, in the north of Y")."""
+    ma, mb = a.place_mention(), b.place_mention()
+    if ma is not None and mb is not None and {((ma.start, ma.end), (mb.start, mb.end)), ((mb.start, mb.end), (ma.start, ma.end))} & inside:
+        return True
     pa, pb = a.primary(), b.primary()
     if pa is None or pb is None or a.location is None or b.location is None:
         return False

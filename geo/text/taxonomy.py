@@ -73,7 +73,10 @@ TYPES: tuple[EventType, ...] = (
         None,
         None,
         verbs=_w("flee defect migrate emigrate escape smuggle travel swim walk trek sail wade"),
-        phrases=_p("cross+border cross+into cross+from cross+over cross+frontier seek+asylum"),
+        phrases=_p(
+            "cross+border cross+into cross+from cross+over cross+frontier seek+asylum cross+channel cross+sea "
+            "cross+river cross+mediterranean"
+        ),
         nouns=_w("defection crossing"),
         movement=True,
         examples=("About 1,000 soldiers fled to Colombia.", "Hundreds crossed the border into Turkey."),
