@@ -1,42 +1,50 @@
-"""Where an event happened, from the parse: the rules in order of strength.
+"""Where an event happened, from the parse: the rules that propose places, as features.
 
-A sentence names many places; an event happened at (or moved between) only some of them.
-The rules, strongest first; the first that finds a place decides, and `Placement.reason` names it:
+A sentence names many places; an event happened at (or moved between) only some of them. Each
+rule below proposes places (`Locator.proposals`); none excludes another and their order does not
+matter: the ranker in geo/text/event_model.py weighs which rules proposed a candidate, with the
+rest of its features (geo/text/event_features.py), against "no place in this sentence".
 
   prep        a place attached to the trigger by a locative preposition ("met in Rome",
               "killed near the town of Baiji", "shot in an ambush north of Karbala"), also through
               the trigger's object ("took over buildings in Washington") and through verbs
-              coordinated with it ("shot and killed 22 and wounded 40 at Kibeho"). Several
-              phrases: the smallest place wins ("In Kandahar, ... killed ... in Zhari district");
-              phrases listed with one preposition are one list ("in Lyon, in Marseille and in
-              Nice"). Movement types read from/out of as the origin and to/into/toward as the
+              coordinated with it ("shot and killed 22 and wounded 40 at Kibeho"); tagged too as
+              the most specific of several phrases ("In Kandahar, ... killed ... in Zhari
+              district"), as the phrase that opens the sentence, as the place of the act a result
+              participle follows ("exploded in X, killing six") or of the event noun it happened
+              during. Phrases listed with one preposition are one list ("in Lyon, in Marseille and
+              in Nice"). Movement types read from/out of as the origin and to/into/toward as the
               destination ("fled to Colombia", "from Colombia into Venezuela").
-  object      the object is the place for events that act on places ("shelled Maharda", "captured
-              the Yarmouk camp", "stormed Najarah"), unless a preposition names a smaller place;
-              a name done to as a person ("captured Henao", "Kupczyk, 44, was shot") is not one
-              unless the gazetteer knows it well. For movement, the object of flee/leave is the
-              origin and of enter/invade the destination.
-  actor's prep / actor's town  where the actors are: "activists in Hong Kong demonstrated", "The
-              Basra protesters marched" (a town, not a country: "Syrian troops" is a nationality).
+  fronted scene  a locative phrase that opens the sentence ("On 5 May, in Trelew (Chubut), ...")
+              for every event of the sentence, whatever verb the parser hung it on.
+  object      the place acted on ("shelled Maharda", "captured the Yarmouk camp", "stormed
+              Najarah"); a name done to as a person ("captured Henao") is not one unless the
+              gazetteer knows it well. For movement, the object of flee/leave is the origin and of
+              enter/invade/reach the destination.
+  actor's prep / actor's town  where the actors are: "activists in Hong Kong demonstrated",
+              "residents of X", "The Basra protesters marched".
   noun        a place modifying an event noun ("the Rome talks"; not "a U.S. airstrike").
-  actor seat  for acts of governments, a place standing for its government ("Washington imposed
-              sanctions", "Colombia's Foreign Ministry said").
-  clause      a place elsewhere in the trigger's own clause, not in a reported or relative clause,
-              locative phrases first, and never one that only says who someone is ("a U.S.
-              airstrike", "Thomas Hurndall of Britain").
-  -- after merging duplicates, for events still without a place --
-  dateline    the article's dateline city ("CARACAS, Venezuela --"), unless the sentence sets the
-              scene somewhere else.
-  actor demonym  for acts of governments only, the nationality of the official actor ("Colombian
-              officials said"): the weakest evidence.
+  seat        for acts of governments, a place standing for its government ("Washington imposed
+              sanctions").
+  clause      the nearest place elsewhere in the trigger's own clause, locative phrases first, and
+              never one that only says who someone is ("a U.S. airstrike").
+  and more: a town in a "when" clause of the same blow, the place an offensive aims at, a town
+              inside the region named, the place a "where" clause qualifies, where the thing acted
+              on was put.
+  -- after merging duplicates, for events the ranker left without a place (`fallback`) --
+  seat        an act of a government at its seat; a statement at the dateline first.
+  dateline    the article's dateline city ("CARACAS, Venezuela --"), a weak guess that halves the
+              event's confidence, unless the sentence sets the scene somewhere else.
+  actor demonym  for acts of governments only, the nationality of the official actor.
 
 Inside a phrase the most specific place is taken (`phrase_places`): the name of a kind of place
 ("the village of X", "X district", "the Sheikh Maqsoud district of Aleppo", "the West Bank town
 of Bethlehem"), the possessed place ("Baghdad's Adhamiyah"), the town of a building ("the Land
 Revenue Office in Gulariya"). A proper name the geoparser did not take for a place is recovered
 when its slot says it is one, as written in the text; one the gazetteer lacks keeps its name and
-sits at the place its sentence names beside it. Coordinated places split one trigger into one
-event per place ("shelled Maharda and Tarfawi").
+sits at the place its sentence names beside it, or at the finest of the places written as its
+qualifiers ("X (Y, Z)", `qualify`). Coordinated places split one trigger into one event per place
+("shelled Maharda and Tarfawi").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Events from a parsed article: what happened, who did it, to whom, how many, when and where.
 
-Rule-based over spaCy's dependency parse, so it runs offline on a CPU in a few milliseconds per
-article and every decision can be explained:
+Over spaCy's dependency parse, so it runs offline on a CPU in a few milliseconds per article and
+every decision can be explained:
 
   1. Triggers: verbs and verb+particle/object phrases from the taxonomy ("fled", "took over",
      "cut ties"), and event nouns carried by a light verb, occurring, or placed ("held talks",
@@ -10,7 +10,9 @@ article and every decision can be explained:
      the object or passive subject the target; a cardinal on the counted noun is the count.
   3. Modality: negation, modals, plans, attempts, failures and cancellations lower the
      confidence instead of dropping the event, so a map can still show "talks planned in Rome".
-  4. Place: see geo/event_locate.py; every event says which rule placed it.
+  4. Place: the placement rules propose places (geo/text/event_locate.py), a ranker learned from
+     annotated sentences chooses among them and "no place" (geo/text/event_model.py), and
+     `location_reason` says in words what decided.
   5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
      but none from a side clause about another time ("an accord signed in 1998", "since ...
      in 1997"), else the date of the previous sentence's event in the same paragraph, else the
