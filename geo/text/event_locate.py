@@ -1342,20 +1342,6 @@ class Locator:
             h = h.head
         return lemma(h) in NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"} or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
 
-    def _origin_from_demonym(self, pl: Placement, subj: Token) -> None:
-        """People named by nationality ("Venezuelan security forces", "3 million Venezuelans")
-        come from that country when the text gives no origin."""
-        if pl.origin is not None:
-            return
-        dem = self.actor_demonym(subj)
-        if dem is None or dem.place is None:
-            return
-        dest = pl.destination or pl.location
-        if dest is not None and dest.place is not None and dest.place.country_code == dem.place.country_code:
-            return
-        pl.origin = dem
-        pl.reason = "; ".join(r for r in (pl.reason, "origin: actor demonym") if r)
-
     def actor_demonym(self, subj: Token | None) -> Mention | None:
         if subj is None:
             return None
@@ -1467,12 +1453,6 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
-def _prep_reason(p: str) -> str:
-    if p == "clause":
-        return "clause, inside the scene the sentence opens with"
-    return f"prep '{p}'" if p else "object"
 
 
 def _same_breath(clause: Token) -> bool:
