@@ -17,8 +17,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state
+from geo.store import Filters
 from geo.web import assets, maps
-from geo.web.filters import brush_range
+from geo.web.view import brush_range
 
 MAP_HEIGHT = 600
 TIMELINE_HEIGHT = 150
@@ -33,7 +34,7 @@ def install_assets() -> str:
 
 @st.cache_data(max_entries=32, show_spinner="Drawing the map…")
 def cached_map_data(url: str, state: str, key: str) -> maps.MapData:
-    return maps.map_data(app_state.open_store(url), **app_state.from_key(key))
+    return maps.map_data(app_state.open_store(url), Filters.from_key(key))
 
 
 def _on_brush() -> None:
@@ -137,7 +138,7 @@ def map_page() -> None:
             timeline(store, f)
 
     state = app_state.store_state(store.url)
-    data = cached_map_data(store.url, state, app_state.cache_key(f.store_kwargs()))
+    data = cached_map_data(store.url, state, f.to_key())
     with head:
         headline(store, f, data)
 
@@ -183,7 +184,7 @@ def headline(store, f, data: maps.MapData) -> None:
 
 
 def timeline(store, f) -> None:
-    counts = app_state.counts_by_day(store, f.store_kwargs(brush=False))
+    counts = app_state.counts_by_day(store, f.without("brush"))
     if len(counts):
         df, unit = timeline_frame(counts)
         st.altair_chart(

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import app_state
-from geo.store.store import Store
+from geo.store import Store
 from geo.web.maps import date_label, evidence_html, type_style
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
@@ -130,7 +130,7 @@ def show_event(store: Store, row: pd.Series) -> None:
 store = app_state.get_store()
 selection = app_state.sidebar_filters(store)
 st.title("Events")
-total = app_state.facets(store, selection.store_kwargs())["events"]
+total = app_state.facets(store, selection)["events"]
 events = app_state.cached_events(store, selection, limit=MAX_ROWS)
 line = app_state.counts_line(store, selection)
 if total > len(events):

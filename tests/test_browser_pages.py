@@ -24,8 +24,8 @@ PAGE_TIMEOUT = 60_000  # ms; the first page load parses nothing but opens the st
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory, pipeline):
+    from geo.store import Store
     from geo.store.ingest import ingest
-    from geo.store.store import Store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'samples.db'}"
     store = Store(url)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.store.store import Store
+from geo.store import Filters, Store
 from geo.web import assets, maps
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def test_flows_are_routes_with_arrows(samples):
     ],
 )
 def test_filters_select_what_the_store_selects(samples, filters):
-    data = maps.map_data(samples, **filters)
+    data = maps.map_data(samples, Filters(**filters))
     events = samples.events(**filters)
     assert 0 < data.events == len(events) < len(samples.events())
     assert data.located == events["lon"].notna().sum()
@@ -172,7 +172,7 @@ def test_online_tiles_are_optional_base_layers(samples):
 
 
 def test_legend_lists_types_with_their_glyphs(samples):
-    data = maps.map_data(samples, types=["attack", "border_crossing"])
+    data = maps.map_data(samples, Filters(types=["attack", "border_crossing"]))
     legend = maps.legend_html(data)
     assert "attack" in legend and "border crossing" in legend and "statement" not in legend
     assert legend.count("<svg") >= 2 and "Events per country" in legend
@@ -227,7 +227,7 @@ def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
 
 
 def test_the_same_selection_draws_the_same_map(samples):
-    a, b = maps.map_data(samples, types=["attack"]), maps.map_data(samples, types=["attack"])
+    a, b = maps.map_data(samples, Filters(types=["attack"])), maps.map_data(samples, Filters(types=["attack"]))
     assert a.digest() == b.digest() != maps.map_data(samples).digest()
 
 
@@ -249,7 +249,7 @@ def test_map_data_on_each_backend(store, make_doc, places):
     flow = data.flows[0]
     assert (flow[5], flow[6], flow[4]) == ("Lviv", "Warsaw", 300)
     assert 270 < flow[3] < 330  # Lviv to Warsaw arrives heading north-west
-    march = maps.map_data(store, start=D(2024, 3, 1), end=D(2024, 3, 31))
+    march = maps.map_data(store, Filters(start=D(2024, 3, 1), end=D(2024, 3, 31)))
     assert march.located == 4 and {r[6] for r in march.markers} == {"Kyiv", "Warsaw"}
 
 

@@ -1,6 +1,6 @@
 """The map: stored events and flows as a folium (Leaflet) map that works with no network.
 
-    data = map_data(store, start=..., types=[...])   # aggregated and escaped (cacheable)
+    data = map_data(store, Filters(start=..., types=[...]))   # aggregated and escaped (cacheable)
     st_folium(base_map(), key="map", feature_group_to_add=data_layers(data),
               layer_control=layer_control(), returned_objects=[])
     m = build_map(data)                              # or one self-contained folium.Map
@@ -39,16 +39,16 @@ from dataclasses import dataclass, field
 import folium
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 from branca.element import Element, MacroElement
 from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from geo.store import Filters
 from geo.store.flows import bearing_at_end, geodesic_line
 
 from . import assets
-from .filters import parse_date
+from .view import parse_date
 
 # -- styles ----------------------------------------------------------------------------------
 
@@ -356,91 +356,12 @@ def event_record(row: dict, types: _TypeIndex) -> list:
     ]
 
 
-def _where(store, filters: dict) -> list:
-    # The store's own WHERE clauses, so the map selects exactly what Store.events() would.
-    # `Store._where` is not public yet: see the note to the store engineer in the report.
-    from geo.store.store import Filters
-
-    return store._where(Filters.of(**{k: v for k, v in filters.items() if k in _FILTER_KEYS}))
-
-
-_FILTER_KEYS = ("start", "end", "types", "countries", "actors", "text", "bbox", "min_confidence")
-
-
-def _rows(store, q) -> list[dict]:
-    # Plain dicts, not a DataFrame: the aggregation below walks a few thousand rows group by
-    # group, which pandas makes a hundred times slower.
-    with store.engine.connect() as conn:
-        res = conn.execute(q)
-        keys = list(res.keys())
-        return [dict(zip(keys, row)) for row in res.all()]
-
-
 # A place group: (place key, lat, lon, type, place name, country code, events).
 K, LAT, LON, TYPE, NAME, CC, N = range(7)
 
 
-def _place_groups(store, where) -> list[tuple]:
-    """Located events counted per place and type, in the database."""
-    e = store.t["events"]
-    cols = [e.c.place_id, e.c.lat, e.c.lon, e.c.type, sa.func.min(e.c.place_name), sa.func.min(e.c.country_code), sa.func.count()]
-    q = (
-        sa.select(*cols)
-        .where(*where, e.c.lon.is_not(None), e.c.lat.is_not(None))
-        .group_by(e.c.place_id, e.c.lat, e.c.lon, e.c.type)
-    )
-    with store.engine.connect() as conn:
-        rows = conn.execute(q).all()
-    return [(_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n)) for pid, lat, lon, t, name, cc, n in rows]
-
-
-def _cell_exprs(store, deg: float):
-    e = store.t["events"]
-    if store.postgis:  # PostgreSQL rounds a float cast to integer; floor is what a grid needs
-        return (sa.func.floor((e.c.lon + 180.0) / deg), sa.func.floor((e.c.lat + 90.0) / deg))
-    # Both operands are non-negative, so SQLite's truncating cast is floor.
-    return (sa.cast((e.c.lon + 180.0) / deg, sa.Integer), sa.cast((e.c.lat + 90.0) / deg, sa.Integer))
-
-
-def _latest_events(store, where, partition, per_group: int) -> list[dict]:
-    """The `per_group` newest events of every group, newest first, with what popups show."""
-    e, a, p, m = store.t["events"], store.t["articles"], store.t["places"], store.t["mentions"]
-    rn = sa.func.row_number().over(partition_by=partition, order_by=[e.c.date.desc().nulls_last(), e.c.id.desc()])
-    ranked = sa.select(e.c.id, rn.label("rn")).where(*where, e.c.lon.is_not(None), e.c.lat.is_not(None)).subquery()
-    ids = sa.select(ranked.c.id).where(ranked.c.rn <= per_group)
-    ori, dst = p.alias("ori"), p.alias("dst")
-
-    # Why the gazetteer chose this place: the resolver's reason for the mention the event is
-    # placed by, else for any mention of that place (SQLite cannot order a correlated subquery
-    # by an outer column, hence two subqueries).
-    def first_reason(*conds):
-        return (
-            sa.select(m.c.reason)
-            .where(m.c.article_id == e.c.article_id, m.c.place_id == e.c.place_id, *conds)
-            .order_by(m.c.start)
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    reason = sa.func.coalesce(first_reason(m.c.text == e.c.place_text), first_reason())
-    cols = [
-        e.c.id, e.c.place_id, e.c.lat, e.c.lon, e.c.type, e.c.date, e.c.date_precision, e.c.date_text,
-        e.c.actors, e.c.count, e.c.trigger, e.c.sentence, e.c.place_text, e.c.place_name, e.c.country_code,
-        e.c.location_reason, reason.label("place_reason"), a.c.title.label("article_title"),
-        a.c.url.label("article_url"), a.c.published, ori.c.name.label("origin_name"),
-        dst.c.name.label("destination_name"),
-    ]  # fmt: skip
-    q = (
-        sa.select(*cols)
-        .select_from(
-            e.join(a, a.c.id == e.c.article_id)
-            .outerjoin(ori, ori.c.id == e.c.origin_id)
-            .outerjoin(dst, dst.c.id == e.c.destination_id)
-        )
-        .where(e.c.id.in_(ids))
-        .order_by(e.c.date.desc().nulls_last(), e.c.id.desc())
-    )
-    return _rows(store, q)
+def _place_groups(store, f: Filters) -> list[tuple]:
+    return [(_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n)) for pid, lat, lon, t, name, cc, n in store.place_groups(f)]
 
 
 def _ring(k: int) -> list[tuple[int, int]]:
@@ -481,19 +402,17 @@ def _bounds(lats, lons) -> list | None:
     return [[down(min(lats)), down(min(lons))], [up(max(lats)), up(max(lons))]]
 
 
-def map_data(store, **filters) -> MapData:
-    """Query and aggregate what the map shows for `filters` (those of Store.events)."""
-    filters = {k: v for k, v in filters.items() if k in _FILTER_KEYS}
+def map_data(store, filters: Filters | None = None) -> MapData:
+    """Query and aggregate what the map shows for the selection."""
+    f = filters or Filters()
     types = _TypeIndex()
-    where = _where(store, filters)
-    e = store.t["events"]
     out = MapData()
 
-    by_country = store.counts_by_country(**filters)
+    by_country = store.counts_by_country(f)
     out.events = int(by_country["events"].sum()) if len(by_country) else 0
     out.countries = {str(cc): int(n) for cc, n in zip(by_country["country_code"], by_country["events"]) if not _isna(cc)}
 
-    groups = _place_groups(store, where)
+    groups = _place_groups(store, f)
     if groups:
         out.located = sum(g[N] for g in groups)
         out.places = len({g[K] for g in groups})
@@ -502,19 +421,19 @@ def map_data(store, **filters) -> MapData:
             tc[g[TYPE]] = tc.get(g[TYPE], 0) + g[N]
         out.type_counts = dict(sorted(tc.items(), key=lambda kv: -kv[1]))
         if len(groups) <= MAX_TYPE_MARKERS:
-            out.mode, partition = "type", [e.c.place_id, e.c.lat, e.c.lon, e.c.type]
+            out.mode, group = "type", "place_type"
 
             def gkey(key, lat, lon, t):
                 return (key, t)
         elif out.places <= MAX_PLACE_MARKERS:
-            out.mode, partition = "place", [e.c.place_id, e.c.lat, e.c.lon]
+            out.mode, group = "place", "place"
 
             def gkey(key, lat, lon, t):
                 return key
         else:
             out.mode = "grid"
             out.cell_deg = deg = _pick_grid(groups)
-            partition = list(_cell_exprs(store, deg))
+            group = "cell"
 
             def gkey(key, lat, lon, t):
                 return _cell(lat, lon, deg)
@@ -525,7 +444,7 @@ def map_data(store, **filters) -> MapData:
             totals[k] = totals.get(k, 0) + g[N]
         per_group = _per_popup(list(totals.values()), POPUP_EVENTS)
         described = set(sorted(totals, key=lambda k: -totals[k])[:POPUP_EVENTS]) if len(totals) > POPUP_EVENTS else None
-        latest = _latest_events(store, where, partition, per_group)
+        latest = store.latest_events(f, per_group=per_group, group=group, cell_deg=out.cell_deg)
         evs: dict = {}
         for row in latest:
             k = gkey(_pkey(row["place_id"], row["lat"], row["lon"]), float(row["lat"]), float(row["lon"]), row["type"])
@@ -535,7 +454,7 @@ def map_data(store, **filters) -> MapData:
         out.markers = _markers(out.mode, groups, keys, evs, types)
         out.bounds = _bounds([g[LAT] for g in groups], [g[LON] for g in groups])
 
-    out.flows = _routes(out, store.flows(**filters), types)
+    out.flows = _routes(out, store.flows(f), types)
     if out.flows:
         ends = [p for f in out.flows for part in f[0] for p in (part[0], part[-1])]
         lats, lons = [p[0] for p in ends], [p[1] for p in ends]
