@@ -30,7 +30,7 @@ import streamlit as st
 from geo import settings
 from geo.store import Filters, Store, normalise_url
 from geo.store.filters import QUERY_KEYS
-from geo.web.maps import type_order
+from geo.web.styles import type_order
 
 STATE_TTL = 2.0
 TOP_ACTORS = 50

@@ -3,7 +3,7 @@
 The map is a folium map drawn by streamlit-folium with returned_objects=[], so panning and
 zooming never rerun the script; a filter change reruns it and sends the selection's layers,
 which replace the old ones in the same map (its view is kept, and kept in the URL: see
-geo/maps.py). Every script and stylesheet comes from /app/static/vendor (geo/assets.py):
+static/dateline/map.js). Every script and stylesheet comes from /app/static (geo/web/assets.py):
 nothing is fetched from the internet.
 """
 
@@ -18,7 +18,10 @@ from streamlit_folium import st_folium
 
 import app_state
 from geo.store import Filters
-from geo.web import assets, maps
+from geo.web import assets
+from geo.web.layers import base_map, data_layers, layer_control
+from geo.web.map_data import MapData, map_data
+from geo.web.styles import type_order, type_style
 from geo.web.view import brush_range
 
 MAP_HEIGHT = 600
@@ -33,8 +36,8 @@ def install_assets() -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner="Drawing the map…")
-def cached_map_data(url: str, state: str, key: str) -> maps.MapData:
-    return maps.map_data(app_state.open_store(url), Filters.from_key(key))
+def cached_map_data(url: str, state: str, key: str) -> MapData:
+    return map_data(app_state.open_store(url), Filters.from_key(key))
 
 
 def _on_brush() -> None:
@@ -77,7 +80,7 @@ def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] | None) -> alt.Chart:
-    types = maps.type_order(df["type"].unique())
+    types = type_order(df["type"].unique())
     span = (pd.Timestamp(df["end"].max()) - pd.Timestamp(df["date"].min())).days
     # One label per year, month or day, never the same label twice.
     if span > 3 * 366:
@@ -105,7 +108,7 @@ def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] |
             y=alt.Y("sum(events):Q", title=f"events per {unit}", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "type:N",
-                scale=alt.Scale(domain=types, range=[maps.type_style(t).color for t in types]),
+                scale=alt.Scale(domain=types, range=[type_style(t).color for t in types]),
                 legend=None,
             ),
             opacity=alt.condition(sel, alt.value(1.0), alt.value(0.35)),
@@ -147,10 +150,10 @@ def map_page() -> None:
     # zooming send nothing back and never rerun this script.
     with map_slot:
         st_folium(
-            maps.base_map(),
+            base_map(),
             key="map",
-            feature_group_to_add=maps.data_layers(data),
-            layer_control=maps.layer_control(),
+            feature_group_to_add=data_layers(data),
+            layer_control=layer_control(),
             height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=[],
@@ -160,7 +163,7 @@ def map_page() -> None:
             timeline(store, f)
 
 
-def headline(store, f, data: maps.MapData) -> None:
+def headline(store, f, data: MapData) -> None:
     whole = app_state.facets(store)
     if whole["events"] == 0:
         st.info(

@@ -13,7 +13,8 @@ import streamlit as st
 
 import app_state
 from geo.store import Store
-from geo.web.maps import date_label, evidence_html, type_style
+from geo.web.popups import date_label, evidence_html
+from geo.web.styles import type_style
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
 # table then sorts those rows only, which the note says.

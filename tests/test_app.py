@@ -106,7 +106,7 @@ def test_the_map_page_draws_the_store(app, store):
     args = map_args(app)
     assert args["returned_objects"] == []  # panning and zooming never rerun the script
     links = args["js_links"] + args["css_links"]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith(("/app/static/vendor/", "/app/static/dateline/")) for u in links)
     assert "DL.basemap" in args["script"] and "DL.flows" in args["feature_group"]
     assert "Events per country" in args["layer_control"]
     assert app.get("vega_lite_chart"), "the timeline is drawn under the map"
