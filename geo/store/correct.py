@@ -55,7 +55,9 @@ def find_place(text: str) -> Place:
         return found[0]
     if not found:
         raise CorrectionError(f"place {text!r}: no such name in the gazetteer; give a GeoNames id")
-    listed = "; ".join(f"{p.geonameid} {p.name} ({', '.join(x for x in (p.admin1, p.country_code, p.level) if x)})" for p in found[:8])
+    listed = "; ".join(
+        f"{p.geonameid or '(no GeoNames id)'} {p.name} ({', '.join(x for x in (p.admin1, p.country_code, p.level) if x)})" for p in found[:8]
+    )
     raise CorrectionError(f"place {text!r} names {len(found)} places: {listed}; give the GeoNames id")
 
 

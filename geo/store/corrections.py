@@ -477,7 +477,7 @@ def undo(conn, ctx: Ctx, correction_id: int) -> str:
     e = ctx.t["events"]
     if what == "alias":
         n = refresh(conn, ctx, events_named(conn, ctx, corr["name_key"], corr["article_id"]))
-        done = f"alias '{corr['name']}' removed; {n} event{'s' if n != 1 else ''} placed again"
+        done = f"alias '{corr['name']}' removed; {n} event{'s' if n != 1 else ''} changed"
     elif eid is None:
         done = "the event no longer exists since a re-parse; the correction is marked undone"
     elif what == "not_event":
