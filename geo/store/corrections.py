@@ -42,6 +42,7 @@ from .flows import flow_geometry
 from .rows import place_key
 
 EVENT_FIELDS = ("place", "type", "date")
+EVENT_TYPES = tuple(BY_NAME)  # what a type may be corrected to
 WHATS = (*EVENT_FIELDS, "not_event", "alias")
 PRECISIONS = ("day", "week", "month", "year")
 # The columns that say where an event is: its one point (denormalised for the map), the roles'
@@ -90,14 +91,24 @@ def parse_date_value(text: str) -> dict:
 
 
 def date_value(day: dt.date | None, precision: str) -> dict:
+    """A corrected date from a day and how precisely it is known: stored as the week's Monday,
+    the month's or the year's first day, as the parser stores such dates."""
     if precision not in (*PRECISIONS, "none"):
         raise CorrectionError(f"date precision {precision!r}: expected one of {', '.join(PRECISIONS)}")
-    return {"date": day.isoformat() if day else None, "date_precision": precision if day else "none"}
+    if day is None or precision == "none":
+        return {"date": None, "date_precision": "none"}
+    if precision == "week":
+        day -= dt.timedelta(days=day.weekday())
+    elif precision == "month":
+        day = day.replace(day=1)
+    elif precision == "year":
+        day = day.replace(month=1, day=1)
+    return {"date": day.isoformat(), "date_precision": precision}
 
 
 def check_type(name: str) -> str:
     if name not in BY_NAME:
-        raise CorrectionError(f"type {name!r} is not an event type: expected one of {', '.join(BY_NAME)}")
+        raise CorrectionError(f"type {name!r} is not an event type: expected one of {', '.join(EVENT_TYPES)}")
     return name
 
 
@@ -297,7 +308,7 @@ def _refresh_row(conn, ctx: Ctx, row: dict, own: dict[str, dict], aliases: dict,
         else:
             scope = "in this article" if place_fix["article_id"] is not None else "in the store"
             by = f"alias #{place_fix['id']}, '{place_fix['name']}' {scope}"
-            reason = f"a user's alias: '{place_fix['name']}' {scope} is {p.name} (#{place_fix['id']})"
+            reason = f"a user's alias (#{place_fix['id']}): '{place_fix['name']}' {scope}"
         new["place"] = _placed(parser["place"], ids[place_key(p)], p, reason)
         parsed["place"] = parser["place"]
         notes.insert(0, f"place was {describe('place', parser['place'])} ({by})")
