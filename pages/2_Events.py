@@ -137,20 +137,26 @@ def show_event(store: Store, row, linked: bool = False) -> None:
 S_DONE = "ev_done"  # what the last correction did, said after the rerun it causes
 
 
-def changed(message: str) -> None:
-    """After a write: every cached query is stale (the store's revision moved), say what was done."""
+def changed(message: str, event_id: int) -> None:
+    """After a write: every cached query is stale (the store's revision moved); say what was
+    done, and keep showing the event as if linked to. The table starts a new selection: its rows
+    may have changed under the old one (a selection is a row number), and the event may have
+    left the filters."""
     app_state.store_state.clear()
-    st.session_state[S_DONE] = message
+    ss = st.session_state
+    ss[S_DONE] = message
+    ss["ev_link"] = ss["ev_seen"] = st.query_params["event"] = str(event_id)
+    ss["ev_table"] = ss.get("ev_table", 0) + 1
     st.rerun()
 
 
-def attempt(action, message) -> None:
+def attempt(event_id: int, action, message) -> None:
     try:
         result = action()
     except CorrectionError as e:
         st.error(str(e))
         return
-    changed(message(result) if callable(message) else message)
+    changed(message(result) if callable(message) else message, event_id)
 
 
 def place_label(p: dict) -> str:
@@ -199,10 +205,10 @@ def correction_forms(store: Store, row, article: dict | None, expanded: bool) ->
                     c = choices[pick]
                     place = c.get("place") or c["geonameid"]
                     if scope == "event":
-                        attempt(lambda: store.correct(eid, place=place, note=note), lambda cid: f"Place corrected (#{cid}).")
+                        attempt(eid, lambda: store.correct(eid, place=place, note=note), lambda cid: f"Place corrected (#{cid}).")
                     else:
                         aid = int(row["article_id"]) if scope == "article" else None
-                        attempt(lambda: store.add_alias(name, place, article_id=aid, note=note),
+                        attempt(eid, lambda: store.add_alias(name, place, article_id=aid, note=note),
                                 lambda r: f"Alias #{r[0]} added: ‘{name}’ is {c['name']}; {r[1]} event(s) changed.")  # fmt: skip
         with type_tab:
             types = list(EVENT_TYPES)
@@ -212,7 +218,7 @@ def correction_forms(store: Store, row, article: dict | None, expanded: bool) ->
             )  # fmt: skip
             note = st.text_input("Note (why)", key=f"fix_type_{eid}_note")
             if st.button("Correct the type", key=f"fix_type_{eid}_go", type="primary", disabled=new_type == row["type"]):
-                attempt(lambda: store.correct(eid, type=new_type, note=note), lambda cid: f"Type corrected (#{cid}).")
+                attempt(eid, lambda: store.correct(eid, type=new_type, note=note), lambda cid: f"Type corrected (#{cid}).")
         with date_tab:
             known = row["date"].date() if pd.notna(row["date"]) else None
             day = st.date_input("Date", value=known, key=f"fix_date_{eid}", format="YYYY-MM-DD")
@@ -224,24 +230,25 @@ def correction_forms(store: Store, row, article: dict | None, expanded: bool) ->
             )  # fmt: skip
             note = st.text_input("Note (why)", key=f"fix_date_{eid}_note")
             if st.button("Correct the date", key=f"fix_date_{eid}_go", type="primary"):
-                attempt(lambda: store.correct(eid, date=date_value(day, precision), note=note), lambda cid: f"Date corrected (#{cid}).")
+                attempt(eid, lambda: store.correct(eid, date=date_value(day, precision), note=note), lambda cid: f"Date corrected (#{cid}).")
         with none_tab:
             st.caption("The sentence reports no event (a figure of speech, a misread word): the event leaves the map, "
                        "tables, counts and exports. Undo brings it back.")  # fmt: skip
             note = st.text_input("Note (why)", key=f"fix_none_{eid}_note")
             if st.button("Mark as not an event", key=f"fix_none_{eid}_go"):
-                attempt(lambda: store.correct(eid, not_event=True, note=note), lambda cid: f"Marked not an event (#{cid}); undo it below or on the Corrections page.")
+                attempt(eid, lambda: store.correct(eid, not_event=True, note=note), lambda cid: f"Marked not an event (#{cid}); undo it below or on the Corrections page.")
         undo_list(store, store.corrections(event_id=eid, active=True))
 
 
 def undo_list(store: Store, fixes: pd.DataFrame) -> None:
     """Active corrections, each with its Undo button."""
     for r in fixes.itertuples():
+        eid = int(r.event_id)
         left, right = st.columns([5, 1], vertical_alignment="center")
         what = "not an event" if r.what == "not_event" else f"{r.what}: {r.old} → {r.value}"
         left.markdown(f"#{r.id} · {esc(what)}" + (f" · _{esc(r.note)}_" if isinstance(r.note, str) and r.note else ""))
         if right.button("Undo", key=f"undo_{r.id}"):
-            attempt(lambda i=r.id: store.undo(i), lambda msg, i=r.id: f"Undid #{i}: {msg}.")
+            attempt(eid, lambda i=r.id: store.undo(i), lambda msg, i=r.id: f"Undid #{i}: {msg}.")
 
 
 def show_hidden(store: Store, row: dict) -> None:
@@ -326,7 +333,7 @@ picked = st.dataframe(
     hide_index=True,
     placeholder="",
     column_order=[c for c in table.columns if c != "id"],
-    key="events_table",
+    key="events_table" + (f"_{ss['ev_table']}" if ss.get("ev_table") else ""),  # a new one after each correction
     on_select=lambda: ss.pop("ev_link", None),
     selection_mode="single-row",
     selection_default={"selection": {"rows": rows_wanted[:1]}} if rows_wanted else None,
