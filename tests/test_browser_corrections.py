@@ -13,8 +13,6 @@ from pathlib import Path
 import pytest
 from browser_support import Traffic, browser_missing, chromium, serve_app, settle, shot, wait_for_map
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "data" / "samples" / "articles.jsonl"
 TIMEOUT = 90_000  # ms: a loaded 2-CPU machine runs several of these suites at once
 GEORGIA_GE, GEORGIA_US = 614540, 4197000
 
@@ -35,14 +33,13 @@ OPEN_POPUP = """(id) => {
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory, pipeline):
-    from geo.store import Store
-    from geo.store.ingest import ingest
+    """A store of the samples of its own: these tests change it."""
+    from test_app import ingest_samples
 
-    s = Store(f"sqlite:///{tmp_path_factory.mktemp('corrections') / 'samples.db'}")
-    report = ingest([str(SAMPLES)], s, progress=False, pipeline=pipeline)
-    assert report.failed == 0, report.summary()
-    yield s
-    s.close()
+    from geo.store import Store
+
+    with Store(ingest_samples(tmp_path_factory.mktemp("corrections"), pipeline)) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")

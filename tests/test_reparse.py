@@ -126,6 +126,14 @@ def test_reparse_redoes_older_versions_and_reports_moves_removals_and_orphans(db
     assert listed.loc[lost, "state"] == "active" and pd.isna(listed.loc[lost, "event_id"])  # kept, to find its event later
     assert by_trigger(store)["marched"]["place_name"] == "Tbilisi"
     assert reparse(store, pipeline=aliasless, progress=False).articles == 0  # nothing older is left
+
+    # A later parser that reads the event again: the waiting correction finds it and applies.
+    aid = int(ev["clashes"]["article_id"])
+    changes = store.replace_document(aid, old, parser_version="p-later")
+    assert changes["refound"] == [lost] and changes["orphaned"] == []
+    back = by_trigger(store)["clashes"]
+    assert back["type"] == "protest" and back["corrected"]
+    assert store.corrections().set_index("id").loc[lost, "event_id"] == int(back["id"])
     store.close()
 
 
