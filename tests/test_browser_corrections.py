@@ -179,4 +179,23 @@ def test_a_store_alias_places_a_newly_ingested_article(page, base, store):
     said = page.locator("p").filter(has_text="✎ Corrected.").first
     said.wait_for()
     assert "place was Georgia (GE) (alias #" in said.inner_text()
+    assert page.get_by_text("older version of the parser").count() == 0  # all parsed by this one
     page.traffic.check_offline()
+
+
+def test_the_sidebar_says_when_articles_were_parsed_by_an_older_parser(page, base, store):
+    import sqlalchemy as sa
+
+    with store.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE articles SET parser_version = 'p-000000000000' WHERE id <= 3"))
+    eid = int(store.events().iloc[0]["id"])
+    store.undo(store.correct(eid, type="protest"))  # moves the store's revision, which the app's caches key on
+    notice = page.get_by_text(re.compile(r"3 of \d+ articles were parsed by an older version of the parser"))
+    for _ in range(30):  # the app re-reads the store's state every STATE_TTL seconds
+        page.goto(base, wait_until="domcontentloaded")
+        wait_for_map(page)
+        if notice.count():
+            break
+    notice.wait_for()
+    assert "python -m geo reparse" in page.get_by_test_id("stSidebar").inner_text()
+    shot(page, "older-parser-notice")
