@@ -168,7 +168,7 @@ def place_choices(store: Store, row, article: dict | None, key: str) -> list[dic
     """The mention's own candidates (its place first), then what a gazetteer search finds."""
     near = article["text"].find(row["sentence"]) if article and row["sentence"] else -1
     found = store.mention_candidates(int(row["article_id"]), row["place_text"], near=near if near >= 0 else None)
-    out = [{**c, "why": "the parser's choice" if c["chosen"] else f"runner-up, score {c['score']:.2f}"} for c in found]
+    out = list(found)
     query = st.text_input("Search the gazetteer by name", key=f"{key}_q", placeholder="e.g. Georgia, Springfield")
     if query.strip():
         from geo.gazetteer import Gazetteer

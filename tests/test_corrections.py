@@ -175,6 +175,9 @@ def test_aliases_in_one_article_or_the_store_and_an_events_own_correction_wins(f
     assert n == 1  # the statement keeps its own correction; the meeting follows the alias
     assert sorted(filled.events(countries=["US"])["article_id"]) == [a1]
     assert filled.event(statement)["place_name"] == "Tokyo"
+    # the reader view shows each mention of the name as the alias reads it
+    assert {(m["country_code"], m["reason"]) for m in filled.article(a1)["mentions"]} == {("US", f"a user's alias (#{cid}): 'georgia' in this article")}
+    assert {m["country_code"] for m in filled.article(a2)["mentions"]} == {"GE"}
     sid, n = filled.add_alias("Georgia", GEORGIA_US)
     assert n == 1 and sorted(filled.events(countries=["US"])["article_id"]) == [a1, a2]
     meeting = filled.events(types=["diplomatic_meeting"]).iloc[0]

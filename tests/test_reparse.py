@@ -92,6 +92,9 @@ def test_reparse_keeps_every_correction_and_the_alias_reaches_the_parser(db_url,
 
     store.undo(alias)  # the resolver's answer comes back, without a re-parse
     assert by_trigger(store)["fled"]["destination_geonameid"] == GEORGIA_GE
+    shown = [m for m in store.article(aid)["mentions"] if m["text"] == "Georgia"]
+    assert {m["geonameid"] for m in shown} == {GEORGIA_GE} and all("alias" in m["reason"] and "removed" in m["reason"] for m in shown)
+    assert [c["why"] for c in store.mention_candidates(aid, "Georgia")][:2] == ["a store alias, when parsed", "the resolver's choice"]
     reparse(store, all_articles=True, pipeline=aliasless, progress=False)
     again = by_trigger(store)
     assert again["fled"]["destination_geonameid"] == GEORGIA_GE and not again["fled"]["corrected"]

@@ -14,6 +14,8 @@ How an event's row is kept right, whatever order corrections are made and undone
 - "Not an event" removes the event's rows (event, actors, flow) after saving them whole in the
   correction; undo puts them back with the same id. Nothing then has to remember to leave the
   event out: not the map's aggregates, the facets, the text index or an export.
+- Mention rows keep what the parser wrote; the article reader shows them through the aliases in
+  force (`overlay`), which is cheap for one article and never needs undoing.
 - Corrections name their event by id and by a key that survives a re-parse (sentence offsets,
   trigger, the parser's type): `python -m geo reparse` finds each event again and re-applies
   (geo/store/reparse.py).
@@ -29,13 +31,15 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import shapely
 import sqlalchemy as sa
 
 from geo.model import Place
-from geo.text.aliases import name_key
+from geo.text.aliases import REASON as ALIAS_REASON
+from geo.text.aliases import RESOLVER_CHOICE, name_key
 from geo.text.taxonomy import BY_NAME
 
 from .flows import flow_geometry
@@ -48,7 +52,6 @@ PRECISIONS = ("day", "week", "month", "year")
 # The columns that say where an event is: its one point (denormalised for the map), the roles'
 # place ids and why it is there. A place correction or alias sets them together.
 PLACE_COLS = ("place_id", "place_name", "geonameid", "country_code", "lat", "lon", "location_id", "origin_id", "destination_id", "location_reason")
-DATE_COLS = ("date", "date_precision", "date_text")
 ROLES = ("location", "destination", "origin")  # Event.primary()'s order
 
 
@@ -329,6 +332,39 @@ def _refresh_row(conn, ctx: Ctx, row: dict, own: dict[str, dict], aliases: dict,
     return 1
 
 
+def overlay(conn, ctx: Ctx, article_id: int, mentions: list[dict]) -> list[dict]:
+    """Mentions as the aliases in force read them, for display: a name with an alias (the
+    article's, else the store's) shows the alias's place; a mention the parser placed by a store
+    alias since removed shows the resolver's own choice again (a re-parse writes it back).
+    Each mention dict has text, reason, candidates (JSON) and name, geonameid, country_code,
+    lat, lon; `candidates` is left out of what comes back."""
+    c = ctx.t["corrections"]
+    keys = {name_key(m["text"]) for m in mentions}
+    fixes: dict[tuple, dict] = {}
+    if keys:
+        q = c.c.what == "alias", c.c.name_key.in_(sorted(keys)), sa.or_(c.c.article_id.is_(None), c.c.article_id == article_id)
+        for corr in _active(conn, ctx, *q):
+            fixes[(corr["article_id"], corr["name_key"])] = corr
+    out = []
+    for m in mentions:
+        m = dict(m)
+        cands = json.loads(m.pop("candidates", None) or "[]")
+        key = name_key(m["text"])
+        fix = fixes.get((article_id, key)) or fixes.get((None, key))
+        if fix is not None:
+            v = json.loads(fix["value"])
+            scope = "in this article" if fix["article_id"] is not None else "in the store"
+            m.update(name=v["name"], geonameid=v["geonameid"], country_code=v.get("country_code"), lat=v["lat"], lon=v["lon"],
+                     reason=f"a user's alias (#{fix['id']}): '{fix['name']}' {scope}")  # fmt: skip
+        elif m["reason"] and m["reason"].startswith(ALIAS_REASON):
+            first = cands[0] if cands and cands[0].get("reason") == RESOLVER_CHOICE else None
+            m.update(name=first["name"] if first else None, geonameid=first["geonameid"] if first else None,
+                     country_code=first["country_code"] if first else None, lat=None, lon=None,
+                     reason="the resolver's choice (the store alias that replaced it was removed)" if first else None)  # fmt: skip
+        out.append(m)
+    return out
+
+
 # -- hiding and restoring an event ---------------------------------------------------------------
 
 
@@ -571,7 +607,7 @@ def reapply(conn, ctx: Ctx, article_id: int, event_ids: list[int], fresh: set[in
         candidates = [{"id": i, **event_key(rows[i])} for i in sorted(fresh)]
         # One event's corrections share its key: find each event once.
         keys = list(dict.fromkeys(x["event_key"] for x in lost))
-        found = match(candidates, [_KeyView(json.loads(k)) for k in keys])
+        found = match(candidates, [SimpleNamespace(**json.loads(k)) for k in keys])  # keys shaped like Events
         for x in lost:
             j = keys.index(x["event_key"])
             if j in found:
@@ -598,15 +634,3 @@ def reapply(conn, ctx: Ctx, article_id: int, event_ids: list[int], fresh: set[in
     bump_revision(conn, ctx)
     return {"orphaned": orphaned, "refound": refound}
 
-
-@dataclass
-class _KeyView:
-    """A stored key, shaped like an Event for `match`."""
-
-    key: dict
-
-    def __getattr__(self, name):
-        try:
-            return self.__dict__["key"][name]
-        except KeyError:
-            raise AttributeError(name) from None

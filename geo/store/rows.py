@@ -60,7 +60,8 @@ def mention_row(article_id: int, m, ids: dict[str, int]) -> dict:
         "reason": m.reason or None,
         "candidates": json.dumps(
             [
-                {"geonameid": c.place.geonameid, "name": c.place.name, "country_code": c.place.country_code, "score": round(c.score, 4)}
+                {"geonameid": c.place.geonameid, "name": c.place.name, "country_code": c.place.country_code, "score": round(c.score, 4),
+                 **({"reason": c.reason} if c.reason else {})}  # fmt: skip
                 for c in m.candidates[:5]
             ],
             ensure_ascii=False,

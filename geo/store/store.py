@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 
 from geo import settings
 from geo.model import Document, Place
-from geo.text.aliases import name_key, resolver_choice
+from geo.text.aliases import RESOLVER_CHOICE, name_key, resolver_choice
 from geo.text.version import parser_version as current_parser_version
 
 from . import aggregates, corrections
@@ -576,7 +576,7 @@ class Store:
         """The places a mention could be, as the resolver ranked them: its chosen place first,
         then its runners-up (mentions.candidates), for the mention named `text` in the article
         (the one nearest the offset `near` when it occurs more than once). Each: geonameid, name,
-        country_code, score, chosen."""
+        country_code, score, chosen, and why it is listed."""
         if not text:
             return []
         m, p = self.t["mentions"], self.t["places"]
@@ -592,10 +592,16 @@ class Store:
         row = min(rows, key=lambda r: abs(r.start - near) if near is not None else r.start)
         out = []
         if row.geonameid is not None:
-            out.append({"geonameid": row.geonameid, "name": row.name, "country_code": row.country_code, "score": row.score, "chosen": True})
+            out.append({"geonameid": row.geonameid, "name": row.name, "country_code": row.country_code, "score": row.score,
+                        "chosen": True, "why": "the parser's choice"})  # fmt: skip
         for c in json.loads(row.candidates or "[]"):
             if c.get("geonameid") is not None and all(o["geonameid"] != c["geonameid"] for o in out):
-                out.append({**c, "chosen": False})
+                if c.get("reason") == RESOLVER_CHOICE:  # the parser read a store alias here
+                    out[0]["why"] = "a store alias, when parsed"
+                    why = "the resolver's choice"
+                else:
+                    why = f"runner-up, score {c['score']:.2f}"
+                out.append({**c, "chosen": False, "why": why})
         return out
 
     def parser_versions(self) -> dict[str | None, int]:
@@ -654,21 +660,22 @@ class Store:
         return frame(self.engine, q.limit(limit) if limit else q)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
-        """One article with its text and mentions (with their places), for the app's reader view."""
+        """One article with its text and mentions (with their places), for the app's reader view.
+        A mention's place is the one the aliases in force give its name (corrections.overlay)."""
         a, m, p = self.t["articles"], self.t["mentions"], self.t["places"]
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(a).where(a.c.id == article_id)).mappings().first()
             if row is None:
                 return None
             ments = conn.execute(
-                sa.select(m.c.id, m.c.start, m.c.end, m.c.text, m.c.kind, m.c.score, m.c.reason,
+                sa.select(m.c.id, m.c.start, m.c.end, m.c.text, m.c.kind, m.c.score, m.c.reason, m.c.candidates,
                           p.c.name, p.c.geonameid, p.c.country_code, p.c.lat, p.c.lon)  # fmt: skip
                 .select_from(m.outerjoin(p, m.c.place_id == p.c.id))
                 .where(m.c.article_id == article_id)
                 .order_by(m.c.start)
             ).mappings()
             out = dict(row)
-            out["mentions"] = [dict(r) for r in ments]
+            out["mentions"] = corrections.overlay(conn, self.ctx, article_id, [dict(r) for r in ments])
         return out
 
     def events(self, filters: Filters | None = None, /, *, limit: int | None = None, **fields) -> gpd.GeoDataFrame:
