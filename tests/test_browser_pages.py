@@ -200,13 +200,13 @@ def test_ingest_page_preview_escapes_and_names_a_bad_file(tab, urls, sample_stor
 
 def test_a_first_visitor_on_a_page_gets_the_apps_navigation(browser, sample_store):
     """A fresh server whose first visitor opens /Events directly (a shared link): the sidebar
-    lists the four pages by title, and its first entry opens the map."""
+    lists the pages by title, and its first entry opens the map."""
     with serve_app(sample_store.url) as base:
         tab = Tab(browser)
         try:
             tab.goto(base + "Events", "Events")
             nav = tab.page.get_by_test_id("stSidebarNav").get_by_role("link")
-            assert nav.all_inner_texts() == ["Map", "Ingest", "Events", "Export"]
+            assert nav.all_inner_texts() == ["Map", "Ingest", "Events", "Export", "Corrections"]
             nav.first.click()
             tab.page.locator('iframe[title="streamlit_folium.st_folium"]').wait_for()
             assert tab.page.title() == "Map · Dateline"

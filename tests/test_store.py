@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from geo.store import Filters, Store, text_hash
+from geo.store.schema import SCHEMA_VERSION
 
 D = dt.date
 
@@ -243,7 +244,7 @@ def test_reopening_keeps_data_and_schema(db_url, make_doc, places):
         assert s.counts()["events"] == 1
         with s.engine.connect() as conn:
             version = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
-        assert version == "1"
+        assert version == str(SCHEMA_VERSION)
 
 
 def test_sqlite_file_is_created_in_wal_mode(tmp_path, make_doc):

@@ -73,6 +73,7 @@ def latest_events(store, f: Filters, per_group: int, group: str = "place_type", 
         e.c.location_reason, reason.label("place_reason"), a.c.title.label("article_title"),
         a.c.url.label("article_url"), a.c.published, ori.c.name.label("origin_name"),
         dst.c.name.label("destination_name"),
+        e.c.correction,  # what a user's correction changed (geo/store/corrections.py), for the popup
     ]  # fmt: skip
     q = (
         sa.select(*cols)

@@ -39,6 +39,8 @@ PROPERTIES = [
     "confidence", "trigger", "sentence", "place_text", "place_name", "geonameid", "country_code",
     "location_name", "location_geonameid", "origin_name", "origin_geonameid", "destination_name",
     "destination_geonameid", "location_reason", "article_id", "article_title", "article_url", "published",
+    # A user's corrections are in the values above; these say which, and what the parser had said.
+    "corrected", "correction",
 ]  # fmt: skip
 # The CSV has no geometry column: a point is lon/lat, a flow is its two ends.
 CSV_COORDS = ["lon", "lat", "origin_lon", "origin_lat", "destination_lon", "destination_lat"]

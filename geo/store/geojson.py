@@ -46,6 +46,8 @@ def feature_json(
             return sa.cast(c, sa.JSON) if pg else sa.func.json(c)
         if col == "confidence":
             return rounded(c, 3)
+        if isinstance(c.type, sa.Boolean) and not pg:  # SQLite's booleans are 0/1; JSON's are not
+            return sa.func.json(sa.case((c, "true"), else_="false"))
         return c
 
     args: list = [sa.literal("kind"), sa.literal(kind)]

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from geo.model import Document, Event, Place
+from geo.text.aliases import resolver_choice
 
 from .flows import flow_geometry
 
@@ -20,8 +21,9 @@ def place_key(p: Place) -> str:
 def document_places(doc: Document) -> dict[str, Place]:
     places: dict[str, Place] = {}
     for m in doc.mentions:
-        if m.place is not None:
-            places.setdefault(place_key(m.place), m.place)
+        for p in (m.place, resolver_choice(m)[1]):
+            if p is not None:
+                places.setdefault(place_key(p), p)
     for e in doc.events:
         for m in (e.location, e.origin, e.destination):
             if m is not None and m.place is not None:
@@ -58,7 +60,8 @@ def mention_row(article_id: int, m, ids: dict[str, int]) -> dict:
         "reason": m.reason or None,
         "candidates": json.dumps(
             [
-                {"geonameid": c.place.geonameid, "name": c.place.name, "country_code": c.place.country_code, "score": round(c.score, 4)}
+                {"geonameid": c.place.geonameid, "name": c.place.name, "country_code": c.place.country_code, "score": round(c.score, 4),
+                 **({"reason": c.reason} if c.reason else {})}  # fmt: skip
                 for c in m.candidates[:5]
             ],
             ensure_ascii=False,
@@ -102,7 +105,28 @@ def event_row(article_id: int, seq: int, e: Event, ids: dict[str, int]) -> dict:
         "origin_id": pid(e.origin),
         "destination_id": pid(e.destination),
         "location_reason": e.location_reason or None,
+        "parsed": _aliased(e, p, ids),
     }
+
+
+def _aliased(e: Event, p, ids: dict[str, int]) -> str | None:
+    """The resolver's own place for an event a store alias placed (geo/text/aliases.py), kept as
+    the parser's value the way a correction keeps it (geo/store/corrections.py), so the event
+    shows as corrected and removing the alias puts the resolver's answer back."""
+    aliased, orig = resolver_choice(p) if p is not None else (False, None)
+    if not aliased:
+        return None
+    role = next(r for r in ("location", "destination", "origin") if getattr(e, r) is p)
+    pid = ids[place_key(orig)] if orig is not None else None
+    place = {
+        "place_id": pid, "place_name": orig.name if orig else None, "geonameid": orig.geonameid if orig else None,
+        "country_code": orig.country_code if orig else None, "lat": float(orig.lat) if orig else None,
+        "lon": float(orig.lon) if orig else None, "location_reason": e.location_reason or None, "role": role,
+    }  # fmt: skip
+    for r in ("location", "destination", "origin"):
+        m = getattr(e, r)
+        place[f"{r}_id"] = pid if r == role else (ids[place_key(m.place)] if m is not None and m.place is not None else None)
+    return json.dumps({"place": place}, ensure_ascii=False, sort_keys=True)
 
 
 def flow_rows(events: Iterable[Event]) -> list[tuple[int, tuple[Place, Place, Any]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Ids grow past 2**31 on a busy PostGIS; SQLite's rowid alias must be spelled INTEGER.
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -70,6 +70,10 @@ def build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("n_mentions", sa.Integer, nullable=False, default=0),
         sa.Column("n_events", sa.Integer, nullable=False, default=0),
         sa.Column("ingested_at", ts(), nullable=False),
+        # Which parser produced the rows (geo/text/version.py) and when: `reparse` redoes the
+        # articles of other versions, and the app says when some were parsed by an older one.
+        sa.Column("parser_version", sa.Text, index=True),
+        sa.Column("parsed_at", ts()),
     )
     places_cols = [
         sa.Column("id", ID, primary_key=True, autoincrement=True),
@@ -132,6 +136,12 @@ def build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         sa.Column("origin_id", ID, sa.ForeignKey("places.id")),
         sa.Column("destination_id", ID, sa.ForeignKey("places.id")),
         sa.Column("location_reason", sa.Text),
+        # Corrections are applied to the row itself (geo/store/corrections.py), so every query,
+        # index and aggregate shows them. `parsed` keeps the parser's values of the corrected
+        # fields (JSON), which undo restores; `correction` says what changed, for popups,
+        # tables and exports. Both are NULL on an uncorrected event.
+        sa.Column("parsed", sa.Text),
+        sa.Column("correction", sa.Text),
         sa.Index("ix_events_type_date", "type", "date"),
         sa.Index("ix_events_country_date", "country_code", "date"),
     ]
@@ -189,14 +199,23 @@ def build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         "corrections",
         md,
         sa.Column("id", ID, primary_key=True, autoincrement=True),
-        sa.Column("target", sa.String(16), nullable=False),  # event | mention
-        sa.Column("target_id", ID, nullable=False),
-        sa.Column("field", sa.Text, nullable=False),
-        sa.Column("value", sa.Text),  # JSON
+        # place | type | date | not_event: one event's field; alias: a name's place, in one
+        # article (article_id set) or the whole store (geo/store/corrections.py).
+        sa.Column("what", sa.String(16), nullable=False),
+        sa.Column("state", sa.String(16), nullable=False),  # active | undone | legacy (from schema 1, never applied)
+        sa.Column("article_id", ID, index=True),  # no foreign key: a correction outlives its rows
+        sa.Column("event_id", ID, index=True),  # NULL once a re-parse no longer finds the event
+        # What finds the event again after a re-parse: its sentence offsets, trigger and the
+        # parser's type (JSON).
+        sa.Column("event_key", sa.Text),
+        sa.Column("name", sa.Text),  # an alias's name as the user gave it
+        sa.Column("name_key", sa.Text, index=True),  # ...and folded as the resolver folds names
+        sa.Column("value", sa.Text),  # JSON: the new value
+        sa.Column("old", sa.Text),  # JSON: the value it replaced (not_event: the whole event)
         sa.Column("user", sa.Text),
         sa.Column("note", sa.Text),
         sa.Column("at", ts(), nullable=False),
-        sa.Index("ix_corrections_target", "target", "target_id"),
+        sa.Column("undone_at", ts()),
     )
     tables = dict(
         meta=meta,
@@ -210,6 +229,49 @@ def build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         corrections=corrections,
     )
     return md, tables
+
+
+def migrate(conn, found: int, postgis: bool, tables: dict[str, sa.Table]) -> list[str]:
+    """Bring a store of schema `found` up to SCHEMA_VERSION inside the caller's transaction, so a
+    failure leaves it as it was; returns what was done. Columns are only ever added, and a
+    reshaped table's rows are copied over before the old one goes."""
+    done = []
+    if found < 2:
+        insp = sa.inspect(conn)
+        schema = conn.exec_driver_sql("SELECT current_schema()").scalar() if postgis else None
+
+        def columns(table: str) -> set[str]:
+            return {c["name"] for c in insp.get_columns(table, schema=schema)}
+
+        stamp = "TIMESTAMP WITH TIME ZONE" if postgis else "DATETIME"
+        for table, col, ddl in (
+            ("articles", "parser_version", "TEXT"),
+            ("articles", "parsed_at", stamp),
+            ("events", "parsed", "TEXT"),
+            ("events", "correction", "TEXT"),
+        ):
+            if col not in columns(table):
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {col} {ddl}")
+                done.append(f"added {table}.{col}")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_articles_parser_version ON articles (parser_version)")
+        old = columns("corrections")
+        if "what" not in old:
+            # Schema 1 had a corrections table nothing wrote to; any rows it holds are kept,
+            # marked legacy: their values were never applied and their format is unknown.
+            conn.exec_driver_sql("ALTER TABLE corrections RENAME TO corrections_v1")
+            if postgis:  # index names are per schema on PostgreSQL: free the old one's
+                conn.exec_driver_sql("ALTER INDEX IF EXISTS ix_corrections_target RENAME TO ix_corrections_v1_target")
+            tables["corrections"].create(conn)
+            n = conn.exec_driver_sql(
+                'INSERT INTO corrections (id, what, state, event_id, value, "user", note, at) '
+                "SELECT id, substr(field, 1, 16), 'legacy', CASE WHEN target = 'event' THEN target_id END, "
+                'value, "user", note, at FROM corrections_v1'
+            ).rowcount
+            if postgis and n:
+                conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('corrections', 'id'), (SELECT max(id) FROM corrections))")
+            conn.exec_driver_sql("DROP TABLE corrections_v1")
+            done.append(f"reshaped corrections ({n} legacy rows kept)")
+    return done
 
 
 SQLITE_EXTRAS = [

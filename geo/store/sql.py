@@ -99,6 +99,8 @@ class Queries:
             a.c.published, e.c.lon, e.c.lat,
             ori.c.lon.label("origin_lon"), ori.c.lat.label("origin_lat"),
             dst.c.lon.label("destination_lon"), dst.c.lat.label("destination_lat"),
+            # A user's corrections are already in the values above; these say so (geo/store/corrections.py).
+            e.c.correction.is_not(None).label("corrected"), e.c.correction,
         ]  # fmt: skip
         return sa.select(*cols).select_from(j)
 
@@ -226,7 +228,9 @@ def frame(engine: sa.Engine, q, json_lists: Sequence[str] = ()) -> pd.DataFrame:
         for c, t in zip(cols, types):
             if c in json_lists:
                 continue
-            if isinstance(t, sa.Integer):
+            if isinstance(t, sa.Boolean):  # SQLite answers 0/1
+                df[c] = df[c].astype(bool)
+            elif isinstance(t, sa.Integer):
                 df[c] = pd.array(df[c].to_numpy(), dtype="Int64")
             elif isinstance(t, sa.Float):
                 df[c] = pd.to_numeric(df[c]).astype("float64")

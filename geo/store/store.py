@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import unicodedata
 import warnings
 from collections.abc import Iterable, Sequence
@@ -31,8 +32,11 @@ from sqlalchemy.exc import IntegrityError
 
 from geo import settings
 from geo.model import Document, Place
+from geo.text.aliases import RESOLVER_CHOICE, name_key, resolver_choice
+from geo.text.version import parser_version as current_parser_version
 
-from . import aggregates
+from . import aggregates, corrections
+from .corrections import flow_row
 from .filters import Filters, as_date, selection
 from .geojson import feature_json
 from .rows import document_places, event_row, flow_rows, mention_row, place_key, place_row
@@ -45,6 +49,7 @@ from .schema import (
     SCHEMA_VERSION,
     SQLITE_EXTRAS,
     build_tables,
+    migrate,
     pg_tsv,
     sqlite_has_stats,
     sqlite_setup,
@@ -88,6 +93,7 @@ class Store:
         self.metadata, self.t = build_tables(self.postgis)
         self._place_ids: dict[str, int] = {}
         self.sql = Queries(self.t, self.postgis)
+        self.ctx = corrections.Ctx(self.t, self.postgis, self.place_ids)
         if create:
             self.create()
         elif self.postgis:
@@ -144,6 +150,10 @@ class Store:
                 # store in another schema must not pass for this one.
                 schema = conn.exec_driver_sql("SELECT current_schema()").scalar()
                 existing = set(sa.inspect(conn).get_table_names(schema=schema))
+            else:
+                existing = set(sa.inspect(conn).get_table_names())
+            self._migrate(conn, existing)
+            if self.postgis:
                 missing = [t for t in self.metadata.sorted_tables if t.name not in existing]
                 self.metadata.create_all(conn, tables=missing, checkfirst=False)
             else:
@@ -160,6 +170,20 @@ class Store:
                 conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
             elif int(found) > SCHEMA_VERSION:
                 raise RuntimeError(f"{self!r} has schema version {found}, newer than this code ({SCHEMA_VERSION}); upgrade Dateline")
+
+    def _migrate(self, conn, existing: set[str]) -> None:
+        """Upgrade an older store's tables in the caller's transaction (schema.migrate). The
+        version is read again under a lock: two processes opening an old store upgrade it once."""
+        if "meta" not in existing:
+            return
+        if self.postgis:
+            conn.exec_driver_sql("LOCK TABLE meta IN SHARE ROW EXCLUSIVE MODE")
+        meta = self.t["meta"]
+        found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        if found is None or int(found) >= SCHEMA_VERSION:
+            return
+        migrate(conn, int(found), self.postgis, self.t)
+        conn.execute(meta.update().where(meta.c.key == "schema_version").values(value=str(SCHEMA_VERSION)))
 
     def _text_index_current(self) -> bool:
         """Whether the free-text index folds accents; on PostgreSQL also settles which expression
@@ -276,8 +300,12 @@ class Store:
         site: str | None = None,
         external_id: str | None = None,
         hash: str | None = None,
+        parser_version: str | None = None,
     ) -> int | None:
-        """Store one parsed article with its mentions, places, events and flows, all or nothing.
+        """Store one parsed article with its mentions, places, events and flows, all or nothing;
+        the store's corrections that apply (aliases of its place names) are applied in the same
+        transaction. `parser_version` stamps the parser that made `doc` (default: the parser the
+        settings make, geo/text/version.py).
 
         Returns the new article id, or None when the article is already stored (same URL or text).
         """
@@ -285,7 +313,6 @@ class Store:
         h = hash or text_hash(doc.text)
         url = url or None
         now = dt.datetime.now(dt.timezone.utc)
-        flows = flow_rows(doc.events)
         new_places: dict[str, int] = {}
         try:
             with self._write() as conn:
@@ -306,32 +333,13 @@ class Store:
                         n_mentions=len(doc.mentions),
                         n_events=len(doc.events),
                         ingested_at=now,
+                        parser_version=parser_version or current_parser_version(),
+                        parsed_at=now,
                     )
                     .returning(a.c.id)
                 ).scalar_one()
-                places = document_places(doc)
-                ids = self._place_id_map(conn, places, new_places)
-                if doc.mentions:
-                    conn.execute(self.t["mentions"].insert(), [mention_row(article_id, m, ids) for m in doc.mentions])
-                if doc.events:
-                    rows = [event_row(article_id, i, e, ids) for i, e in enumerate(doc.events)]
-                    event_ids = (
-                        conn.execute(self.t["events"].insert().returning(self.t["events"].c.id, sort_by_parameter_order=True), rows)
-                        .scalars()
-                        .all()
-                    )
-                    actor_rows = []
-                    for eid, e in zip(event_ids, doc.events):
-                        seen = set()
-                        for actor in e.actors:
-                            key = actor.strip().casefold()
-                            if key and key not in seen:
-                                seen.add(key)
-                                actor_rows.append({"event_id": eid, "actor_key": key, "actor": actor.strip()})
-                    if actor_rows:
-                        conn.execute(self.t["event_actors"].insert(), actor_rows)
-                    if flows:
-                        conn.execute(self.t["flows"].insert(), [self._flow_row(event_ids[i], f, ids) for i, f in flows])
+                event_ids = self._insert_rows(conn, article_id, doc, new_places)
+                self._apply_aliases(conn, doc, event_ids)
         except IntegrityError:
             # Another writer stored the same article between our check and our insert.
             if self.has_article(url, h):
@@ -340,6 +348,105 @@ class Store:
         # Only ids of committed places may be reused: a rolled-back transaction's ids are gone.
         self._place_ids.update(new_places)
         return article_id
+
+    def _insert_rows(self, conn, article_id: int, doc: Document, new_places: dict[str, int], reuse: dict[int, int] | None = None) -> list[int]:
+        """Mentions, events, actors and flows of `doc` under `article_id`; returns the event ids.
+        `reuse` maps an event's index to the id it keeps (a re-parse keeps ids of events it finds again)."""
+        ids = self._place_id_map(conn, document_places(doc), new_places)
+        if doc.mentions:
+            conn.execute(self.t["mentions"].insert(), [mention_row(article_id, m, ids) for m in doc.mentions])
+        if not doc.events:
+            return []
+        ev = self.t["events"]
+        rows = [event_row(article_id, i, e, ids) for i, e in enumerate(doc.events)]
+        reuse = reuse or {}
+        event_ids: list[int | None] = [reuse.get(i) for i in range(len(rows))]
+        kept = [{**rows[i], "id": event_ids[i]} for i in range(len(rows)) if event_ids[i] is not None]
+        if kept:
+            conn.execute(ev.insert(), kept)
+        fresh = [i for i in range(len(rows)) if event_ids[i] is None]
+        if fresh:
+            got = conn.execute(ev.insert().returning(ev.c.id, sort_by_parameter_order=True), [rows[i] for i in fresh]).scalars().all()
+            for i, eid in zip(fresh, got):
+                event_ids[i] = eid
+        actor_rows = []
+        for eid, e in zip(event_ids, doc.events):
+            seen = set()
+            for actor in e.actors:
+                key = actor.strip().casefold()
+                if key and key not in seen:
+                    seen.add(key)
+                    actor_rows.append({"event_id": eid, "actor_key": key, "actor": actor.strip()})
+        if actor_rows:
+            conn.execute(self.t["event_actors"].insert(), actor_rows)
+        flows = flow_rows(doc.events)
+        if flows:
+            conn.execute(
+                self.t["flows"].insert(),
+                [flow_row(event_ids[i], ids[place_key(o)], ids[place_key(d)], o, d, g, self.postgis) for i, (o, d, g) in flows],
+            )
+        return event_ids
+
+    def replace_document(self, article_id: int, doc: Document, *, parser_version: str) -> dict | None:
+        """Replace an article's mentions, events and flows with a new parse of its text, in one
+        transaction, keeping the ids of the events found again and re-applying the corrections
+        (geo/store/corrections.py). Returns what changed: events `added` (ids), `removed`
+        (ids), `moved` ((id, km) for those whose point moved), corrections `orphaned` (their event
+        is gone) and `refound`; None when the article is no longer stored."""
+        a, e, m = self.t["articles"], self.t["events"], self.t["mentions"]
+        new_places: dict[str, int] = {}
+        with self._write() as conn:
+            q = sa.select(a.c.id).where(a.c.id == article_id)
+            if conn.execute(q.with_for_update() if self.postgis else q).first() is None:
+                return None
+            old = corrections.stored_keys(conn, self.ctx, article_id)
+            plan = corrections.match(old, doc.events)
+            conn.execute(e.delete().where(e.c.article_id == article_id))
+            conn.execute(m.delete().where(m.c.article_id == article_id))
+            event_ids = self._insert_rows(conn, article_id, doc, new_places, reuse=plan)
+            conn.execute(
+                a.update().where(a.c.id == article_id).values(
+                    n_mentions=len(doc.mentions), n_events=len(doc.events), parser_version=parser_version,
+                    parsed_at=dt.datetime.now(dt.timezone.utc),
+                )
+            )  # fmt: skip
+            kept = set(plan.values())
+            fixes = corrections.reapply(conn, self.ctx, article_id, event_ids, {i for i in event_ids if i not in kept})
+            now = {r.id: (r.lat, r.lon) for r in conn.execute(sa.select(e.c.id, e.c.lat, e.c.lon).where(e.c.article_id == article_id))}
+        self._place_ids.update(new_places)
+        before = {o["id"]: o for o in old if not o["hidden"]}
+        moved = []
+        for eid, (lat, lon) in now.items():
+            o = before.get(eid)
+            if o is not None and None not in (lat, lon, o["lat"], o["lon"]):
+                km = corrections.distance_km(o["lat"], o["lon"], lat, lon)
+                if km > 0:
+                    moved.append((eid, km))
+        return {
+            "added": sorted(set(now) - set(before) - {o["id"] for o in old}),
+            "removed": sorted(set(before) - set(now)),
+            "moved": moved,
+            **fixes,
+        }
+
+    def _apply_aliases(self, conn, doc: Document, event_ids: list[int]) -> None:
+        """Refresh the new events a store alias may place (geo/store/corrections.py): those
+        placed by a name with an alias, and those the pipeline placed with an alias it was
+        given (one since removed gives the resolver's place back)."""
+        c = self.t["corrections"]
+        keys = {
+            k for (k,) in conn.execute(sa.select(c.c.name_key).where(c.c.what == "alias", c.c.state == "active", c.c.article_id.is_(None)))
+        }
+        todo = [
+            eid for eid, e in zip(event_ids, doc.events)
+            if (m := e.primary()) is not None and (name_key(m.text) in keys or resolver_choice(m)[0])
+        ]  # fmt: skip
+        if todo:
+            corrections.refresh(conn, self.ctx, todo)
+
+    def place_ids(self, conn, places: dict[str, Place]) -> dict[str, int]:
+        """Ids of places (by place_key), added to the places table where new, in `conn`'s transaction."""
+        return self._place_id_map(conn, places, {})
 
     def _place_id_map(self, conn, places: dict[str, Place], new: dict[str, int]) -> dict[str, int]:
         ids = {k: self._place_ids[k] for k in places if k in self._place_ids}
@@ -352,28 +459,6 @@ class Store:
         for key, pid in conn.execute(sa.select(p.c.key, p.c.id).where(p.c.key.in_(missing))):
             ids[key] = new[key] = pid
         return ids
-
-    def _flow_row(self, event_id: int, flow: tuple[Place, Place, Any], ids: dict[str, int]) -> dict:
-        origin, dest, geom = flow
-        w, s, e, n = shapely.bounds(geom).tolist()
-        row = {
-            "event_id": event_id,
-            "origin_id": ids[place_key(origin)],
-            "destination_id": ids[place_key(dest)],
-            "origin_cc": origin.country_code,
-            "destination_cc": dest.country_code,
-            "min_lon": w,
-            "min_lat": s,
-            "max_lon": e,
-            "max_lat": n,
-        }
-        if self.postgis:
-            from geoalchemy2.shape import from_shape
-
-            row["geom"] = from_shape(geom, srid=4326)
-        else:
-            row["wkb"] = shapely.to_wkb(geom)
-        return row
 
     def add_error(self, source: str, line: int | None, reason: str, run: str | None = None) -> None:
         with self._write() as conn:
@@ -388,6 +473,143 @@ class Store:
         with self._write() as conn:
             return conn.execute(self.t["articles"].delete().where(self.t["articles"].c.id == article_id)).rowcount > 0
 
+    # -- corrections (geo/store/corrections.py) ---------------------------------------------------
+
+    def correct(
+        self, event_id: int, *, place: Place | int | None = None, type: str | None = None, date: str | dict | None = None,
+        not_event: bool = False, note: str | None = None, user: str | None = None,
+    ) -> int:  # fmt: skip
+        """Correct one event, applied at once: its place (a Place, or a GeoNames id looked up in
+        the gazetteer), type, date ('YYYY-MM-DD', 'YYYY-Www', 'YYYY-MM', 'YYYY', 'none', or a
+        corrections.date_value) or that it is not an event. Exactly one of them. Returns the
+        correction's id; CorrectionError (a ValueError) names what cannot be done."""
+        given = [k for k, v in (("place", place), ("type", type), ("date", date), ("not_event", not_event or None)) if v is not None]
+        if len(given) != 1:
+            raise corrections.CorrectionError(f"give exactly one of place, type, date or not_event (got {', '.join(given) or 'none'})")
+        what = given[0]
+        value: Any = None
+        if what == "place":
+            value = self.gazetteer_place(place) if not isinstance(place, Place) else place
+        elif what == "type":
+            value = type
+        elif what == "date":
+            value = corrections.parse_date_value(date) if isinstance(date, str) else date
+        with self._write() as conn:
+            return corrections.correct_event(conn, self.ctx, int(event_id), what, value, note, user)
+
+    def add_alias(
+        self, name: str, place: Place | int, *, article_id: int | None = None, note: str | None = None, user: str | None = None
+    ) -> tuple[int, int]:
+        """Say `name` means `place` in one article, or (article_id None) everywhere in the store
+        and in articles parsed from now on. Applied at once to the events that name places;
+        returns (correction id, events changed)."""
+        p = place if isinstance(place, Place) else self.gazetteer_place(place)
+        with self._write() as conn:
+            return corrections.add_alias(conn, self.ctx, name, p, article_id, note, user)
+
+    def undo(self, correction_id: int) -> str:
+        """Undo a correction or remove an alias; it stays listed, marked undone. Says what was done."""
+        with self._write() as conn:
+            return corrections.undo(conn, self.ctx, int(correction_id))
+
+    @staticmethod
+    def gazetteer_place(geonameid: int | str) -> Place:
+        """The gazetteer's place for a GeoNames id; CorrectionError naming it when there is none."""
+        from geo.gazetteer import Gazetteer
+
+        try:
+            gid = int(geonameid)
+        except (TypeError, ValueError):
+            raise corrections.CorrectionError(f"place {geonameid!r} is not a GeoNames id (a number)") from None
+        p = Gazetteer.default().get(gid)
+        if p is None:
+            raise corrections.CorrectionError(f"GeoNames id {gid} is not in the gazetteer")
+        return p
+
+    def corrections(self, *, what: str | None = None, active: bool | None = None, event_id: int | None = None) -> pd.DataFrame:
+        """Corrections, oldest first: id, what, state, article_id, event_id, name, value and old
+        (described for people), note, at, undone_at, and the article's title."""
+        c, a = self.t["corrections"], self.t["articles"]
+        q = (
+            sa.select(c.c.id, c.c.what, c.c.state, c.c.article_id, c.c.event_id, c.c.name, c.c.value, c.c.old,
+                      c.c.note, c.c.at, c.c.undone_at, a.c.title.label("article_title"))  # fmt: skip
+            .select_from(c.outerjoin(a, a.c.id == c.c.article_id))
+            .order_by(c.c.id)
+        )
+        if what:
+            q = q.where(c.c.what == what)
+        if active is not None:
+            q = q.where(c.c.state == "active") if active else q.where(c.c.state != "active")
+        if event_id is not None:
+            q = q.where(c.c.event_id == int(event_id))
+        df = frame(self.engine, q)
+        for col in ("value", "old"):
+            df[col] = [
+                None if v is None or what_ == "not_event" and col == "old" else corrections.describe(what_, json.loads(v))
+                for what_, v in zip(df["what"], df[col])
+            ]
+        return df
+
+    def alias_places(self) -> dict[str, Place]:
+        """The store's active aliases as the Pipeline takes them: folded name -> Place (newest wins)."""
+        c = self.t["corrections"]
+        q = sa.select(c.c.name_key, c.c.value).where(c.c.what == "alias", c.c.state == "active", c.c.article_id.is_(None)).order_by(c.c.id)
+        with self.engine.connect() as conn:
+            return {k: corrections.place_from_value(json.loads(v)) for k, v in conn.execute(q)}
+
+    def event(self, event_id: int) -> dict[str, Any] | None:
+        """One event as `events()` gives it (a dict), whatever the filters; None when there is none.
+        An event marked not an event has `hidden` set to that correction's id, and its saved values."""
+        e = self.t["events"]
+        df = frame(self.engine, self.sql.event_select().where(e.c.id == int(event_id)), json_lists=["actors"])
+        if len(df):
+            return {**df.iloc[0].to_dict(), "hidden": None}
+        with self.engine.connect() as conn:
+            hid = corrections.hidden_by(conn, self.ctx, int(event_id))
+        if hid is None:
+            return None
+        row = json.loads(hid["old"])["event"]
+        row["actors"] = json.loads(row.get("actors") or "[]")
+        return {**row, "hidden": int(hid["id"])}
+
+    def mention_candidates(self, article_id: int, text: str | None, near: int | None = None) -> list[dict]:
+        """The places a mention could be, as the resolver ranked them: its chosen place first,
+        then its runners-up (mentions.candidates), for the mention named `text` in the article
+        (the one nearest the offset `near` when it occurs more than once). Each: geonameid, name,
+        country_code, score, chosen, and why it is listed."""
+        if not text:
+            return []
+        m, p = self.t["mentions"], self.t["places"]
+        q = (
+            sa.select(m.c.start, m.c.candidates, m.c.score, p.c.geonameid, p.c.name, p.c.country_code)
+            .select_from(m.outerjoin(p, p.c.id == m.c.place_id))
+            .where(m.c.article_id == int(article_id), m.c.text == text)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        if not rows:
+            return []
+        row = min(rows, key=lambda r: abs(r.start - near) if near is not None else r.start)
+        out = []
+        if row.geonameid is not None:
+            out.append({"geonameid": row.geonameid, "name": row.name, "country_code": row.country_code, "score": row.score,
+                        "chosen": True, "why": "the parser's choice"})  # fmt: skip
+        for c in json.loads(row.candidates or "[]"):
+            if c.get("geonameid") is not None and all(o["geonameid"] != c["geonameid"] for o in out):
+                if c.get("reason") == RESOLVER_CHOICE:  # the parser read a store alias here
+                    out[0]["why"] = "a store alias, when parsed"
+                    why = "the resolver's choice"
+                else:
+                    why = f"runner-up, score {c['score']:.2f}"
+                out.append({**c, "chosen": False, "why": why})
+        return out
+
+    def parser_versions(self) -> dict[str | None, int]:
+        """Articles per parser version (None: stored before versions were recorded)."""
+        a = self.t["articles"]
+        with self.engine.connect() as conn:
+            return {v: int(n) for v, n in conn.execute(sa.select(a.c.parser_version, sa.func.count()).group_by(a.c.parser_version))}
+
     def bulk_insert(self, table: str, rows: Sequence[dict], chunk: int = 50_000) -> None:
         """Rows straight into one table in one transaction, for loaders and benchmarks that build
         ids themselves. No deduplication and no derived rows (actors, flows): callers own both."""
@@ -399,21 +621,28 @@ class Store:
     # -- reading ----------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
-        """Rows per table: for summaries and tests."""
+        """Rows per table, for summaries and tests, and the store's `revision`, which every change
+        made in place (a correction, an undo, a re-parsed article) moves on: the app keys its
+        caches on this dict."""
         out = {}
         with self.engine.connect() as conn:
             for name in ("articles", "mentions", "places", "events", "event_actors", "flows", "ingest_errors", "corrections"):
                 out[name] = conn.execute(sa.select(sa.func.count()).select_from(self.t[name])).scalar_one()
+            out["revision"] = self._revision(conn)
         return out
 
+    def _revision(self, conn) -> int:
+        meta = self.t["meta"]
+        return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "revision")).scalar() or 0)
+
     def revision(self) -> tuple[int, int, int]:
-        """Changes whenever articles are added or deleted or a correction is made: a cheap cache
-        key for the app (counts() reads whole tables)."""
-        a, c = self.t["articles"], self.t["corrections"]
+        """Changes whenever articles are added or deleted, or anything is changed in place (a
+        correction, an undo, a re-parse): a cheap cache key for the app (counts() reads whole tables)."""
+        a = self.t["articles"]
         with self.engine.connect() as conn:
             top, n = conn.execute(sa.select(sa.func.max(a.c.id), sa.func.count()).select_from(a)).one()
-            fix = conn.execute(sa.select(sa.func.max(c.c.id))).scalar()
-        return int(top or 0), int(n), int(fix or 0)
+            rev = self._revision(conn)
+        return int(top or 0), int(n), rev
 
     def errors(self, run: str | None = None) -> pd.DataFrame:
         e = self.t["ingest_errors"]
@@ -431,21 +660,22 @@ class Store:
         return frame(self.engine, q.limit(limit) if limit else q)
 
     def article(self, article_id: int) -> dict[str, Any] | None:
-        """One article with its text and mentions (with their places), for the app's reader view."""
+        """One article with its text and mentions (with their places), for the app's reader view.
+        A mention's place is the one the aliases in force give its name (corrections.overlay)."""
         a, m, p = self.t["articles"], self.t["mentions"], self.t["places"]
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(a).where(a.c.id == article_id)).mappings().first()
             if row is None:
                 return None
             ments = conn.execute(
-                sa.select(m.c.id, m.c.start, m.c.end, m.c.text, m.c.kind, m.c.score, m.c.reason,
+                sa.select(m.c.id, m.c.start, m.c.end, m.c.text, m.c.kind, m.c.score, m.c.reason, m.c.candidates,
                           p.c.name, p.c.geonameid, p.c.country_code, p.c.lat, p.c.lon)  # fmt: skip
                 .select_from(m.outerjoin(p, m.c.place_id == p.c.id))
                 .where(m.c.article_id == article_id)
                 .order_by(m.c.start)
             ).mappings()
             out = dict(row)
-            out["mentions"] = [dict(r) for r in ments]
+            out["mentions"] = corrections.overlay(conn, self.ctx, article_id, [dict(r) for r in ments])
         return out
 
     def events(self, filters: Filters | None = None, /, *, limit: int | None = None, **fields) -> gpd.GeoDataFrame:

@@ -258,6 +258,7 @@ _FLOW_COLUMNS = [
     "type", "date", "date_precision", "date_text", "actors", "count", "trigger", "sentence", "place_text",
     "place_name", "country_code", "location_reason", "article_title", "article_url", "published",
     "origin_name", "destination_name", "origin_lon", "origin_lat", "destination_lon", "destination_lat",
+    "id", "correction",  # for the popup's corrected mark and "Correct…" link
 ]  # fmt: skip
 
 

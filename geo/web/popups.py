@@ -135,6 +135,7 @@ class TypeIndex:
 EV_FIELDS = (
     "type", "date", "precision", "date_text", "actors", "count", "mention", "place", "country",
     "location_reason", "place_reason", "sentence", "title", "url", "published", "origin", "destination",
+    "id", "correction",  # the event's id (for its "Correct…" link) and what a user's correction changed
 )  # fmt: skip
 
 
@@ -161,4 +162,6 @@ def event_record(row: dict, types: TypeIndex) -> list:
         esc(as_day(g("published")).isoformat() if as_day(g("published")) else ""),
         esc(g("origin_name")),
         esc(g("destination_name")),
+        _int(g("id")),
+        esc(g("correction")),
     ]

@@ -60,12 +60,14 @@ DL.shading = function (group, url, D) {
   }).catch(function () { done(); });
 };
 // e: [type, date, precision, date_text, actors, count, mention, place, country, location_reason,
-//     place_reason, sentence, title, url, published, origin, destination] - all escaped in Python.
+//     place_reason, sentence, title, url, published, origin, destination, id, correction] - all escaped in Python.
 DL.ev = function (T, e) {
   var t = T[e[0]], h = '<li><div class="dl-eh">' + DL.glyph(t, 11) + ' <b style="color:' + t[2] + '">' + t[1] + "</b> · " + e[1];
   var said = e[3] ? "“" + e[3] + "”" : (e[1] !== "undated" ? "not in the sentence: from the article" : "");
   if (e[2] || said) h += ' <span class="dl-dim">(' + [e[2], said].filter(Boolean).join(", ") + ")</span>";
+  if (e[18]) h += ' <span class="dl-corrected" style="color:#7c3aed;font-weight:600" title="A user corrected this event">✎ corrected</span>';
   h += "</div>";
+  if (e[18]) h += '<div class="dl-dim">The parser said: ' + e[18] + "</div>";
   if (e[4]) h += '<div><span class="dl-k">Actors</span> ' + e[4] + "</div>";
   if (e[5] !== null) h += '<div><span class="dl-k">Count</span> ' + DL.n(e[5]) + "</div>";
   if (e[15] || e[16]) h += '<div><span class="dl-k">Route</span> ' + (e[15] || "?") + " → " + (e[16] || "?") + "</div>";
@@ -80,7 +82,23 @@ DL.ev = function (T, e) {
     var title = e[12] || e[13];
     h += '<div class="dl-src">' + (e[13] ? '<a href="' + e[13] + '" target="_blank" rel="noopener noreferrer nofollow">' + title + "</a>" : title) + (e[14] ? ' <span class="dl-dim">' + e[14] + "</span>" : "") + "</div>";
   }
+  if (e[17] !== null && e[17] !== undefined) h += '<div><a class="dl-fix" href="' + DL.fixUrl(e[17]) + '" target="_blank" onclick="return DL.go(this)" title="Change its place, type or date, or mark it not an event">Correct…</a></div>';
   return h + "</li>";
+};
+// The Events page with this event selected, under the page's own selection (its URL's filters).
+DL.fixUrl = function (id) {
+  try {
+    var w = window.parent, u = new URL("Events", w.location.href);
+    new URLSearchParams(w.location.search).forEach(function (v, k) { if (k !== "event") u.searchParams.append(k, v); });
+    u.searchParams.set("event", String(id));
+    return u.toString().replace(/"/g, "%22");
+  } catch (err) { return "Events?event=" + Number(id); }
+};
+// The map's frame may not navigate the app's window (Streamlit sandboxes components), but a link
+// in the app's own document may: follow it there, else let this one open a tab.
+DL.go = function (a) {
+  try { var d = window.parent.document, l = d.createElement("a"); l.href = a.href; d.body.appendChild(l); l.click(); l.remove(); return false; }
+  catch (err) { return true; }
 };
 DL.more = function (k, shown) {
   if (k <= 0) return "";
