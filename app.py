@@ -7,16 +7,39 @@ the map (pages/0_Map.py) first.
 
 import streamlit as st
 
+
 if __name__ == "__main__":
+    import app_state
+    from geo.text.version import parser_version
+
+    @st.cache_data(max_entries=8, show_spinner=False)
+    def parser_versions(url: str, state: str) -> dict:
+        return app_state.open_store(url).parser_versions()
+
+    def parser_notice() -> None:
+        """Say in the sidebar, on every page, when stored articles were parsed by an older parser."""
+        store = app_state.get_store()
+        versions = parser_versions(store.url, app_state.store_state(store.url))
+        older = sum(n for v, n in versions.items() if v != parser_version())
+        if older:
+            st.sidebar.warning(
+                f"{older:,} of {sum(versions.values()):,} articles were parsed by an older version of the parser: "
+                "`python -m geo reparse` updates them and keeps every correction.",
+                icon=":material/update:",
+            )
+
     # Titles of our own: Streamlit would otherwise name the pages after their files.
-    st.navigation(
+    page = st.navigation(
         [
             st.Page("pages/0_Map.py", title="Map", default=True),
             st.Page("pages/1_Ingest.py", title="Ingest", url_path="Ingest"),
             st.Page("pages/2_Events.py", title="Events", url_path="Events"),
             st.Page("pages/3_Export.py", title="Export", url_path="Export"),
+            st.Page("pages/4_Corrections.py", title="Corrections", url_path="Corrections"),
         ]
-    ).run()
+    )
+    parser_notice()
+    page.run()
 else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or
     # their st.cache_data functions would be made without Streamlit's runtime.

@@ -1,4 +1,4 @@
-"""The command line: `python -m geo parse|batch|gazetteer|ingest|export|train|setup-app`.
+"""The command line: `python -m geo parse|batch|gazetteer|ingest|export|train|setup-app|correct|corrections|alias|reparse`.
 
 Errors in the input are reported as one line naming the input and what is wrong, with a
 non-zero exit status, never as a traceback.
@@ -145,6 +145,11 @@ OWN_PARSERS = {
     "export": "geo.store.export",
     "setup-app": "geo.web.app_setup",
     "train": "geo.train",
+    "reparse": "geo.store.reparse",
+    # module:function where one module holds several commands
+    "correct": "geo.store.correct:cmd_correct",
+    "corrections": "geo.store.correct:cmd_corrections",
+    "alias": "geo.store.correct:cmd_alias",
 }
 
 
@@ -154,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in OWN_PARSERS:
         import importlib
 
-        return importlib.import_module(OWN_PARSERS[argv[0]]).main(argv[1:])
+        module, _, func = OWN_PARSERS[argv[0]].partition(":")
+        return getattr(importlib.import_module(module), func or "main")(argv[1:])
 
     ap = argparse.ArgumentParser(prog="python -m geo", description="Dateline: news text to mapped places and events, offline.")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -175,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("ingest", help="store articles: python -m geo ingest --help")
     sub.add_parser("export", help="export events and flows: python -m geo export --help")
     sub.add_parser("train", help="rebuild a learned component from its training data: python -m geo train --help")
+    sub.add_parser("correct", help="correct a stored event's place, type or date, or hide it: python -m geo correct --help")
+    sub.add_parser("corrections", help="list corrections and aliases, or undo one: python -m geo corrections --help")
+    sub.add_parser("alias", help="say a name means a place, store-wide: python -m geo alias --help")
+    sub.add_parser("reparse", help="re-run the current parser over stored articles, keeping corrections: python -m geo reparse --help")
     args = ap.parse_args(argv)
     return args.func(args)
 

@@ -18,8 +18,8 @@ import streamlit as st
 
 import app_state
 from geo.model import Document
+from geo.store import Store
 from geo.store.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
-from geo.store.store import Store
 from geo.text.pipeline import InputError, default_pipeline
 
 # Per uploaded file. JSONL and CSV files hold many articles; the readers enforce the per-article
@@ -83,6 +83,8 @@ def process(items: list[Item | ReadError], store: Store | None, bar) -> Run:
     input never costs an article stored before or after it."""
     run, run_id = Run(), uuid.uuid4().hex[:12]
     total = len(items)
+    # The store's aliases ("Georgia" -> the US state) are part of how its articles are read.
+    pipeline().aliases = store.alias_places() if store is not None else {}
     for i, x in enumerate(items):
         bar.progress(i / total, text=f"Parsing {x.where} ({i + 1} of {total})")
         if isinstance(x, ReadError):
@@ -101,7 +103,9 @@ def process(items: list[Item | ReadError], store: Store | None, bar) -> Run:
         if store is None:
             run.outcomes.append(Outcome(x.where, doc, "preview"))
             continue
-        article_id = store.add_document(doc, url=x.url, source=x.where, site=x.site, external_id=x.external_id)
+        article_id = store.add_document(
+            doc, url=x.url, source=x.where, site=x.site, external_id=x.external_id, parser_version=pipeline().version
+        )
         run.outcomes.append(Outcome(x.where, doc, "stored" if article_id else "duplicate", article_id))
     bar.progress(1.0, text=f"Done: {total} input{'s' if total != 1 else ''}")
     return run

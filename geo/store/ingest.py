@@ -18,8 +18,9 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -80,14 +81,16 @@ def _init_worker() -> None:
     _get_pipeline()
 
 
-def parse_batch(batch: list[tuple[str, dt.date | None, str | None]]) -> list:
+def parse_batch(batch: list[tuple[str, dt.date | None, str | None]], aliases: dict | None = None) -> list:
     """Documents for a batch of (text, published, title); a failure is a string naming the cause.
+    `aliases` are the store's (Store.alias_places), sent with every batch: a worker has no store.
 
     One Pipeline per process, behind a lock: a Dask worker may run tasks on several threads and a
     spaCy pipeline is not made for concurrent calls; scale with processes instead.
     """
     with _pipeline_lock:
         pipeline = _get_pipeline()
+        pipeline.aliases = dict(aliases or {})
         try:
             return list(pipeline.pipe(batch))
         except Exception:
@@ -112,10 +115,10 @@ class _Inline:
         if pipeline is not None:
             _pipeline = pipeline
 
-    def submit(self, batch):
+    def submit(self, batch, aliases=None):
         fut = cf.Future()
         try:
-            fut.set_result(parse_batch(batch))
+            fut.set_result(parse_batch(batch, aliases))
         except BaseException as e:  # noqa: BLE001 - delivered through the future like the pools do
             fut.set_exception(e)
         return fut
@@ -140,8 +143,8 @@ class _Processes:
         self.pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
         self.window = 2 * n
 
-    def submit(self, batch):
-        return self.pool.submit(parse_batch, batch)
+    def submit(self, batch, aliases=None):
+        return self.pool.submit(parse_batch, batch, aliases)
 
     def wait(self, pending):
         done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
@@ -176,8 +179,8 @@ class _Dask:
         # distributed.wait() looks for a default client; this one is private to the run.
         self.completed = as_completed(loop=self.client.loop)
 
-    def submit(self, batch):
-        fut = self.client.submit(parse_batch, batch, pure=False)
+    def submit(self, batch, aliases=None):
+        fut = self.client.submit(parse_batch, batch, aliases, pure=False)
         self.completed.add(fut)
         return fut
 
@@ -192,6 +195,62 @@ def _worker_check() -> str:
     import geo.text.pipeline  # noqa: F401 - the import is the check
 
     return os.getcwd()
+
+
+def parsers(*, workers: int = 1, dask: str | None = None, pipeline=None):
+    """Where parsing runs: on a Dask cluster, in `workers` local processes, or here (with
+    `pipeline` if given). Each has submit(batch, aliases) -> future of parse_batch's list,
+    wait(pending) -> done futures, close(cancel), and batch_size and window (batches in flight)."""
+    if dask:
+        return _Dask(dask)
+    if workers > 1:
+        return _Processes(workers)
+    return _Inline(pipeline)
+
+
+def parser_version_of(pipeline=None) -> str:
+    """The version stamp of what parses: the pipeline given, else the one the settings make."""
+    if pipeline is not None:
+        return pipeline.version
+    from geo.text.version import parser_version
+
+    return parser_version()
+
+
+def parse_all(parser, batches: Iterable[tuple[Any, list]], aliases: dict | None, write: Callable[[Any, list], None]) -> bool:
+    """Parse each batch of (text, published, title) on `parser`, with parser.window batches in
+    flight, and hand every batch's results to write(tag, results) here, in the one process that
+    writes. `batches` yields (tag, items); results are Documents or strings naming a failure,
+    one per item, whatever happened to the worker. Closes the parser; returns whether Ctrl-C
+    stopped the run (what was written stays written)."""
+    pending: dict = {}  # future -> (tag, number of items)
+
+    def done(fut) -> None:
+        tag, n = pending.pop(fut)
+        try:
+            results = fut.result()
+        except Exception as e:  # noqa: BLE001 - a lost worker fails its batch, not the run
+            results = [f"parse failed: worker error: {type(e).__name__}: {e}"] * n
+        if len(results) != n:  # zip would drop the rest without a word
+            results = [f"parse failed: {len(results)} documents for {n} articles"] * n
+        write(tag, results)
+
+    interrupted = False
+    try:
+        for tag, items in batches:
+            if items:
+                pending[parser.submit(items, aliases)] = (tag, len(items))
+            while len(pending) >= parser.window:
+                for fut in parser.wait(list(pending)):
+                    done(fut)
+        while pending:
+            for fut in parser.wait(list(pending)):
+                done(fut)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        parser.close(cancel=interrupted)
+    return interrupted
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -212,17 +271,10 @@ def ingest(
 
     report = Report(run=uuid.uuid4().hex[:12])
     t0 = time.perf_counter()
-    if dask:
-        parser = _Dask(dask)
-    elif workers > 1:
-        parser = _Processes(workers)
-    else:
-        parser = _Inline(pipeline)
+    parser = parsers(workers=workers, dask=dask, pipeline=pipeline)
+    aliases = store.alias_places()
+    version = parser_version_of(pipeline)
     bar = tqdm(desc="ingest", unit=" articles", disable=not progress, dynamic_ncols=True, file=sys.stderr)
-    pending: dict = {}  # future -> [(hash, Item)]
-    seen_hashes: set[str] = set()
-    seen_urls: set[str] = set()
-
     def fail(source: str, line: int | None, reason: str) -> None:
         err = ReadError(source, line, reason)
         report.errors.append(err)
@@ -234,14 +286,7 @@ def ingest(
         bar.update(1)
         bar.set_postfix(stored=report.stored, skipped=report.skipped, failed=report.failed, refresh=False)
 
-    def write(fut) -> None:
-        batch = pending.pop(fut)
-        try:
-            results = fut.result()
-        except Exception as e:  # noqa: BLE001 - a lost worker fails its batch, not the run
-            results = [f"parse failed: worker error: {type(e).__name__}: {e}"] * len(batch)
-        if len(results) != len(batch):  # zip would drop the rest without a word
-            results = [f"parse failed: {len(results)} documents for {len(batch)} articles"] * len(batch)
+    def write(batch: list[tuple[str, Item]], results: list) -> None:
         if report.warmup is None:
             report.warmup, report.warmup_articles = time.perf_counter() - t0, len(batch)
         for (h, item), doc in zip(batch, results):
@@ -250,7 +295,8 @@ def ingest(
                 continue
             try:
                 article_id = store.add_document(
-                    doc, url=item.url, source=item.where, site=item.site, external_id=item.external_id, hash=h
+                    doc, url=item.url, source=item.where, site=item.site, external_id=item.external_id, hash=h,
+                    parser_version=version,
                 )
             except (sa.exc.DataError, sa.exc.IntegrityError) as e:
                 # This article's values do not fit the schema; its transaction rolled back whole.
@@ -263,15 +309,10 @@ def ingest(
                 report.events += len(doc.events)
             tick()
 
-    def submit(batch) -> None:
-        if batch:
-            pending[parser.submit([(it.text, it.published, it.title) for _, it in batch])] = batch
-        while len(pending) >= parser.window:
-            for fut in parser.wait(list(pending)):
-                write(fut)
-
-    try:
+    def batches():
         batch: list[tuple[str, Item]] = []
+        seen_hashes: set[str] = set()
+        seen_urls: set[str] = set()
         for x in iter_inputs(paths, published):
             if isinstance(x, ReadError):
                 fail(x.source, x.line, x.reason)
@@ -286,16 +327,14 @@ def ingest(
                 seen_urls.add(x.url)
             batch.append((h, x))
             if len(batch) >= parser.batch_size:
-                submit(batch)
+                yield batch, [(it.text, it.published, it.title) for _, it in batch]
                 batch = []
-        submit(batch)
-        while pending:
-            for fut in parser.wait(list(pending)):
-                write(fut)
-    except KeyboardInterrupt:
-        report.interrupted = True
+        if batch:
+            yield batch, [(it.text, it.published, it.title) for _, it in batch]
+
+    try:
+        report.interrupted = parse_all(parser, batches(), aliases, write)
     finally:
-        parser.close(cancel=report.interrupted)
         bar.close()
         report.elapsed = time.perf_counter() - t0
     if report.stored:

@@ -25,7 +25,7 @@ from geo.model import Mention
 
 from . import taxonomy as tx
 from .docs import doc_text, lemma
-from .event_locate import Locator, Proposal, _coarse, _reference_point, _specificity
+from .event_locate import Locator, Proposal, coarse, reference_point, specificity
 
 # Dependencies that open another clause: a place past one is in another happening's clause.
 CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
@@ -133,7 +133,7 @@ def candidates(
         if (m.start, m.end) not in by_span:
             by_span[(m.start, m.end)] = Candidate(loc.qualify(m), slots={"location"})
     cands = list(by_span.values())
-    specs = [_specificity(c.mention) for c in cands]
+    specs = [specificity(c.mention) for c in cands]
     top_spec = max(specs, default=0)
     anchor = trig.anchor
     others = {t.anchor.i for t in triggers if t.anchor.i != anchor.i}
@@ -150,7 +150,7 @@ def candidates(
         f[f"level:{m.place.level if m.place is not None else 'unknown'}"] = 1.0
         if m.place is None or "not in the gazetteer" in (m.reason or ""):
             f["not_in_gazetteer"] = 1.0
-        if _coarse(m):
+        if coarse(m):
             f["coarse_place"] = 1.0
         if spec == top_spec:
             f["most_specific_in_sentence"] = 1.0
@@ -184,7 +184,7 @@ def candidates(
             f["reads_as_a_person"] = 1.0
         if loc._says_who(root):
             f["says_who"] = 1.0
-        if _reference_point(root):
+        if reference_point(root):
             f["reference_point"] = 1.0
     # A place no rule proposes is a candidate only outside its actor's phrase, off another
     # event's words, outside a clause with a subject of its own below the trigger's, and when

@@ -122,7 +122,7 @@ def _namesake_guess(m: Mention) -> bool:
     )
 
 
-def _reference_point(tok: Token) -> bool:
+def reference_point(tok: Token) -> bool:
     """A place named only to say where another is: "west of Ramadi", "20 km from Kotli"."""
     t = tok
     while t.dep_ in ("compound", "amod", "nmod", "poss") or (
@@ -163,13 +163,13 @@ def _inside_longer_name(span) -> bool:
 
 def _distance_reference(tok: Token) -> bool:
     """A place a distance is measured from: "50 km west of Baghdad", "five kilometers from Kotli"."""
-    if not _reference_point(tok):
+    if not reference_point(tok):
         return False
     doc = tok.doc
     return any(t.lower_ in DISTANCE_UNITS or t.lower_ in ("km", "mi") for t in doc[max(0, tok.i - 8) : tok.i])
 
 
-def _coarse(m: Mention) -> bool:
+def coarse(m: Mention) -> bool:
     """A country, province or region: known to the gazetteer, or found by a name inside the
     mention ("Al-Anbar" as Anbar), not one pinned near another place of the sentence."""
     p = m.place
@@ -178,7 +178,7 @@ def _coarse(m: Mention) -> bool:
     return not _fallback(m) or "named inside it" in (m.reason or "")
 
 
-def _specificity(m: Mention) -> int:
+def specificity(m: Mention) -> int:
     """How small a place a mention names: a name the gazetteer lacks is most likely a small one."""
     if m.place is None or _fallback(m):
         words = m.text.lower().split()
@@ -307,7 +307,7 @@ def _best_group(groups: list[_Group]) -> tuple[list, str, Token | None]:
 
 
 def _group_specificity(g: _Group) -> int:
-    spec = max(_specificity(m) for m in g.places)
+    spec = max(specificity(m) for m in g.places)
     pobj = next(iter(pobjs(g.tok)), None)
     if pobj is not None and lemma(pobj) in FINE_NOUNS:
         spec = max(spec, 5)  # "in Zhari district": a district, whatever town shares its name
@@ -463,7 +463,7 @@ class Locator:
                         inner = inner or self._inner_places(p, depth + 1, recover, True, preps=_LOCATIVE_INNER)
         else:
             inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
-        if modifier and inner and _specificity(inner[0]) > _specificity(modifier[0]):
+        if modifier and inner and specificity(inner[0]) > specificity(modifier[0]):
             return inner  # "Colombia's tourist resort of Cartagena"
         if modifier and inner and lem in FACILITY_NOUNS and self._fine(tok):
             return inner  # "the Sabei Qusour intersection in Karradah neighborhood": the district
@@ -598,7 +598,7 @@ class Locator:
             # part of, unless that is the smaller place ("the Gaza City neighborhood of Shijaiyah").
             area = lemma(tok) in AREA_NOUNS or tok.pos_ == "PROPN"  # "the Al-Malaah Farms of Aleppo"
             if not appos and area and (
-                _specificity(names[0]) >= _specificity(named[0]) or _specificity(named[0]) < 5
+                specificity(names[0]) >= specificity(named[0]) or specificity(named[0]) < 5
             ):
                 return names  # "the East Ghouta region of rural Damascus": a part of Damascus
             return named
@@ -825,7 +825,7 @@ class Locator:
         if fits:
             best = max(fits, key=lambda p: (p.population, -(p.geonameid or 0)))
             return replace(m, place=best, candidates=[], reason=f"the {m.text} inside {names}, named with it")
-        finest = max(quals, key=_specificity)
+        finest = max(quals, key=specificity)
         return replace(m, place=finest.place, score=0.1, candidates=[],
                        reason=f"no {m.text} inside {names} in the gazetteer; placed at {finest.text}, the finest place named with it")
 
@@ -855,7 +855,7 @@ class Locator:
             t = doc[i]
             q = self.mention_at.get(i)
             if q is not None and q is not m and q.kind != "demonym":
-                if q.place is not None and _specificity(q) >= _specificity(m) and m.place is not None and not _fallback(m):
+                if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m):
                     break  # a list of towns ("Kafr Nabl, Hass"), not a qualifier
                 if q not in out:
                     out.append(q)
@@ -994,7 +994,7 @@ class Locator:
             # Dobrinja": the opening phrase sets the scene; a smaller place in the clause is where
             scene = range(loc_tok.left_edge.i, loc_tok.right_edge.i + 1)
             inside = self._in_clause(anchor, triggers, trig, exclude=scene, own_only=True)
-            if inside and max(map(_specificity, inside)) > max(map(_specificity, loc)):
+            if inside and max(map(specificity, inside)) > max(map(specificity, loc)):
                 propose(inside, "smaller_place_inside_the_scene")
         propose(self.fronted_scene(sent), "fronted_scene")
 
@@ -1016,20 +1016,20 @@ class Locator:
         if obj_places and etype.object_place:
             # the object is where an act on a place happened ("shelled Maharda in Hama province")
             propose(obj_places, "object")
-            if loc and max(map(_specificity, obj_places)) < max(map(_specificity, loc)):
+            if loc and max(map(specificity, obj_places)) < max(map(specificity, loc)):
                 propose(loc, "prep_smaller_than_object")
-        coarse_only = all(_specificity(p.mention) <= 1 for p in out if p.rule in ("prep", "object"))
+        coarse_only = all(specificity(p.mention) <= 1 for p in out if p.rule in ("prep", "object"))
         if not etype.movement and not etype.seat and coarse_only:
             # "killed in Yemen when a suicide bomber detonated explosives in the city of Ibb": a
             # country, and a town where the same blow fell, told in a "when" or "as" clause
             for v in [anchor] + verb_chain(anchor):
                 for c in v.children:
                     if c.dep_ == "advcl" and _same_breath(c):
-                        propose([m for m in self._in_clause(c, triggers, trig) if _specificity(m) >= 4], "town_in_a_when_clause")
+                        propose([m for m in self._in_clause(c, triggers, trig) if specificity(m) >= 4], "town_in_a_when_clause")
         if etype.name in ("attack", "armed_clash", "military_movement"):
             # "launched an assault to recover the villages of X and Y": where the offensive aims
             propose(self._aim_places(anchor, head), "the_place_it_aims_at")
-        if not etype.movement and not etype.seat and len(loc) == 1 and _coarse(loc[0]):
+        if not etype.movement and not etype.seat and len(loc) == 1 and coarse(loc[0]):
             # "killed ... outside police headquarters in Fallujah, in the western province of
             # Al-Anbar": a province (or country) and a town inside it; the town is nearer the event
             town = self._town_inside(loc[0])
@@ -1063,7 +1063,7 @@ class Locator:
                 # "the 2013 Ghouta chemical attack, where 280 people were killed"
                 places = [m for c in rel.head.children if c.dep_ in ("compound", "nmod")
                           for m in [self._place_mention(c) or self._recover(c, "object")]
-                          if m is not None and _specificity(m) >= 2]
+                          if m is not None and specificity(m) >= 2]
             propose(places[:1], "where_clause")
         if target is not None and target.dep_ == "nsubjpass" and not etype.seat:
             # "A bomb dropped decades ago in central Kenya was detonated by police"
@@ -1081,7 +1081,7 @@ class Locator:
             for c in head.children:
                 if c.dep_ in ("compound", "nmod", "amod", "poss"):
                     m = self._place_mention(c)
-                    if m is not None and not _modifier_not_place(c) and _specificity(m) >= 4:
+                    if m is not None and not _modifier_not_place(c) and specificity(m) >= 4:
                         propose([m], "noun_modifier")
                         break
         if etype.seat and subj is not None:
@@ -1179,7 +1179,7 @@ class Locator:
         for c in subj.children:
             if c.dep_ in ("compound", "nmod", "poss"):
                 m = self._place_mention(c)
-                if m is not None and (m.place is None or _specificity(m) >= 4) and not _modifier_not_place(c):
+                if m is not None and (m.place is None or specificity(m) >= 4) and not _modifier_not_place(c):
                     return m
         return None
 
@@ -1217,7 +1217,7 @@ class Locator:
                 found = (self._site_places(tok, 0, True, exclude=m) if self._facility(m) else []) or [m]
                 # a place a distance is measured from ("near Haji-abad, five kilometers from the
                 # town of Kotli") only when the clause names no other
-                key = (d + (100 if _distance_reference(tok) else 0), 1, -_specificity(found[0]))
+                key = (d + (100 if _distance_reference(tok) else 0), 1, -specificity(found[0]))
                 if best_key is None or key < best_key:
                     best, best_key = found, key
             # "Thomas Hurndall of Britain": where someone is from is no place of the event
@@ -1244,7 +1244,7 @@ class Locator:
                     # "captured along with seven others northeast of Karmah"
                     places = self._of_places(c, 0, True)
                     if places:
-                        key = (d + 1, 0, -max(map(_specificity, places)))
+                        key = (d + 1, 0, -max(map(specificity, places)))
                         if best_key is None or key < best_key:
                             best, best_key = places, key
                         continue
@@ -1255,7 +1255,7 @@ class Locator:
                     slot = "near" if p in NEAR_PREPS else "prep" if p in CONTAINING_PREPS else "object"
                     places = [pl for po in pobjs(c) for pl in self.phrase_places(po, recover=True, slot=slot)]
                     if places:
-                        key = (d + 1, 0, -max(map(_specificity, places)))
+                        key = (d + 1, 0, -max(map(specificity, places)))
                         if best_key is None or key < best_key:
                             best, best_key = places, key
                         continue
@@ -1306,7 +1306,7 @@ class Locator:
         """The one town or district of the sentence that lies inside `region` (a country, province
         or region), named as a place and not as whose someone is ("U.S. troops")."""
         rp = region.place
-        if not _coarse(region) or not rp.country_code:
+        if not coarse(region) or not rp.country_code:
             return None
         rspan = self.doc.char_span(region.start, region.end, alignment_mode="expand")
         phrase = rspan.root if rspan is not None else None
@@ -1320,10 +1320,10 @@ class Locator:
             span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
             if span is None or not (self.lo <= span.start < self.hi) or span.root.i in inner or self._says_who(span.root):
                 continue
-            if _reference_point(span.root):
+            if reference_point(span.root):
                 continue  # "the town of al-Wafa west of Ramadi": Ramadi only says where al-Wafa is
             p = m.place
-            if _specificity(m) < 4 or p.country_code != rp.country_code:
+            if specificity(m) < 4 or p.country_code != rp.country_code:
                 continue
             if rp.level != "country" and _km(p.lat, p.lon, rp.lat, rp.lon) > 250:
                 continue

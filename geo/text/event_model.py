@@ -25,7 +25,7 @@ from pathlib import Path
 
 from . import taxonomy as tx
 from .event_features import STAMP, Candidate
-from .event_locate import Placement, _specificity
+from .event_locate import Placement, specificity
 
 MODEL_PATH = Path(__file__).parent / "models" / "events.json"
 REPO = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ class Ranker:
             loc = None
         if etype.movement:
             origin, dest = best_of("origin"), best_of("destination")
-            if dest is not None and loc is not None and _specificity(loc[1].mention) <= _specificity(dest[1].mention):
+            if dest is not None and loc is not None and specificity(loc[1].mention) <= specificity(dest[1].mention):
                 loc = None  # "entered the town of al-Rai in northern Aleppo": where al-Rai is
             if origin is not None or dest is not None:
                 lead = next(x for x in (dest, origin) if x is not None)

@@ -79,7 +79,7 @@ from .vocabulary import (
 )
 from .docs import date_entity_tokens, doc_sents, doc_text, lemma, span_text, verb_chain
 from .event_features import candidates
-from .event_locate import Locator, Placement, _specificity
+from .event_locate import Locator, Placement, specificity
 from .event_model import Ranker
 
 _VERBS = tx.verb_index()
@@ -1223,7 +1223,7 @@ def _richness(d: _Draft) -> tuple:
     # fallback places an unplaced event by, so the telling that names who acted is the better
     # one; then the one with the smaller place
     m = d.event.place_mention()
-    return (m is not None, bool(d.event.actors), _specificity(m) if m is not None else -1)
+    return (m is not None, bool(d.event.actors), specificity(m) if m is not None else -1)
 
 
 def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
@@ -1235,7 +1235,7 @@ def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
     pa, pb = a.primary(), b.primary()
     if pa is None or pb is None or a.location is None or b.location is None:
         return False
-    outer, inner = (pa.place, pb.place) if _specificity(pa) < _specificity(pb) else (pb.place, pa.place)
+    outer, inner = (pa.place, pb.place) if specificity(pa) < specificity(pb) else (pb.place, pa.place)
     # a province and a town in it can be a campaign and one blow of it ("airstrikes on Idlib,
     # hitting positions at Saraqib"); a country and a town are one report told twice
     return outer.level == "country" and inner.level != "country" and outer.country_code == inner.country_code

@@ -16,10 +16,12 @@ from spacy.tokens import Doc
 
 from geo import settings
 from geo.gazetteer import Gazetteer, geocoders
-from geo.model import Document
+from geo.model import Document, Place
 
+from . import aliases as store_aliases
 from .resolve import GeocoderResolver, Resolver
 from .toponyms import MentionFinder
+from .version import parser_version
 
 # spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
 MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
@@ -92,8 +94,12 @@ class Pipeline:
             self.nlp.add_pipe("dateline_paragraphs", before="parser")
         self.gaz = gazetteer or Gazetteer.default()
         self.finder = MentionFinder(self.gaz)
+        # The stamp of this parser (geo/text/version.py); a geocoder given here is named by its class.
+        self.version = parser_version(self.model_name, *([type(geocoder).__name__] if geocoder is not None else []))
         geocoder = geocoder if geocoder is not None else geocoders.from_settings()
         self.resolver = Resolver(self.gaz) if geocoder is None else GeocoderResolver(geocoder)
+        # A store's aliases (folded name -> Place), set by whoever parses for that store.
+        self.aliases: dict[str, Place] = {}
         self.with_events = events
         self._extract_events = None
         if events:
@@ -130,6 +136,7 @@ class Pipeline:
         text = sdoc.text
         mentions = self.finder.find(sdoc)
         self.resolver.resolve(mentions, text)
+        store_aliases.apply(mentions, self.aliases)
         events = self._extract_events(sdoc, mentions, published, self.resolver) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)
 
