@@ -14,6 +14,8 @@ the sentence names the gold place), so this script also prints what keeps it hon
                            predictions of the gold event's own type
   name_precision           placed predictions whose place names some gold place of their sentence,
                            over sentences whose gold events all name a place
+  gold_triggers_detected   gold events whose annotated trigger word is (part of) a predicted
+                           event's trigger
 
 The gold `type` is the annotated verb's lemma; it is mapped to Dateline's types through the
 taxonomy's own trigger lemmas, and through the verbs of its phrases when all of a verb's phrases
@@ -91,8 +93,15 @@ def _names_match(g: str, p: str) -> bool:
     return bool(g and p) and (g == p or f" {g} " in f" {p} " or f" {p} " in f" {g} ")
 
 
+def _gold_trigger_span(text: str, trigger: str) -> tuple[int, int] | None:
+    """Where an annotated trigger word is: its first whole-word occurrence (the gold gives no
+    offsets; a trigger word occurs twice in under 1% of the sentences)."""
+    m = re.search(r"(?<!\w)" + re.escape(trigger.strip()) + r"(?!\w)", text, flags=re.I) if trigger and trigger.strip() else None
+    return (m.start(), m.end()) if m else None
+
+
 def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str, str]) -> dict:
-    n_gold = n_pred = n_placed = 0
+    n_gold = n_pred = n_placed = n_detected = 0
     none_n = none_any = none_same = 0
     prec_n = prec_hit = 0
     for rec in gold:
@@ -103,6 +112,10 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
         n_placed += len(placed)
         names = [(e.get("location") or {}).get("name") for e in rec["events"]]
         for g in rec["events"]:
+            span = _gold_trigger_span(rec["text"], g.get("trigger") or "")
+            n_detected += span is not None and any(
+                a < span[1] and span[0] < b for e in evs for a, b in _trigger_spans(rec["text"], e)
+            )
             if (g.get("location") or {}).get("name"):
                 continue
             none_n += 1
@@ -115,6 +128,7 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
                 prec_hit += any(_names_match(n, e["place"]) for n in names)
     r = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
     return {
+        "gold_triggers_detected": r(n_detected, n_gold),
         "events_per_gold": r(n_pred, n_gold),
         "placed_events_per_gold": r(n_placed, n_gold),
         "gold_none": none_n,

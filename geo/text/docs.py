@@ -63,8 +63,8 @@ def chain_top(anchor: Token) -> Token:
 
 
 def verb_chain(anchor: Token) -> list[Token]:
-    """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
-    others at Kibeho"): one act told with several verbs, so one place."""
+    """Verbs coordinated with `anchor` that share its subject ("shot and killed nine and wounded 17
+    others at Gitega"): one act told with several verbs, so one place."""
     top = chain_top(anchor)
     out, stack = [], [top]
     while stack:

@@ -1,15 +1,18 @@
 """Where an event happened, from the parse: the rules that propose places, as features.
 
-A sentence names many places; an event happened at (or moved between) only some of them. Each
-rule below proposes places (`Locator.proposals`); none excludes another and their order does not
-matter: the ranker in geo/text/event_model.py weighs which rules proposed a candidate, with the
-rest of its features (geo/text/event_features.py), against "no place in this sentence".
+A sentence names many places; an event happened at (or moved between) only some of them. Every
+place the sentence names is a candidate for every event (geo/text/event_features.py); each rule
+below proposes some of them (`Locator.proposals`), and which rules proposed a candidate is one of
+its features. No rule keeps a candidate out or excludes another, and their order does not matter:
+the ranker in geo/text/event_model.py weighs them with the rest of the features against "no place
+in this sentence". The rules also find names the geoparser missed, which then join the
+candidates.
 
   prep        a place attached to the trigger by a locative preposition ("met in Rome",
-              "killed near the town of Baiji", "shot in an ambush north of Karbala"), also through
+              "killed near the town of Tuz", "shot in an ambush south of Hilla"), also through
               the trigger's object ("took over buildings in Washington") and through verbs
-              coordinated with it ("shot and killed 22 and wounded 40 at Kibeho"); tagged too as
-              the most specific of several phrases ("In Kandahar, ... killed ... in Zhari
+              coordinated with it ("shot and killed nine and wounded 17 at Gitega"); tagged too as
+              the most specific of several phrases ("In Helmand, ... killed ... in Nad Ali
               district"), as the phrase that opens the sentence, as the place of the act a result
               participle follows ("exploded in X, killing six") or of the event noun it happened
               during. Phrases listed with one preposition are one list ("in Lyon, in Marseille and
@@ -17,11 +20,11 @@ rest of its features (geo/text/event_features.py), against "no place in this sen
               destination ("fled to Colombia", "from Colombia into Venezuela").
   fronted scene  a locative phrase that opens the sentence ("On 5 May, in Trelew (Chubut), ...")
               for every event of the sentence, whatever verb the parser hung it on.
-  object      the place acted on ("shelled Maharda", "captured the Yarmouk camp", "stormed
-              Najarah"); a name done to as a person ("captured Henao") is not one unless the
+  object      the place acted on ("shelled Kafr Laha", "captured the Zaatari camp", "stormed
+              Tal Dahab"); a name done to as a person ("captured Ortega") is not one unless the
               gazetteer knows it well. For movement, the object of flee/leave is the origin and of
               enter/invade/reach the destination.
-  actor's prep / actor's town  where the actors are: "activists in Hong Kong demonstrated",
+  actor's prep / actor's town  where the actors are: "students in Valparaiso demonstrated",
               "residents of X", "The Basra protesters marched".
   noun        a place modifying an event noun ("the Rome talks"; not "a U.S. airstrike").
   seat        for acts of governments, a place standing for its government ("Washington imposed
@@ -38,13 +41,13 @@ rest of its features (geo/text/event_features.py), against "no place in this sen
   actor demonym  for acts of governments only, the nationality of the official actor.
 
 Inside a phrase the most specific place is taken (`phrase_places`): the name of a kind of place
-("the village of X", "X district", "the Sheikh Maqsoud district of Aleppo", "the West Bank town
-of Bethlehem"), the possessed place ("Baghdad's Adhamiyah"), the town of a building ("the Land
-Revenue Office in Gulariya"). A proper name the geoparser did not take for a place is recovered
+("the village of X", "X district", "the Bab Touma district of Damascus", "the Galilee town
+of Nazareth"), the possessed place ("Kabul's Karte Se"), the town of a building ("the district
+tax office in Birgunj"). A proper name the geoparser did not take for a place is recovered
 when its slot says it is one, as written in the text; one the gazetteer lacks keeps its name and
 sits at the place its sentence names beside it, or at the finest of the places written as its
 qualifiers ("X (Y, Z)", `qualify`). Coordinated places split one trigger into one event per place
-("shelled Maharda and Tarfawi").
+("shelled Kafr Laha and Tal Dahab").
 """
 
 from __future__ import annotations
@@ -112,7 +115,7 @@ def _fallback(m: Mention) -> bool:
 
 def _namesake_guess(m: Mention) -> bool:
     """The resolver placed a name it lacks at a town named by one word of it, and that word is
-    a common beginning of place names ("Wadi Salma" at a town called Wadi)."""
+    a common beginning of place names ("Wadi Zeta" at a town called Wadi)."""
     if m.place is None or "named inside it" not in (m.reason or ""):
         return False
     words = [w.lower() for w in m.text.replace("-", " ").split()]
@@ -123,7 +126,7 @@ def _namesake_guess(m: Mention) -> bool:
 
 
 def reference_point(tok: Token) -> bool:
-    """A place named only to say where another is: "west of Ramadi", "20 km from Kotli"."""
+    """A place named only to say where another is: "west of Ramadi", "20 km from Mardin"."""
     t = tok
     while t.dep_ in ("compound", "amod", "nmod", "poss") or (
         t.dep_ == "pobj" and t.head.lower_ == "of" and lemma(t.head.head) in GENERIC_PLACE_NOUNS - DIRECTION_NOUNS
@@ -133,7 +136,7 @@ def reference_point(tok: Token) -> bool:
         return False
     h = t.head.head
     if lemma(h) in DIRECTION_NOUNS and any(c.dep_ == "det" for c in h.children):
-        return False  # "in the north of Kuttum province": inside it
+        return False  # "in the north of Ouaddai province": inside it
     return lemma(h) in DIRECTION_NOUNS or lemma(h) in DISTANCE_UNITS or h.lower_ in ("km", "mi")
 
 
@@ -141,8 +144,8 @@ _NAME_ENTS = frozenset("ORG EVENT LAW WORK_OF_ART PRODUCT FAC".split())
 
 
 def _inside_longer_name(span) -> bool:
-    """`span` is a part of a longer organisation, event or title name the NER found ("Financing"
-    of "the United Nations International Conference on Financing for Development"): the name
+    """`span` is a part of a longer organisation, event or title name the NER found ("Water"
+    of "the World Forum on Water Security for Cities"): the name
     reaches past the span and reads as an institution's (an organisation word, or a lowercase
     "on"/"for" between its capitalised words)."""
     doc = span.doc
@@ -162,7 +165,7 @@ def _inside_longer_name(span) -> bool:
 
 
 def _distance_reference(tok: Token) -> bool:
-    """A place a distance is measured from: "50 km west of Baghdad", "five kilometers from Kotli"."""
+    """A place a distance is measured from: "40 km east of Mosul", "six kilometers from Mardin"."""
     if not reference_point(tok):
         return False
     doc = tok.doc
@@ -171,7 +174,7 @@ def _distance_reference(tok: Token) -> bool:
 
 def coarse(m: Mention) -> bool:
     """A country, province or region: known to the gazetteer, or found by a name inside the
-    mention ("Al-Anbar" as Anbar), not one pinned near another place of the sentence."""
+    mention ("Al-Salahuddin" as Salahuddin), not one pinned near another place of the sentence."""
     p = m.place
     if p is None or p.level not in ("country", "admin1", "region", "continent"):
         return False
@@ -183,10 +186,10 @@ def specificity(m: Mention) -> int:
     if m.place is None or _fallback(m):
         words = m.text.lower().split()
         if words and words[-1] in COARSE_AREA_WORDS:
-            return 2  # "Kuttum province": a province, whatever the gazetteer lacks
+            return 2  # "Ouaddai province": a province, whatever the gazetteer lacks
         return 6
     if m.place.level == "region" and m.place.country_code:
-        return 2  # a region inside one country ("East Ghouta", "Darfur"), like a province
+        return 2  # a region inside one country ("Jabal Akrad", "Darfur"), like a province
     return _LEVEL_SPECIFICITY.get(m.place.level, 3)
 
 
@@ -201,7 +204,7 @@ def _conjuncts(tok: Token) -> list[Token]:
 
 
 def _bracketed(span) -> bool:
-    """A name in brackets, an alias of the one before it: "the Al-Nuba Mountains (Jabal Al-Nuba)"."""
+    """A name in brackets, an alias of the one before it: "the Al-Zawiya Mountains (Jabal Al-Zawiya)"."""
     doc = span.doc
     return span.start > 0 and doc[span.start - 1].text == "(" and span.end < len(doc) and doc[span.end].text == ")"
 
@@ -216,7 +219,7 @@ def _name_words(span) -> set[str]:
 
 
 def _article_prefix(doc, i: int) -> bool:
-    """An Arabic article glued to a name by a hyphen: the "al" of "al-Rai"."""
+    """An Arabic article glued to a name by a hyphen: the "al" of "al-Bab"."""
     return 0 <= i < len(doc) - 1 and doc[i].lower_ in ARTICLES and doc[i + 1].text == "-"
 
 
@@ -271,7 +274,7 @@ class Proposal:
     mention: Mention
     rule: str  # the rule's name, a feature of the candidate
     slot: str = "location"  # location | origin | destination
-    group: int = 0  # places one rule reads as one list ("shelled Maharda and Tarfawi") share it
+    group: int = 0  # places one rule reads as one list ("shelled Kafr Laha and Tal Dahab") share it
     detail: str = ""  # the preposition, for prepositional rules
 
 
@@ -299,7 +302,7 @@ def _listed_groups(groups: list[_Group]) -> list[_Group]:
 
 
 def _best_group(groups: list[_Group]) -> tuple[list, str, Token | None]:
-    """The most specific of the locative phrases ("In Kandahar, ... killed ... in Zhari district")."""
+    """The most specific of the locative phrases ("In Helmand, ... killed ... in Nad Ali district")."""
     if not groups:
         return [], "", None
     best = max(_listed_groups(groups), key=_group_specificity)
@@ -310,11 +313,11 @@ def _group_specificity(g: _Group) -> int:
     spec = max(specificity(m) for m in g.places)
     pobj = next(iter(pobjs(g.tok)), None)
     if pobj is not None and lemma(pobj) in FINE_NOUNS:
-        spec = max(spec, 5)  # "in Zhari district": a district, whatever town shares its name
+        spec = max(spec, 5)  # "in Nad Ali district": a district, whatever town shares its name
     if pobj is not None and lemma(pobj) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
         pobj = next((p for c in pobj.children if c.dep_ == "prep" and c.lower_ == "of" for p in pobjs(c)), pobj)
     if pobj is not None and lemma(pobj) in COARSE_AREA_WORDS:
-        spec = min(spec, 2)  # "in the north of Kuttum province": a province, known or not
+        spec = min(spec, 2)  # "in the north of Ouaddai province": a province, known or not
     return spec
 
 
@@ -329,7 +332,7 @@ def _adjacent(a: Token, b: Token) -> bool:
 
 def _name_like(tok: Token) -> bool:
     """A proper name, or a capitalised word the tagger took for a common noun ("clashes erupted
-    in Taez"), which a foreign place name often is; not a word capitalised for opening a sentence."""
+    in Marib"), which a foreign place name often is; not a word capitalised for opening a sentence."""
     if tok.pos_ == "PROPN":
         return True
     return (
@@ -372,9 +375,9 @@ class Locator:
         self, tok: Token, depth: int = 0, recover: bool = False, person_ok: bool = True, slot: str | None = None
     ) -> list[Mention]:
         """The places a noun phrase names, most specific first, one per coordinated member:
-        "the West Bank town of Bethlehem" -> Bethlehem; "Maharda, Tarfawi" -> both; "an attack
-        on the town of Gajiganna" -> Gajiganna; "Baghdad's Adhamiyah" -> Adhamiyah; "the Land
-        Revenue Office in Gulariya" -> Gulariya. With `recover`, a proper name the geoparser did
+        "the Galilee town of Nazareth" -> Nazareth; "Kafr Laha, Tal Dahab" -> both; "an attack
+        on the town of Tessaoua" -> Tessaoua; "Kabul's Karte Se" -> Karte Se; "the district
+        tax office in Birgunj" -> Birgunj. With `recover`, a proper name the geoparser did
         not take for a place is tried in the gazetteer (the slot says it is a place); `slot` says
         how sure the syntax is that a name here is a place (see `_recover`)."""
         if depth > 5 or not self._inside(tok):
@@ -382,11 +385,11 @@ class Locator:
         slot = slot or ("prep" if person_ok else "object")
         res = self._head_places(tok, depth, recover, person_ok, slot)
         members = [c for c in tok.children if c.dep_ == "conj"]
-        # "in the Red Sea, the Indian Ocean, the Arabian Sea and the Persian Gulf" parsed as an
+        # "in the Black Sea, the Aegean Sea, the Ionian Sea and the Adriatic Sea" parsed as an
         # apposition that heads the rest of the list
         members += [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN" and res and _listed(c)]
         listed = _listed(tok) or len(members) > 1
-        # a name listed with places is one ("Kafr Hamra, Shaqif Industrial Area, Dahret Abd Rubo")
+        # a name listed with places is one ("Kafr Laha, Hula Industrial Zone, Tal Dahab")
         member_slot = "near" if res and slot in ("prep", "near", "generic") else slot
         for c in members:
             for mm in self.phrase_places(c, depth + 1, recover, person_ok, member_slot):
@@ -401,17 +404,17 @@ class Locator:
         if m is not None and recover:
             m = self._whole_name(tok, m)
         if m is not None:
-            if self._facility(m):
-                # "a bomb at the Land Revenue Office in Gulariya", "Joseph's Tomb, an enclave in
-                # Nablus": the settlement, not the building
+            if self.facility(m):
+                # "a bomb at the district tax office in Birgunj", "Rachel's Tomb, a shrine in
+                # Bethlehem": the settlement, not the building
                 return self._site_places(tok, depth, recover, exclude=m) or [m]
             return [m]
         if lem in EVENT_HEADS:
-            # "in an attack on X", "during a raid off La Paz", "the battle of Rityan": the
+            # "in an attack on X", "during a raid off Ensenada", "the battle of Tal Dahab": the
             # event's own place
             return self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
         if lem in DIRECTION_NOUNS or lem in RELATIONAL_NOUNS:
-            # "north of Karbala", "on the outskirts of Isabela town", "Haritan's eastern perimeter"
+            # "north of Hilla", "on the outskirts of Jolo town", "Mardin's eastern perimeter"
             res = self._of_places(tok, depth, recover)
             for c in tok.children:
                 if not res and c.dep_ == "poss":
@@ -419,7 +422,7 @@ class Locator:
             if res:
                 return res
         if tok.pos_ == "PROPN" and lem in FACILITY_NOUNS:
-            # "Bethlehem's Church of the Nativity": a named building; its "of" is part of its name
+            # "Hebron's Church of the Holy Cross": a named building; its "of" is part of its name
             res = self._site_places(tok, depth, recover)
             if res:
                 return res
@@ -428,20 +431,20 @@ class Locator:
             if res:
                 return res
         elif recover and _name_like(tok) and lem not in NONPLACE_HEADS:
-            # "north Delhi's Ashok Vihar", "Baghdad's Adhamiyah": the possessed place is the
+            # "south Mumbai's Colaba", "Kabul's Karte Se": the possessed place is the
             # more specific one, unless it is a building or street in the possessor's city
             mm = self._recover(tok, slot)
-            if mm is not None and not self._facility(mm):
+            if mm is not None and not self.facility(mm):
                 return [mm]
         for c in tok.children:
             if c.dep_ == "appos" and lemma(c) in GENERIC_PLACE_NOUNS:
-                # "the Syrian Arab Army (SAA) controlled village of Nasrallah" parsed as an apposition
+                # "the Syrian Army (SA) held village of Kafr Laha" parsed as an apposition
                 res = self.phrase_places(c, depth + 1, recover, True, "generic")
                 if res:
                     return res
         modifier: list[Mention] = []
         if lem not in NONPLACE_HEADS and lem not in PERSON_NOUNS:
-            # "a Gaza City mosque", "Mogadishu's Madina hospital", "the Tokyo subway"
+            # "a Kandahar mosque", "Mogadishu's Hodan hospital", "the Tokyo subway"
             for c in tok.children:
                 if c.dep_ in ("compound", "amod", "nmod", "poss"):
                     mm = self._place_mention(c, allow_demonym=lem in TERRITORY_NOUNS)
@@ -449,13 +452,13 @@ class Locator:
                         modifier = [mm]
                         break
         if lem in RESIDENT_NOUNS:
-            # "an attack against residents of Khashaba": the people who live there
+            # "a raid against residents of Kafr Dael": the people who live there
             res = self._of_places(tok, depth, recover)
             if res:
                 return res
         if lem in PERSON_NOUNS:
             # "fighters of the People's Protection Units": the "of" says whose they are; only a
-            # place inside it says where ("members of al-Qaida's network in northern Iraq")
+            # place inside it says where ("members of a smuggling network in eastern Mali")
             inner = self._inner_places(tok, depth, recover, person_ok, preps=_LOCATIVE_INNER)
             for c in tok.children:
                 if not inner and c.dep_ == "prep" and c.lower_ == "of":
@@ -464,14 +467,14 @@ class Locator:
         else:
             inner = self._inner_places(tok, depth, recover, person_ok, preps=tuple(_INNER_PREPS | {"of"}))
         if modifier and inner and specificity(inner[0]) > specificity(modifier[0]):
-            return inner  # "Colombia's tourist resort of Cartagena"
+            return inner  # "Mexico's tourist resort of Cancun"
         if modifier and inner and lem in FACILITY_NOUNS and self._fine(tok):
-            return inner  # "the Sabei Qusour intersection in Karradah neighborhood": the district
+            return inner  # "the Al-Nasr intersection in Mansoor neighborhood": the district
         return modifier or inner
 
     def _site_places(self, tok: Token, depth: int, recover: bool, exclude: Mention | None = None) -> list[Mention]:
         """The settlement a building or site is in: "in"/"at" after it, in an apposition after it
-        ("Joseph's Tomb, an enclave in Nablus"), or a place before it ("Bethlehem's Church")."""
+        ("Rachel's Tomb, a shrine in Bethlehem"), or a place before it ("Hebron's Church")."""
         res = self._inner_places(tok, depth, recover, True, preps=("in", "at", "near"))
         for c in tok.children:
             if not res and c.dep_ == "appos":
@@ -480,14 +483,14 @@ class Locator:
             if not res and c.dep_ in ("poss", "compound", "nmod"):
                 mm = self._place_mention(c)
                 if mm is None and recover and c.dep_ == "poss":
-                    mm = self._recover(c, "near")  # "at Bethlehem's Church of the Nativity"
+                    mm = self._recover(c, "near")  # "at Hebron's Church of the Holy Cross"
                 if mm is not None and mm is not exclude:
                     res = [mm]
         return [m for m in res if m is not exclude]
 
     def _inner_places(self, tok: Token, depth: int, recover: bool, person_ok: bool, preps=None) -> list[Mention]:
         """Places in the prepositions of a noun, the first in the text, but one after "against"
-        only when no other ("an operation against radicals ... in the city of Amed")."""
+        only when no other ("a raid against smugglers ... in the city of Cizre")."""
         preps = preps or tuple(_INNER_PREPS)
         later: list[Mention] = []
         for c in tok.children:
@@ -524,7 +527,7 @@ class Locator:
                 if res:
                     return res
             elif g.dep_ in ("advmod", "npadvmod") and lemma(g) in DIRECTION_NOUNS | RELATIONAL_NOUNS:
-                res = self._of_places(g, depth + 1, recover)  # "located north of Palmyra"
+                res = self._of_places(g, depth + 1, recover)  # "located south of Raqqa"
                 if res:
                     return res
         return []
@@ -539,11 +542,11 @@ class Locator:
         return []
 
     def _generic_places(self, tok: Token, depth: int, recover: bool) -> list[Mention]:
-        """A kind-of-place noun: its own name ("the Yarmouk camp", "Baiyaa district") or the name
-        after "of" ("the town of Baiji"); of the two, the more specific ("the West Bank town of
-        Bethlehem" -> Bethlehem, "the Sheikh Maqsoud district of Aleppo" -> Sheikh Maqsoud)."""
+        """A kind-of-place noun: its own name ("the Zaatari camp", "Hula district") or the name
+        after "of" ("the town of Tuz"); of the two, the more specific ("the Galilee town of
+        Nazareth" -> Nazareth, "the Bab Touma district of Damascus" -> Bab Touma)."""
         if lemma(tok) in FACILITY_NOUNS:
-            # "on Bagmati bridge in downtown Kathmandu": the settlement the site is in
+            # "on Jamuna bridge in downtown Sirajganj": the settlement the site is in
             if not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
                 inner = self._inner_places(tok, depth, recover, True, preps=("in", "at"))
                 if inner:
@@ -554,13 +557,13 @@ class Locator:
             first, last = run
             mm = next((self.mention_at[t.i] for t in self.doc[first.i : last.i + 1] if self._place_mention(t)), None)
             if mm is not None and not (mm.start <= first.idx and last.idx + len(last) <= mm.end) and recover:
-                # the geoparser found a word of the name ("Al" of "the Al-Nuba Mountains")
+                # the geoparser found a word of the name ("Al" of "the Al-Zawiya Mountains")
                 mm = self._recover(last, "generic", first=first, over=True) or mm
             if mm is None and recover:
                 mm = self._recover(last, "generic", first=first)
             if mm is not None:
                 names = [mm]
-            # "the Idlib and Hama governorates", "El Waregow, Shalanbod and Janale towns"
+            # "the Homs and Tartus governorates", "Afgoye, Marka and Barawe towns"
             for c in tok.children:
                 if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN" and not first.i <= c.i <= last.i:
                     for x in [c] + _conjuncts(c):
@@ -575,7 +578,7 @@ class Locator:
             if named:
                 break
             if c.dep_ == "acl" and lemma(c) in ("know", "call", "name"):
-                # "an area known as El Tablazo"
+                # "an area known as Las Palmas"
                 for g in c.children:
                     if g.dep_ == "prep" and g.lower_ == "as":
                         for p in pobjs(g):
@@ -588,28 +591,28 @@ class Locator:
                 for p in pobjs(c):
                     named = named or self.phrase_places(p, depth + 1, recover, True, "generic")
             elif c.dep_ == "appos" and not (c.i > 0 and self.doc[c.left_edge.i - 1].text == "(") and not self._org_name(c):
-                # "the capital, Brazzaville", "a Brooklyn neighborhood, Canarsie" (not an alias
-                # in brackets: "Mariamma colony (Yellamma Banda)")
+                # "the capital, Niamey", "a Queens neighborhood, Astoria" (not an alias
+                # in brackets: "Ganesh colony (Sai Nagar)")
                 named = self.phrase_places(c, depth + 1, recover, True, "generic")
                 appos = bool(named)
         if names and named:
-            # "the Sunni city of Samarra", "the West Bank town of Bethlehem": a settlement's "of"
-            # names it. "the Sheikh Maqsoud district of Aleppo": an area's "of" names what it is
-            # part of, unless that is the smaller place ("the Gaza City neighborhood of Shijaiyah").
-            area = lemma(tok) in AREA_NOUNS or tok.pos_ == "PROPN"  # "the Al-Malaah Farms of Aleppo"
+            # "the Sunni city of Ramadi", "the Galilee town of Nazareth": a settlement's "of"
+            # names it. "the Bab Touma district of Damascus": an area's "of" names what it is
+            # part of, unless that is the smaller place ("the Kabul district of Karte Se").
+            area = lemma(tok) in AREA_NOUNS or tok.pos_ == "PROPN"  # "the Al-Zaytoun Farms of Homs"
             if not appos and area and (
                 specificity(names[0]) >= specificity(named[0]) or specificity(named[0]) < 5
             ):
-                return names  # "the East Ghouta region of rural Damascus": a part of Damascus
+                return names  # "the Jabal Akrad region of rural Latakia": a part of Latakia
             return named
         if names or named:
             return names or named
-        # "the northern Aleppo countryside", "the Hama Governorate's countryside": the container
+        # "the southern Homs countryside", "the Hama Governorate's outskirts": the container
         for c in tok.children:
             if c.dep_ in ("compound", "amod", "nmod", "poss"):
                 mm = self._place_mention(c, allow_demonym=lemma(tok) in TERRITORY_NOUNS)
                 if mm is None and recover and c.pos_ == "PROPN":
-                    # "the Hama Governorate's countryside": the whole name, though the
+                    # "the Hama Governorate's outskirts": the whole name, though the
                     # geoparser found only "Hama"
                     inner = any(g.dep_ == "compound" and g.i in self.mention_at for g in c.children)
                     if not (inner and (self._org_name(c) or lemma(c) in NONPLACE_HEADS)):
@@ -619,15 +622,15 @@ class Locator:
                 if mm is not None:
                     return [mm]
         if recover and tok.pos_ == "PROPN" and tok.text[:1].isupper():
-            # "Jabiliyah District", "Hama Governorate": the generic word is part of the name
+            # "Hula District", "Hama Governorate": the generic word is part of the name
             mm = self._recover(tok, "generic")
             if mm is not None:
                 return [mm]
         return self._inner_places(tok, depth, recover, True)
 
     def _org_name(self, tok: Token) -> bool:
-        """A unit or organisation named where a place could stand ("in the Deir Ezzor
-        Governorate, the Syrian Arab Army's 137th Artillery Brigade ... launched")."""
+        """A unit or organisation named where a place could stand ("in the Raqqa
+        Governorate, the army's 93rd Brigade ... launched")."""
         return tok.i not in self.mention_at and (lemma(tok) in ORG_WORDS or tok.lower_ in ORG_WORDS)
 
     def _capital_of(self, country: Mention, mod: Token, head: Token) -> Mention | None:
@@ -645,8 +648,8 @@ class Locator:
                        place=cap, score=country.score, reason=f"the capital of {p.name}")
 
     def _whole_name(self, tok: Token, m: Mention) -> Mention:
-        """A mention that is only the end of the name the text gives: "Kafr Batna" found as
-        "Batna" (a city elsewhere). The whole name is the place."""
+        """A mention that is only the end of the name the text gives: "Kafr Zeta" found as
+        "Zeta" (a city elsewhere). The whole name is the place."""
         if tok.idx + len(tok) != m.end:
             return m
         left = [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.idx < m.start]
@@ -659,8 +662,8 @@ class Locator:
         return self._recover(tok, "generic", first=first, over=True) or m
 
     def _name_before(self, tok: Token) -> tuple[Token, Token] | None:
-        """The capitalised name right before a kind-of-place noun ("the Sheikh Sa'eed District",
-        "Aleppo city", "Baiyaa district"), as its first and last token."""
+        """The capitalised name right before a kind-of-place noun ("the Bab Touma District",
+        "Aleppo city", "Hula district"), as its first and last token."""
         j = tok.i - 1
         lo = tok.left_edge.i
         first = last = None
@@ -675,7 +678,7 @@ class Locator:
             if t.pos_ == "ADJ" and self._demonym(t.text):
                 break  # "the Syrian town of ..."
             if t.ent_type_ == "NORP" and not self._known(t.text):
-                break  # "the Shiite neighborhood of Kamaliya"
+                break  # "the Christian neighborhood of Bab Touma"
             first = t
             last = last or t
             j -= 1
@@ -686,13 +689,13 @@ class Locator:
         return first, last
 
     def _fine(self, tok: Token) -> bool:
-        """A locative phrase inside `tok` names a district-level unit ("in Karradah neighborhood")."""
+        """A locative phrase inside `tok` names a district-level unit ("in Mansoor neighborhood")."""
         return any(
             c.dep_ == "prep" and c.lower_ in ("in", "at") and any(lemma(p) in FINE_NOUNS for p in pobjs(c))
             for c in tok.children
         )
 
-    def _facility(self, m: Mention) -> bool:
+    def facility(self, m: Mention) -> bool:
         """A building, street or site named in the text: a point inside some settlement."""
         words = m.text.lower().replace("’", "'").split()
         return bool(words) and words[-1].strip(".,") in FACILITY_NOUNS
@@ -727,23 +730,23 @@ class Locator:
         while lo < tok.i and not self.doc[lo].text[:1].isupper() and not _article_prefix(self.doc, lo):
             lo += 1
         if lo > 1 and self.doc[lo - 1].text == "-" and _article_prefix(self.doc, lo - 2):
-            lo -= 2  # "al-Rai" split as "al", "-", "Rai"
+            lo -= 2  # "al-Bab" split as "al", "-", "Bab"
         hi = tok.i + 1
         span = self.doc[lo:hi]
         if any(t.text in "()" for t in span):
-            return None  # "Bor (Jonglei": a name and its qualifier, each a mention of its own
+            return None  # "Gao (Tombouctou": a name and its qualifier, each a mention of its own
         if not over and any(t.i in self.mention_at for t in span):
             return None
         if any(t.ent_type_ in ("CARDINAL", "MONEY", "PERCENT", "ORDINAL", "QUANTITY") or _date_word(t) for t in span):
             return None
         if slot not in ("generic", "near") and any(t.ent_type_ in ("DATE", "TIME") for t in span):
-            return None  # a name swept into a date ("the village of Sogam last September") is kept
+            return None  # a name swept into a date ("the village of Karhama last October") is kept
         if span.text.lower() in NOT_NAMES | ARTICLES or span[-1].lower_ in NOT_NAMES:
             return None
         if slot != "generic" and any(t.ent_type_ == "EVENT" for t in span):
-            return None  # "at the end of World War II"
+            return None  # "at the close of the Korean War"
         if slot != "generic" and _inside_longer_name(span):
-            return None  # "Financing" of "the UN Conference on Financing for Development"
+            return None  # "Water" of "the World Forum on Water Security for Cities"
         tags = {t.ent_type_ for t in span} - {""}
         if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
             return None  # "in Arabic", "Sunni"
@@ -751,46 +754,51 @@ class Locator:
             return None  # "at NATO", "in the Baath Party"
         # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near
         # Roszke"): such a name counts when the gazetteer knows it. A name after "captured"
-        # counts only then too ("captured Jimenez" is a person).
-        # After "in"/"at" a lone name is a place whatever the NER says ("erupted in Taez"); a
+        # counts only then too ("captured Ortega" is a person).
+        # After "in"/"at" a lone name is a place whatever the NER says ("erupted in Marib"); a
         # person's name there would be in the article as one (checked below) or read as one.
         known_only = slot == "object" or bool(tags & {"NORP", "LANGUAGE"})
-        if slot != "generic" and self._person_like(tok):
+        if slot != "generic" and self.person_like(tok):
             return None
         # A word of a person's name elsewhere in the article ("Maduro") is that person.
         words = _name_words(span)
         if any((e.start >= span.end or e.end <= span.start) and not _bracketed(e) for e in self._persons if words & _name_words(e)):
             return None
-        key = (span.start_char, span.end_char)
-        if key not in self._recovered:
-            m = Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT")
-            # Resolved in the article's context like the geoparser's own mentions; a name the
-            # gazetteer lacks gets the geoparser's fallback (a place named inside it, else the
-            # article's focus) with the low score that says so.
-            context = [replace(x, candidates=[]) for x in self.mentions]
-            self.resolver.resolve(context + [m], doc_text(self.doc))
-            m.reason = "found by its event slot; " + (m.reason or "not in the gazetteer")
-            if m.place is None or _fallback(m):
-                # A village the gazetteer lacks is near the places its sentence names ("Tel
-                # Hamis in eastern Hasakah"), not at a namesake of one of its words ("Tel").
-                near = self._context_place(span)
-                if near is not None:
-                    m.place, m.score, m.candidates = near.place, 0.1, []
-                    m.reason = f"found by its event slot; not in the gazetteer; placed at {near.text}, named with it"
-                elif _namesake_guess(m):
-                    m.place, m.score, m.candidates = None, 0.0, []
-                    m.reason = "found by its event slot; not in the gazetteer"
-            self._recovered[key] = m
-        m = self._recovered[key]
-        # a capitalised common noun ("Financing" in a conference's title) is a place only when
-        # the gazetteer knows it ("clashes erupted in Taez")
+        m = self.name_place(span, "found by its event slot")
+        # a capitalised common noun ("Water" in a forum's title) is a place only when
+        # the gazetteer knows it ("clashes erupted in Marib")
         noun = tok.pos_ != "PROPN" and first is None
         if ((known_only and slot not in ("generic", "near")) or noun) and (m.place is None or _fallback(m)):
             return None
         return m
 
+    def name_place(self, span, how: str) -> Mention:
+        """A proper name the geoparser did not take for a place, as a place mention: resolved in
+        the article's context like the geoparser's own mentions; a name the gazetteer lacks sits
+        at the place its sentence names nearest to it, else where the geoparser puts names it
+        lacks. `how` says in the mention's reason what found it."""
+        key = (span.start_char, span.end_char)
+        if key not in self._recovered:
+            m = Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT")
+            if self.resolver is not None:
+                context = [replace(x, candidates=[]) for x in self.mentions]
+                self.resolver.resolve(context + [m], doc_text(self.doc))
+            m.reason = f"{how}; " + (m.reason or "not in the gazetteer")
+            if m.place is None or _fallback(m):
+                # A village the gazetteer lacks is near the places its sentence names ("Tel
+                # Sawran in eastern Hasakah"), not at a namesake of one of its words ("Tel").
+                near = self._context_place(span)
+                if near is not None:
+                    m.place, m.score, m.candidates = near.place, 0.1, []
+                    m.reason = f"{how}; not in the gazetteer; placed at {near.text}, named with it"
+                elif _namesake_guess(m):
+                    m.place, m.score, m.candidates = None, 0.0, []
+                    m.reason = f"{how}; not in the gazetteer"
+            self._recovered[key] = m
+        return self._recovered[key]
+
     def _settle(self, m: Mention | None) -> Mention | None:
-        """A place the gazetteer lacks, pinned near the places its sentence names ("the Wadi Salma
+        """A place the gazetteer lacks, pinned near the places its sentence names ("the Wadi Zeta
         district of Homs" -> Homs), rather than at the article's focus or at a namesake of one of
         its words. The event gets its own copy; the geoparser's mention is left as it is."""
         if m is None or (m.place is not None and not _fallback(m)) or "named with it" in m.reason:
@@ -798,7 +806,7 @@ class Locator:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         near = self._context_place(span) if span is not None else None
         if near is None:
-            if _namesake_guess(m):  # "Wadi Zeid" at a town called Wadi: better no point than that
+            if _namesake_guess(m):  # "Wadi Zeta" at a town called Wadi: better no point than that
                 return replace(m, place=None, score=0.0, candidates=[], reason="not in the gazetteer")
             return m
         return replace(m, place=near.place, score=0.1, candidates=[],
@@ -806,12 +814,12 @@ class Locator:
 
     def qualify(self, m: Mention) -> Mention:
         """A name the text qualifies with coarser places after it ("Toledo (Norte de Santander)",
-        "Hyderabad, Sindh", "Rubaya (Masisi, North Kivu)", "Mehar town of Dadu district, Sindh
+        "Birgunj, Parsa", "Rubaya (Masisi, North Kivu)", "Mehar town of Dadu district, Sindh
         province"): the namesake inside them; a name the gazetteer lacks, or has none of inside
         them, at the finest of them the gazetteer has. The event gets its own copy."""
         if m.place is not None and m.place.level in ("country", "admin1", "region", "continent") and not _fallback(m):
             return m
-        quals = [q for q in self._qualifiers(m) if q.place is not None and not _fallback(q)]
+        quals = [q for q in self.qualifiers(m) if q.place is not None and not _fallback(q)]
         if not quals or (m.place is not None and not _fallback(m) and all(_inside_of(m.place, q.place) for q in quals)):
             return m
         gaz = getattr(self.resolver, "gaz", None)
@@ -838,10 +846,10 @@ class Locator:
                 continue
             sent = span.sent
             self.lo, self.hi = sent.start, sent.end
-            out |= {((m.start, m.end), (q.start, q.end)) for q in self._qualifiers(m)}
+            out |= {((m.start, m.end), (q.start, q.end)) for q in self.qualifiers(m)}
         return out
 
-    def _qualifiers(self, m: Mention) -> list[Mention]:
+    def qualifiers(self, m: Mention) -> list[Mention]:
         """Coarser places written right after a name: in brackets, after commas, or after "village
         of", "district", "in the north of": "X (Y, Z)", "X, Y", "X village of Y district, Z
         province", "X, in the north of Y province"."""
@@ -856,7 +864,7 @@ class Locator:
             q = self.mention_at.get(i)
             if q is not None and q is not m and q.kind != "demonym":
                 if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m):
-                    break  # a list of towns ("Kafr Nabl, Hass"), not a qualifier
+                    break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
                 if q not in out:
                     out.append(q)
                 i += 1
@@ -884,8 +892,8 @@ class Locator:
                 best, best_key = m, key
         return best
 
-    def _person_like(self, tok: Token) -> bool:
-        """A name that reads as a person's: "Olivas, 47,", "Kupczyk, an officer", "Mr. Rasai" (the
+    def person_like(self, tok: Token) -> bool:
+        """A name that reads as a person's: "Ortega, 47,", "Lindqvist, an officer", "Mr. Haddad" (the
         NER's PERSON tag alone is too often wrong on foreign place names to decide)."""
         if tok.pos_ != "PROPN":
             return False
@@ -901,7 +909,7 @@ class Locator:
     def proposals(self, trig, etype: tx.EventType, subj: Token | None, target: Token | None, triggers, sent) -> list[Proposal]:
         """Every place a placement rule proposes for the event of `trig`, each tagged with the
         rule (a feature the ranker weighs), its slot (location, origin, destination) and its group
-        (the places one rule reads as one list: "shelled Maharda and Tarfawi"). Rules do not
+        (the places one rule reads as one list: "shelled Kafr Laha and Tal Dahab"). Rules do not
         exclude one another: the ranker (geo/text/event_model.py) decides which proposal wins."""
         self.lo, self.hi = sent.start, sent.end
         out: list[Proposal] = []
@@ -957,7 +965,7 @@ class Locator:
                 if etype.seat and p in ("on", "against", "with", "to") and h is not anchor:
                     continue  # "sanctions on Venezuela": the target, not the place
                 if p == "between" and etype.name in BETWEEN_PARTIES:
-                    continue  # "talks between Prodi and Putin": the parties, not the place
+                    continue  # "talks between Merkel and Erdogan": the parties, not the place
                 objs = pobjs(c)
                 if p == "out":  # "out of Syria"
                     objs = [g for o in c.children if o.lower_ == "of" for g in pobjs(o)] or objs
@@ -967,7 +975,7 @@ class Locator:
                     objs = [po for po in objs if lemma(po) not in UNDER_NOT_PLACES]
                 slot = "near" if p in NEAR_PREPS else "prep" if p in CONTAINING_PREPS else "object"
                 if p == "on" and etype.object_place and (lemma(h) in EVENT_HEADS or (h is anchor and lemma(head) in EVENT_HEADS)):
-                    slot = "prep"  # "an assault on Jabal Al-Koz": the name attacked is a place
+                    slot = "prep"  # "an assault on Tal Sawda": the name attacked is a place
                 places = [pl for po in objs for pl in self.phrase_places(po, recover=True, slot=slot)]
                 if not places:
                     continue
@@ -976,10 +984,10 @@ class Locator:
                 elif etype.movement and (p in ORIGIN_PREPS or p == "out"):
                     propose(places[:1], "origin_prep", "origin", p)
                 elif p in LOCATION_PREPS or p in EVENT_PREPS or (p == "into" and not etype.movement):
-                    # "burst into the court in X and shot", "threw a grenade into a hotel"
+                    # "burst into the court in X and shot", "threw a grenade into a cafe"
                     prep_groups.append(_Group(p, places, c))
                 elif p == "against" and etype.object_place and h is not anchor:
-                    # "launched an attack against residents of Khashaba": what it was aimed at
+                    # "launched a raid against residents of Kafr Dael": what it was aimed at
                     prep_groups.append(_Group(p, places, c))
         loc, loc_prep, loc_tok = _best_group(prep_groups)
         for g in _listed_groups(prep_groups):
@@ -990,8 +998,8 @@ class Locator:
             if _scene_setting(g.tok, sent):
                 propose(g.places, "prep_opens_sentence", detail=g.prep)
         if loc and loc_tok is not None and _scene_setting(loc_tok, sent):
-            # "In Sarajevo, a peacekeeper was shot ... while driving through the suburb of
-            # Dobrinja": the opening phrase sets the scene; a smaller place in the clause is where
+            # "In Gulu, a soldier was shot ... while driving through the northern suburb of
+            # Layibi": the opening phrase sets the scene; a smaller place in the clause is where
             scene = range(loc_tok.left_edge.i, loc_tok.right_edge.i + 1)
             inside = self._in_clause(anchor, triggers, trig, exclude=scene, own_only=True)
             if inside and max(map(specificity, inside)) > max(map(specificity, loc)):
@@ -1009,34 +1017,34 @@ class Locator:
             if verb_lemma in ORIGIN_OBJECT_VERBS:
                 propose(obj_places[:1], "origin_object", "origin")
             elif verb_lemma in DESTINATION_OBJECT_VERBS:
-                # "entered the towns of Khan Touman, Al-Barqoum and Al-Zorba": one entry each
+                # "entered the towns of Kafr Nabl, Hass and Maarat Harma": one entry each
                 propose(obj_places, "destination_object", "destination")
             elif verb_lemma == "patrol":
                 propose(obj_places, "object")
         if obj_places and etype.object_place:
-            # the object is where an act on a place happened ("shelled Maharda in Hama province")
+            # the object is where an act on a place happened ("shelled Kafr Laha in Hama province")
             propose(obj_places, "object")
             if loc and max(map(specificity, obj_places)) < max(map(specificity, loc)):
                 propose(loc, "prep_smaller_than_object")
         coarse_only = all(specificity(p.mention) <= 1 for p in out if p.rule in ("prep", "object"))
         if not etype.movement and not etype.seat and coarse_only:
-            # "killed in Yemen when a suicide bomber detonated explosives in the city of Ibb": a
+            # "killed in Yemen when a bomber blew himself up in the town of Rada": a
             # country, and a town where the same blow fell, told in a "when" or "as" clause
             for v in [anchor] + verb_chain(anchor):
                 for c in v.children:
                     if c.dep_ == "advcl" and _same_breath(c):
                         propose([m for m in self._in_clause(c, triggers, trig) if specificity(m) >= 4], "town_in_a_when_clause")
         if etype.name in ("attack", "armed_clash", "military_movement"):
-            # "launched an assault to recover the villages of X and Y": where the offensive aims
+            # "launched an offensive to retake the villages of X and Y": where the offensive aims
             propose(self._aim_places(anchor, head), "the_place_it_aims_at")
         if not etype.movement and not etype.seat and len(loc) == 1 and coarse(loc[0]):
-            # "killed ... outside police headquarters in Fallujah, in the western province of
-            # Al-Anbar": a province (or country) and a town inside it; the town is nearer the event
+            # "killed ... outside the town hall in Tikrit, in the northern province of
+            # Salahuddin": a province (or country) and a town inside it; the town is nearer the event
             town = self._town_inside(loc[0])
             if town is not None:
                 propose([town], "town_inside_the_region_named")
         if subj is not None and not etype.seat:
-            # "activists in Hong Kong demonstrated", "a car bomb parked on a road in Saidiyah
+            # "students in Valparaiso demonstrated", "a car bomb parked on a road in Zayouna
             # district detonated": where the actor was put
             for h in self._actor_holders(subj):
                 places = []
@@ -1055,21 +1063,21 @@ class Locator:
             m = self._actor_town(subj)
             if m is not None:
                 propose([m], "actor_town")
-        # "protesters gathered in Ramses Square, where they blocked a ramp and marched"
+        # "protesters filled Tahrir Square, where they marched and chanted slogans"
         rel = chain_top(anchor)
         if rel.dep_ == "relcl" and any(c.lower_ == "where" and c.dep_ == "advmod" for v in [rel] + verb_chain(rel) for c in v.children):
             places = self.phrase_places(rel.head, recover=True, slot="near")
             if not places and lemma(rel.head) in EVENT_HEADS:
-                # "the 2013 Ghouta chemical attack, where 280 people were killed"
+                # "the 2017 Khan Shaykhun gas attack, where 80 people were killed"
                 places = [m for c in rel.head.children if c.dep_ in ("compound", "nmod")
                           for m in [self._place_mention(c) or self._recover(c, "object")]
                           if m is not None and specificity(m) >= 2]
             propose(places[:1], "where_clause")
         if target is not None and target.dep_ == "nsubjpass" and not etype.seat:
-            # "A bomb dropped decades ago in central Kenya was detonated by police"
+            # "A bomb planted decades ago in northern Laos was detonated by army experts"
             for h in self._actor_holders(target)[1:]:
                 if h.pos_ not in ("VERB", "AUX") or lemma(h) not in PUT_VERBS | SITING_VERBS:
-                    continue  # "a man involved in cases in Punjab was arrested": not where he was
+                    continue  # "a man wanted for thefts in Sindh was arrested": not where he was
                 places = [pl for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "at", "inside", "near", "on")
                           and self._inside(c) for po in pobjs(c) for pl in self.phrase_places(po, recover=True)]
                 if places:
@@ -1103,7 +1111,7 @@ class Locator:
         head proposes Y or Z; the place the text gives is X."""
         for m in self.mentions:
             if m.end <= q.start and q.start - m.end < 60 and m.kind not in ("demonym", "dateline") and any(
-                x is q for x in self._qualifiers(m)
+                x is q for x in self.qualifiers(m)
             ):
                 return m
         return q
@@ -1137,7 +1145,7 @@ class Locator:
                 out.append(c)
                 out.extend(g for g in c.children if g.dep_ == "conj" and g.pos_ == "ADP" and self._inside(g))
             elif c.dep_ == "advmod" and lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS | {"near", "nearby"}:
-                # "were captured northeast of Karmah", "killed near Aqrabat" parsed as an adverb
+                # "were captured northeast of Tikrit", "killed near Hula" parsed as an adverb
                 for g in c.children:
                     if g.dep_ == "prep" and g.lower_ in ("of", "from", "to") and self._inside(g):
                         out.append(g)
@@ -1146,20 +1154,20 @@ class Locator:
         return out
 
     def _object_places(self, obj: Token, verb_lemma: str) -> list[Mention]:
-        """Places the direct object names: "shelled the village of Jarjisa", "stormed Najarah".
+        """Places the direct object names: "shelled the village of Tal Sharif", "stormed Tal Dahab".
         A name that reads as a person's, or the bare name after a verb done to people ("captured
-        Henao", "shot Kupczyk"), is not a place unless the gazetteer knows it well."""
-        if self._person_like(obj):
+        Ortega", "shot Lindqvist"), is not a place unless the gazetteer knows it well."""
+        if self.person_like(obj):
             return []
-        # After a verb done to places ("stormed Najarah"), a name the gazetteer lacks is a place
-        # as after "in"; after one done to people ("captured Henao"), only a known place is.
+        # After a verb done to places ("stormed Tal Dahab"), a name the gazetteer lacks is a place
+        # as after "in"; after one done to people ("captured Ortega"), only a known place is.
         slot = "near" if verb_lemma in PLACE_VERBS else "object"
         places = self.phrase_places(obj, recover=True, person_ok=False, slot=slot)
         out = []
         for m in places:
             bare = m.start <= obj.idx < m.end and lemma(obj) not in GENERIC_PLACE_NOUNS
-            if bare and self._tagged_person(m) and verb_lemma not in PLACE_VERBS and not self._well_known(m):
-                continue  # "captured Doe in Monrovia"
+            if bare and self.tagged_person(m) and verb_lemma not in PLACE_VERBS and not self._well_known(m):
+                continue  # "captured Lindqvist in Monrovia"
             if bare and verb_lemma in HUMAN_VERBS and not self._well_known(m):
                 continue
             out.append(m)
@@ -1183,7 +1191,7 @@ class Locator:
                     return m
         return None
 
-    def _tagged_person(self, m: Mention) -> bool:
+    def tagged_person(self, m: Mention) -> bool:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         return span is not None and any(t.ent_type_ == "PERSON" for t in span)
 
@@ -1200,8 +1208,8 @@ class Locator:
 
     def _in_clause(self, anchor: Token, triggers, trig, exclude=(), own_only: bool = False) -> list[Mention]:
         """The places nearest the trigger inside its own clause: a locative phrase first ("... as
-        he left home in Baghdad's neighborhood of Kamaliya"), else a bare place name, but never
-        one that only says who someone is ("a U.S. airstrike", "the 1967 Mideast war")."""
+        he walked to work in Kabul's district of Karte Se"), else a bare place name, but never
+        one that only says who someone is ("a Turkish drone strike", "the 1982 Lebanon war")."""
         others = {t.anchor.i for t in triggers if t.anchor.i != anchor.i}
         best: list[Mention] = []
         best_key = None
@@ -1213,20 +1221,20 @@ class Locator:
                 continue
             seen.add(tok.i)
             m = self._place_mention(tok)
-            if m is not None and m.kind not in ("qualifier", "dateline") and not self._says_who(tok):
-                found = (self._site_places(tok, 0, True, exclude=m) if self._facility(m) else []) or [m]
-                # a place a distance is measured from ("near Haji-abad, five kilometers from the
-                # town of Kotli") only when the clause names no other
+            if m is not None and m.kind not in ("qualifier", "dateline") and not self.says_who(tok):
+                found = (self._site_places(tok, 0, True, exclude=m) if self.facility(m) else []) or [m]
+                # a place a distance is measured from ("near Kafr Ruma, ten kilometers from the
+                # town of Maarat al-Numan") only when the clause names no other
                 key = (d + (100 if _distance_reference(tok) else 0), 1, -specificity(found[0]))
                 if best_key is None or key < best_key:
                     best, best_key = found, key
-            # "Thomas Hurndall of Britain": where someone is from is no place of the event
-            people = m is None and (lemma(tok) in PERSON_NOUNS or self._person_like(tok))
+            # "Anna Berg of Sweden": where someone is from is no place of the event
+            people = m is None and (lemma(tok) in PERSON_NOUNS or self.person_like(tok))
             for c in tok.children:
                 if c.i in seen or (people and not (c.dep_ == "prep" and c.lower_ in LOCATION_PREPS)):
                     continue
                 purpose = c.dep_ == "acl" and lemma(tok) in EVENT_HEADS and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
-                # "a hotel packed with tourists in X": a participle that only describes a thing
+                # "a bus packed with pilgrims in X": a participle that only describes a thing
                 described = (
                     c.dep_ == "acl" and c.tag_ == "VBN" and c.i not in others and not own_subject(c)
                     and lemma(tok) in FACILITY_NOUNS | GENERIC_PLACE_NOUNS | VEHICLE_NOUNS | EVENT_HEADS
@@ -1239,9 +1247,9 @@ class Locator:
                 if own_only and c.pos_ in ("VERB", "AUX") and own_subject(c):
                     continue  # "as balloting began in X": another happening's place
                 if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in OTHER_TIME_MARKS for g in c.children):
-                    continue  # "Once the assault at Abu Raweel was repelled, ...": another time
+                    continue  # "Once the attack at Kafr Louzi was repelled, ...": another time
                 if c.dep_ == "advmod" and lemma(c) in DIRECTION_NOUNS | RELATIONAL_NOUNS and self._inside(c):
-                    # "captured along with seven others northeast of Karmah"
+                    # "captured along with five others northeast of Tikrit"
                     places = self._of_places(c, 0, True)
                     if places:
                         key = (d + 1, 0, -max(map(specificity, places)))
@@ -1263,7 +1271,7 @@ class Locator:
         return best
 
     def _aim_places(self, anchor: Token, head: Token) -> list[Mention]:
-        """The places a purpose clause of the trigger aims at: its verb's object ("to recover
+        """The places a purpose clause of the trigger aims at: its verb's object ("to retake
         the villages of X and Y") or what it would control ("to regain control of X")."""
         for h in dict.fromkeys([anchor, head]):
             for c in h.children:
@@ -1282,15 +1290,15 @@ class Locator:
 
     def _actor_holders(self, subj: Token) -> list[Token]:
         """The actor and what can carry its place: participles on it ("a car bomb parked on a
-        road in X", "a bomb suspected to be dropped in X") and the nouns its "from"/"of" phrases
-        open ("demonstrators from all walks of life in Nepal")."""
+        road in X", "a shell thought to have been fired in X") and the nouns its "from"/"of" phrases
+        open ("workers from all parts of the textile industry in Dhaka")."""
         out = [subj]
         for c in subj.children:
             if c.dep_ == "acl" and c.tag_ in ("VBN", "VBG", "VBD"):  # a participle tagged as a past tense
                 out.append(c)
                 out.extend(g for g in c.children if g.dep_ == "xcomp" and g.pos_ in ("VERB", "AUX"))
         if subj.pos_ == "PROPN" or self._place_mention(subj) is not None:
-            return out  # "Moussa Ranimat, of Kafr Tsurif near Hebron": where he comes from
+            return out  # "Adel Haddad, of Beit Ummar near Halhul": where he comes from
         stack = [(subj, 0)]
         while stack:
             tok, d = stack.pop()
@@ -1311,17 +1319,17 @@ class Locator:
         rspan = self.doc.char_span(region.start, region.end, alignment_mode="expand")
         phrase = rspan.root if rspan is not None else None
         while phrase is not None and phrase.dep_ in ("compound", "amod", "nmod", "poss") and phrase.head is not phrase:
-            phrase = phrase.head  # "the West Ghouta region of rural Damascus": Damascus contains it
+            phrase = phrase.head  # "the Jabal Akrad region of rural Latakia": Latakia contains it
         inner = {t.i for t in phrase.subtree} if phrase is not None else set()
         found: list[Mention] = []
         for m in self.mentions:
             if m is region or m.place is None or _fallback(m) or m.kind not in ("toponym",):
                 continue
             span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if span is None or not (self.lo <= span.start < self.hi) or span.root.i in inner or self._says_who(span.root):
+            if span is None or not (self.lo <= span.start < self.hi) or span.root.i in inner or self.says_who(span.root):
                 continue
             if reference_point(span.root):
-                continue  # "the town of al-Wafa west of Ramadi": Ramadi only says where al-Wafa is
+                continue  # "the town of al-Baghdadi west of Haditha": Haditha only says where al-Baghdadi is
             p = m.place
             if specificity(m) < 4 or p.country_code != rp.country_code:
                 continue
@@ -1331,8 +1339,8 @@ class Locator:
                 found.append(m)
         return found[0] if len(found) == 1 else None
 
-    def _says_who(self, tok: Token) -> bool:
-        """A place modifying a person, force or war: "U.S. troops", "the Mideast war"."""
+    def says_who(self, tok: Token) -> bool:
+        """A place modifying a person, force or war: "U.S. troops", "the Gulf war"."""
         if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
             return False
         if _modifier_not_place(tok):

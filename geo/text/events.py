@@ -10,9 +10,11 @@ every decision can be explained:
      the object or passive subject the target; a cardinal on the counted noun is the count.
   3. Modality: negation, modals, plans, attempts, failures and cancellations lower the
      confidence instead of dropping the event, so a map can still show "talks planned in Rome".
-  4. Place: the placement rules propose places (geo/text/event_locate.py), a ranker learned from
-     annotated sentences chooses among them and "no place" (geo/text/event_model.py), and
-     `location_reason` says in words what decided.
+  4. Place: every place the sentence names is a candidate (the geoparser's mentions, the names
+     the placement rules of geo/text/event_locate.py find, every other proper name) beside "no
+     place"; what each rule says about a candidate is one of its features (geo/text/
+     event_features.py), and a ranker learned from annotated sentences chooses
+     (geo/text/event_model.py); `location_reason` says in words what decided.
   5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
      but none from a side clause about another time ("an accord signed in 1998", "since ...
      in 1997"), else the date of the previous sentence's event in the same paragraph, else the
@@ -78,7 +80,7 @@ from .vocabulary import (
     WEAPON_VERBS,
 )
 from .docs import date_entity_tokens, doc_sents, doc_text, lemma, span_text, verb_chain
-from .event_features import candidates
+from .event_features import SentenceCandidates, candidates
 from .event_locate import Locator, Placement, specificity
 from .event_model import Ranker
 
@@ -99,7 +101,7 @@ class _Trigger:
     words: list[Token]  # what `trigger` shows: "took over", "cut ties", "held talks"
     phrasal: bool = False
     nominal: bool = False
-    patient_subject: bool = False  # "Miringa came under attack": the subject is what was attacked
+    patient_subject: bool = False  # "Kafr Zeta came under attack": the subject is what was attacked
     vague: bool = False  # "the incident", "it happened": some event the article told of before
 
     @property
@@ -137,7 +139,7 @@ def _phrase_trigger(tok: Token) -> _Trigger | None:
     return None
 
 
-def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType | None:
+def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType | None:
     """The word's type, corrected by what its arguments say (who moves, what is seized, what
     killed, who arrives); None when they say it is no event of the vocabulary."""
     etype = trig.etype
@@ -152,7 +154,7 @@ def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Eve
     if lemma(trig.head) in GATHER_VERBS:
         return etype if _gathering_protests(trig, actor) else None
     if name in ("attack", "armed_clash") and actor is not None and lemma(actor) in DISASTER_NOUNS:
-        return tx.BY_NAME["casualties"]  # "flash floods killed 12": the flood, not an attack
+        return tx.BY_NAME["disaster"]  # "flash floods killed 12": the flood, not an attack
     if _figurative(trig, actor):
         return None
     if lemma(trig.head) in PEOPLE_MOVE_VERBS and not _people_moving(actor):
@@ -183,7 +185,7 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
     if lem in ("capture", "recapture") and any(
         lemma(o) in NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
     ):
-        return True  # "captured the title"; but "captured the majority of the Yarmouk Camp"
+        return True  # "captured the title"; but "captured the bulk of the Hula district"
     if lem == "shoot":
         if any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
             return True  # "crude futures shot up"
@@ -193,7 +195,7 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         if any(c.dep_ == "dobj" and lemma(c) in NOT_SHOT for c in verb.children):
             return True  # "shot a film"
     if lem == "demonstrate":
-        # "Asmara has demonstrated that displeasure", "the incident demonstrated that ...": to
+        # "the ministry has demonstrated its displeasure", "the incident demonstrated that ...": to
         # show; crowds that demonstrate protest (the parser may still hang an object on them)
         crowd = actor is not None and (lemma(actor) in CROWDS or _count(actor) is not None)
         if any(c.dep_ == "ccomp" for c in verb.children) or (objs and not crowd):
@@ -202,7 +204,7 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         parties = [actor] + [c for c in actor.children if c.dep_ == "conj"]
         parties += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
         if all(p.ent_type_ == "PERSON" or lemma(p) in DEBATERS for p in parties):
-            return True  # "Kuchma and the minister had clashed over a trade deal": words
+            return True  # "the governor and the minister had clashed over a tax": words
     return False
 
 
@@ -253,9 +255,10 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
 
 
 def _death_cause(verb: Token) -> tx.EventType | None:
-    """"died in clashes" -> armed_clash; "died in a bomb attack", "died when militants threw a
-    grenade" -> attack; "died of cancer", "died in a car crash" -> no event; else casualties."""
-    # the cause may be told once for deaths and injuries: "four died and 22 were injured when ..."
+    """"died in clashes" -> armed_clash; "died in a mortar attack", "died when gunmen opened
+    fire" -> attack; "died in the floods" -> disaster; "died of cancer", "died in a car crash" -> no
+    event; else casualties."""
+    # the cause may be told once for deaths and injuries: "four died and 15 were hurt when ..."
     stack = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ in CAUSE_PREPS) or c.dep_ in ("advcl", "agent")]
     stack += [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" for g in c.children
               if (g.dep_ == "prep" and g.lower_ in CAUSE_PREPS) or g.dep_ in ("advcl", "agent")]
@@ -268,7 +271,7 @@ def _death_cause(verb: Token) -> tx.EventType | None:
             return None
         etype = _NOUNS.get(lem) if tok.pos_ in ("NOUN", "PROPN") else _VERBS.get(lem) if tok.pos_ == "VERB" else None
         if lem in DISASTER_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
-            return tx.BY_NAME["casualties"]  # "died in the floods": no attack
+            return tx.BY_NAME["disaster"]  # "died in the floods": no attack
         if etype is not None and etype.name in ("attack", "armed_clash"):
             if not any(lemma(c) in NONVIOLENT_CAUSES for c in tok.children if c.dep_ in ("compound", "amod")):
                 return etype  # "a heart attack" is no attack
@@ -279,16 +282,31 @@ def _death_cause(verb: Token) -> tx.EventType | None:
     return tx.BY_NAME["casualties"]
 
 
-def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]:
+class TriggerWords:
+    """The words that report events: the taxonomy's, and those the events model learned from the
+    training file's annotations (`Ranker.lexicon`, see event_model.learn_lexicon), typed by the
+    vocabulary; the taxonomy's own type wins where both have a word."""
+
+    def __init__(self, lexicon: dict | None = None):
+        lexicon = lexicon or {}
+        self.verbs = {**{w: tx.BY_NAME[e["type"]] for w, e in lexicon.get("verb", {}).items()}, **_VERBS}
+        self.nouns = {**{w: tx.BY_NAME[e["type"]] for w, e in lexicon.get("noun", {}).items()}, **_NOUNS}
+
+
+TAXONOMY_WORDS = TriggerWords()
+
+
+def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWords = TAXONOMY_WORDS) -> list[_Trigger]:
+    """The event triggers of a sentence, in the order of the text."""
     out: list[_Trigger] = []
     taken: set[int] = set()
     toks = list(sent)  # one Token object per word for the three passes below
-    lemmas = [_verb_lemma(t) for t in toks]
+    lemmas = [verb_lemma(t, words.verbs) for t in toks]
     for tok, lem in zip(toks, lemmas):
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
-            if trig is None and lem in _VERBS:
-                etype = _VERBS[lem]
+            if trig is None and lem in words.verbs:
+                etype = words.verbs[lem]
                 # "four people died": the subject is who was killed
                 trig = _Trigger(tok, tok, etype, [tok], patient_subject=etype.name == "casualties")
             if trig is None and lem in OCCUR and _pronoun_subject(tok):
@@ -297,17 +315,17 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
-    for tok, lem in zip(toks, map(_noun_lemma, toks)):
-        if lem not in _NOUNS or tok.i in taken:
+    for tok, lem in zip(toks, (_noun_lemma(t, words.nouns) for t in toks)):
+        if lem not in words.nouns or tok.i in taken:
             continue
         # "launched an offensive": the tagger may take the noun for an adjective
         if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass"):
             continue
         if tok.i in mention_at:
             continue
-        etype = _NOUNS[lem]
+        etype = words.nouns[lem]
         found = len(out)
-        # "launched a string of attacks", "a wave of protests swept the capital": the series
+        # "launched a series of raids", "a wave of protests swept the capital": the series
         # stands in the clause where the event noun would
         slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
         head = slot.head
@@ -343,12 +361,20 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
     # in the order of the text, so that of two triggers told of one event ("a cyclone killed 14"),
     # the first word, the one that names it, is the record a merge keeps
+    # "a typhoon tore through X", "floods killed 12": the disaster names the event its verb
+    # tells, so the verb is no trigger of its own (an attack's verb stays one: "an airstrike
+    # killed 12" tells the killing, which the merge joins to the airstrike)
+    told = {t.anchor.i for t in out if t.nominal and t.verb is not None and lemma(t.head) in DISASTER_NOUNS}
+    out = [t for t in out if t.nominal or t.anchor.i not in told]
     return sorted(out, key=lambda t: t.words[0].i)
 
 
 # The type of a trigger word outside the vocabulary: the trainer still learns where its event
 # happened (the gold marks the place of every annotated verb), but it is never extracted.
 _OTHER = tx.EventType("other", "An event word outside the vocabulary (training only).", None, None)
+# A trigger word whose arguments say it reports no event ("captured the title"), annotated all the
+# same: the trainer learns where annotators place such words, which are never extracted.
+NOT_AN_EVENT = tx.EventType("not_an_event", "A trigger word in a sense that reports no event (training only).", None, None)
 
 
 def generic_trigger(tok: Token) -> _Trigger:
@@ -356,28 +382,28 @@ def generic_trigger(tok: Token) -> _Trigger:
     return _Trigger(tok, tok if verb else None, _OTHER, [tok], nominal=not verb)
 
 
-def _verb_lemma(tok: Token) -> str:
+def verb_lemma(tok: Token, verbs=_VERBS) -> str:
     """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
     "targetted") when that base is a trigger verb."""
     lem = lemma(tok)
-    if lem in _VERBS or tok.pos_ != "VERB":
+    if lem in verbs or tok.pos_ != "VERB":
         return lem
     w = tok.lower_
     for suffix in ("ing", "ed", "s"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             stem = w[: -len(suffix)]
             for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
-                if base and base in _VERBS:
+                if base and base in verbs:
                     return base
     return lem
 
 
-def _noun_lemma(tok: Token) -> str:
+def _noun_lemma(tok: Token, nouns=_NOUNS) -> str:
     """The lemma of a noun, or of the hyphenated noun it ends ("shoot-out", "sit-in")."""
     doc = tok.doc
     if tok.i >= 2 and doc[tok.i - 1].text == "-":
         joined = f"{doc[tok.i - 2].lower_}-{tok.lower_}"
-        if joined in _NOUNS:
+        if joined in nouns:
             return joined
     return lemma(tok)
 
@@ -430,7 +456,7 @@ def _noun_is_placed(tok: Token, etype: tx.EventType, mention_at: dict[int, Menti
             if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
                 return True
         if c.dep_ == "prep" and c.lower_ == "on" and violent:
-            # "the bombardment on the town of Kiklah"; but "the attack on Iraq" is a war
+            # "the shelling on the town of Hula"; but "the attack on Iraq" is a war
             if any(t.i in mention_at and _town_or_smaller(mention_at[t.i]) for t in c.subtree):
                 return True
         if c.dep_ == "compound" and c.i in mention_at and mention_at[c.i].kind != "demonym":
@@ -512,7 +538,7 @@ def _target_token(trig: _Trigger) -> Token | None:
     return None
 
 
-def _dateline_span(doc: Doc, datelines: list[Mention]) -> tuple[int, int] | None:
+def dateline_span(doc: Doc, datelines: list[Mention]) -> tuple[int, int] | None:
     """Characters of the article's wire dateline ("TORKHAM, Afghanistan --"), dash included:
     the dateline mention's, or, when the gazetteer does not know the town, a capitalised first
     word followed by a dash within the first few tokens."""
@@ -823,7 +849,7 @@ def _told_together(a: Token, b: Token) -> bool:
 
 def _passive(verb: Token | None) -> bool:
     """A passive verb, or one that shares the passive auxiliary of the verb it is coordinated with
-    ("were killed and 87 wounded"), whose subject is what was done to."""
+    ("were killed and 30 wounded"), whose subject is what was done to."""
     if verb is None or verb.tag_ != "VBN":
         return False
     deps = {c.dep_ for c in verb.children}
@@ -912,7 +938,7 @@ def arguments(trig: _Trigger, sent: Span, dateline: tuple[int, int] | None) -> t
     if trig.patient_subject:
         subj_tok, target_tok = None, subj_tok
     elif subj_tok is not None and _passive(trig.verb) and subj_tok.head.i == trig.verb.i:
-        # "were killed and 87 wounded": the parser makes the wounded the subject
+        # "were killed and 30 wounded": the parser makes the wounded the subject
         subj_tok, target_tok = None, subj_tok
     # A title or caption glued to the next line can be parsed as one sentence with it.
     if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
@@ -922,28 +948,77 @@ def arguments(trig: _Trigger, sent: Span, dateline: tuple[int, int] | None) -> t
     return subj_tok, target_tok
 
 
+class ArticleContext:
+    """What the triggers of one article share: its locator and dateline, the trigger words, and
+    each sentence's triggers and place candidates, found once."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], resolver=None, words: TriggerWords = TAXONOMY_WORDS):
+        self.doc = doc
+        self.locator = locator = Locator(doc, mentions, resolver)
+        self.dateline = dateline_span(doc, locator.datelines)
+        if not locator.datelines and self.dateline is not None:
+            # "KABUL, March 3 (NewsWire) - ...": a wire dateline the geoparser read as a plain place
+            locator.datelines = [m for m in mentions if self.dateline[0] <= m.start < self.dateline[1] and m.text.isupper()]
+        self.words = words
+        self.sentences = _sentences(doc)
+        self._triggers: dict[int, list[_Trigger]] = {}
+        self._shared: dict[int, SentenceCandidates] = {}
+
+    def triggers(self, sent: Span) -> list[_Trigger]:
+        if sent.start not in self._triggers:
+            self._triggers[sent.start] = find_triggers(sent, self.locator.mention_at, self.words)
+        return self._triggers[sent.start]
+
+    def candidates(self, trig: _Trigger, etype: tx.EventType, subj: Token | None, target: Token | None, sent: Span):
+        """The place candidates of one trigger, "no place" last (geo/text/event_features.py)."""
+        if sent.start not in self._shared:
+            self._shared[sent.start] = SentenceCandidates(self.locator, sent, self.dateline)
+        triggers = self.triggers(sent) or [trig]
+        proposals = self.locator.proposals(trig, etype, subj, target, triggers, sent)
+        return candidates(self.locator, trig, etype, subj, sent, proposals, triggers, shared=self._shared[sent.start],
+                          target=target, modality=_modality(trig)[1])
+
+    def resolve(self, c) -> Mention:
+        """A bare name the ranker chose, as a place mention (see `Locator.name_place`)."""
+        return self.locator.qualify(self.locator.name_place(c.name, "a name the ranker chose"))
+
+
+def sentence_context(doc: Doc, mentions: list[Mention], resolver=None, lexicon: dict | None = None) -> ArticleContext:
+    return ArticleContext(doc, mentions, resolver, TriggerWords(lexicon))
+
+
+def candidate_set(ctx: ArticleContext, tok: Token):
+    """The place candidates of the event an annotator marked at `tok`, as the ranker would see
+    them had the detector found it (its type unknown when it did not): to train the ranker on
+    every annotated event, whatever the detector finds."""
+    sent = next((s for s in ctx.sentences if s.start <= tok.i < s.end), tok.sent)
+    found = ctx.triggers(sent)
+    trig = next((t for t in found if tok in t.words or t.head.i == tok.i or t.anchor.i == tok.i), None) or generic_trigger(tok)
+    subj, target = arguments(trig, sent, ctx.dateline)
+    # a word in its other sense ("captured the title") is no event: its own type says so
+    etype = retype(trig, subj, target) or (NOT_AN_EVENT if trig.etype is not _OTHER else _OTHER)
+    return ctx.candidates(trig, etype, subj, target, sent)
+
+
 def extract_events(
     doc: Doc, mentions: list[Mention], published: dt.date | None, resolver=None, ranker: Ranker | None = None
 ) -> list[Event]:
     """Events of one article. `mentions` are the resolved place mentions (char offsets into
     doc.text); `resolver` (the Pipeline's) resolves place names only an event's slot reveals,
-    and without one events use the given mentions only; `ranker` chooses among the places the
-    rules propose (the shipped model when None)."""
+    and without one events use the given mentions only; `ranker` chooses each event's place
+    among its candidates (the shipped model when None) and brings the trigger words it learned."""
     ranker = ranker or Ranker.default()
-    locator = Locator(doc, mentions, resolver)
-    dateline = _dateline_span(doc, locator.datelines)
-    if not locator.datelines and dateline is not None:
-        # "KABUL, March 3 (NewsWire) - ...": a wire dateline the geoparser read as a plain place
-        locator.datelines = [m for m in mentions if dateline[0] <= m.start < dateline[1] and m.text.isupper()]
+    ctx = ArticleContext(doc, mentions, resolver, _trigger_words(ranker))
+    locator, dateline = ctx.locator, ctx.dateline
     dates = _Dates(doc, published)
-    sents = _sentences(doc)
+    sents = ctx.sentences
     paras = _paragraph_breaks(doc, sents)
     drafts: list[_Draft] = []
     last_dated: dict[int, tuple] = {}  # paragraph -> (date, precision, text) of its last dated event
     prev_para_sent: dict[int, int] = {}
 
     for sno, sent in enumerate(sents):
-        triggers = _find_triggers(sent, locator.mention_at)
+        triggers = ctx.triggers(sent)
         if not triggers:
             continue
         refs = None
@@ -951,12 +1026,12 @@ def extract_events(
             subj_tok, target_tok = arguments(trig, sent, dateline)
             if etype_skip(trig):
                 continue
-            etype = _retype(trig, subj_tok, target_tok)
+            etype = retype(trig, subj_tok, target_tok)
             if etype is None:
                 continue
             vague = trig.vague or lemma(trig.head) in VAGUE_NOUNS
             if vague:
-                # "The incident took place at X": the event the article already told of
+                # "The incident happened near X": the event the article already told of
                 earlier = [d.event.type for d in drafts if d.event.type != "statement"]
                 etype = tx.BY_NAME[earlier[-1]] if earlier else etype
             trig.etype = etype
@@ -971,8 +1046,7 @@ def extract_events(
             base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
             if vague:
                 base *= 0.6
-            proposals = locator.proposals(trig, etype, subj_tok, target_tok, triggers, sent)
-            placements = ranker.place(candidates(locator, trig, etype, subj_tok, sent, proposals, triggers), etype)
+            placements = ranker.place(ctx.candidates(trig, etype, subj_tok, target_tok, sent), etype, ctx.resolve)
             if refs is None:
                 refs = dates.in_sentence(sent)
             ref = _pick_date(trig, refs, doc, triggers) if refs else None
@@ -1017,19 +1091,24 @@ def extract_events(
     return events
 
 
-def candidate_sets(doc: Doc, mentions: list[Mention], resolver=None, all_mentions: bool = False):
+def _trigger_words(ranker: Ranker) -> TriggerWords:
+    """A ranker's trigger words, built once per ranker."""
+    words = ranker.cache.get("trigger_words")
+    if words is None:
+        words = ranker.cache["trigger_words"] = TriggerWords(ranker.lexicon)
+    return words
+
+
+def candidate_sets(doc: Doc, mentions: list[Mention], resolver=None, ranker: Ranker | None = None):
     """Each trigger of the article as (trigger text, type, place candidates), the candidates as
     the ranker sees them: to inspect why an event was placed where it was, and to test features."""
-    locator = Locator(doc, mentions, resolver)
-    dateline = _dateline_span(doc, locator.datelines)
-    for sent in _sentences(doc):
-        triggers = _find_triggers(sent, locator.mention_at)
-        for trig in triggers:
-            subj, target = arguments(trig, sent, dateline)
-            etype = _retype(trig, subj, target)
+    ctx = ArticleContext(doc, mentions, resolver, _trigger_words(ranker or Ranker.default()))
+    for sent in ctx.sentences:
+        for trig in ctx.triggers(sent):
+            subj, target = arguments(trig, sent, ctx.dateline)
+            etype = retype(trig, subj, target)
             if etype is not None:
-                proposals = locator.proposals(trig, etype, subj, target, triggers, sent)
-                yield _trigger_text(trig), etype, candidates(locator, trig, etype, subj, sent, proposals, triggers, all_mentions)
+                yield _trigger_text(trig), etype, ctx.candidates(trig, etype, subj, target, sent)
 
 
 MOVEMENT_TYPES = ("border_crossing", "displacement")
@@ -1186,7 +1265,10 @@ def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
         if target is None:
             kept.append(d)
             continue
-        if (_place_key(target.event) is None and key is not None) or (retold and _richness(d) > _richness(target)):
+        # the telling whose actor is the other's event noun ("a typhoon tore through X,
+        # killing 12": the typhoon did the killing) is the noun's event, told again
+        names_it = d.subj is not None and d.subj.i == target.trig.head.i
+        if not names_it and ((_place_key(target.event) is None and key is not None) or (retold and _richness(d) > _richness(target))):
             # keep the placed telling (or the one that names who acted) as the record, with the
             # other's details folded in
             _absorb(d, target)
@@ -1207,7 +1289,7 @@ def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:
     slots = ("location", "origin", "destination")
     if _place_key(ea) is not None and _place_key(eb) is not None:
         # both placed: the very same places, or a country or province and a town inside it
-        # ("killed in Yemen when a bomber blew himself up in Ibb"); one unplaced: it did not say
+        # ("killed in Yemen when a bomber blew himself up in Rada"); one unplaced: it did not say
         # where, not elsewhere
         if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots) and not _nested(ea, eb, inside):
             return False
@@ -1237,7 +1319,7 @@ def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
         return False
     outer, inner = (pa.place, pb.place) if specificity(pa) < specificity(pb) else (pb.place, pa.place)
     # a province and a town in it can be a campaign and one blow of it ("airstrikes on Idlib,
-    # hitting positions at Saraqib"); a country and a town are one report told twice
+    # hitting positions at Maarat al-Numan"); a country and a town are one report told twice
     return outer.level == "country" and inner.level != "country" and outer.country_code == inner.country_code
 
 
