@@ -61,7 +61,7 @@ def test_flows_are_routes_with_arrows(samples):
     flows = samples.flows()
     assert data.flow_events == len(flows) > 0
     assert sum(f[1] for f in data.flows) == len(flows)
-    for paths, n, ti, bearing, people, origin, dest, evs, more in data.flows:
+    for paths, n, ti, bearing, people, origin, dest, evs, more, *_ in data.flows:
         assert 0 <= bearing < 360 and len(evs) + more == n
         assert all(len(p) >= 2 for p in paths)
     html = rendered(data)

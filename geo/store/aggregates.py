@@ -15,15 +15,88 @@ from .filters import Filters
 GROUPINGS = ("place_type", "place", "cell")
 
 
+# An event placed only by its article's dateline: the reason the parser gave starts so (see
+# geo/text/event_locate.py: "dateline", "dateline only: ..."), whatever it adds after.
+DATELINE_REASON = "dateline%"
+
+
 def place_groups(store, f: Filters) -> list[tuple]:
     """Located events counted per place and type: (place_id, lat, lon, type, place name,
-    country code, events). Events stored without a place id are told apart by their point."""
-    e = store.t["events"]
-    cols = [e.c.place_id, e.c.lat, e.c.lon, e.c.type, sa.func.min(e.c.place_name), sa.func.min(e.c.country_code), sa.func.count()]
-    q = (
+    country code, events, events placed only by the dateline, the place's level). Events stored
+    without a place id are told apart by their point; their level is None."""
+    e, p = store.t["events"], store.t["places"]
+    weak = sa.func.sum(sa.case((sa.func.lower(e.c.location_reason).like(DATELINE_REASON), 1), else_=0))
+    cols = [
+        e.c.place_id, e.c.lat, e.c.lon, e.c.type, sa.func.min(e.c.place_name).label("name"),
+        sa.func.min(e.c.country_code).label("cc"), sa.func.count().label("n"), weak.label("weak"),
+    ]  # fmt: skip
+    grouped = (
         sa.select(*cols)
         .where(*store.sql.where(f), e.c.lon.is_not(None), e.c.lat.is_not(None))
         .group_by(e.c.place_id, e.c.lat, e.c.lon, e.c.type)
+        .subquery()
+    )
+    # The level is looked up after grouping: a few thousand groups, not every event, meet the join.
+    q = sa.select(*grouped.c, p.c.level).select_from(grouped.outerjoin(p, p.c.id == grouped.c.place_id))
+    with store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(q).all()]
+
+
+# Time bins, the steps of the map's playback: each is counted from the bin holding `first`.
+TIME_UNITS = ("day", "week", "month", "year")
+
+
+def _bin_expr(store, col, unit: str, first):
+    """The bin of a date column: whole days, weeks (from `first`, a Monday), months or years
+    since `first`'s."""
+    if unit not in TIME_UNITS:
+        raise ValueError(f"unit {unit!r}: expected one of {', '.join(TIME_UNITS)}")
+    if store.postgis:
+        days = col - sa.literal(first, sa.Date)
+        year, month = sa.extract("year", col), sa.extract("month", col)
+    else:  # dates are ISO text in SQLite
+        days = sa.func.julianday(col) - sa.func.julianday(first.isoformat())
+        year = sa.cast(sa.func.strftime("%Y", col), sa.Integer)
+        month = sa.cast(sa.func.strftime("%m", col), sa.Integer)
+    if unit == "day":
+        return sa.cast(days, sa.Integer)
+    if unit == "week":
+        return sa.cast(sa.func.floor(days / 7.0), sa.Integer) if store.postgis else sa.cast(days / 7, sa.Integer)
+    if unit == "month":
+        return sa.cast(year * 12 + month, sa.Integer) - (first.year * 12 + first.month)
+    return sa.cast(year, sa.Integer) - first.year
+
+
+def date_range(store, f: Filters) -> tuple:
+    """The first and last date of the selected events (None, None when none is dated)."""
+    e = store.t["events"]
+    where = store.sql.where(f)
+    with store.engine.connect() as conn:
+        # Separate statements, so each can read one end of a date index.
+        lo = conn.execute(sa.select(sa.func.min(e.c.date)).where(*where)).scalar()
+        hi = conn.execute(sa.select(sa.func.max(e.c.date)).where(*where)).scalar()
+    return lo, hi
+
+
+def time_series(store, f: Filters, unit: str, first, group: str = "place_type", cell_deg: float | None = None) -> list[tuple]:
+    """Dated events counted per map group (see GROUPINGS), country and time bin, for the map's
+    playback: (group key..., country code, bin, events). The group key is (place_id, lat, lon,
+    type), (place_id, lat, lon) or a grid cell's (column, row); unlocated events come with a
+    None key and count for their country only. Bins count `unit`s from `first` (TIME_UNITS)."""
+    e = store.t["events"]
+    if group == "place_type":
+        keys = [e.c.place_id, e.c.lat, e.c.lon, e.c.type]
+    elif group == "place":
+        keys = [e.c.place_id, e.c.lat, e.c.lon]
+    elif group == "cell" and cell_deg:
+        keys = [k.label(f"cell{i}") for i, k in enumerate(_cell_exprs(store, cell_deg))]
+    else:
+        raise ValueError(f"group {group!r}: expected one of {', '.join(GROUPINGS)} (cell needs cell_deg)")
+    b = _bin_expr(store, e.c.date, unit, first).label("bin")
+    q = (
+        sa.select(*keys, e.c.country_code, b, sa.func.count())
+        .where(*store.sql.where(f), e.c.date.is_not(None))
+        .group_by(*keys, e.c.country_code, b)
     )
     with store.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(q).all()]

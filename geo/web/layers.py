@@ -32,7 +32,7 @@ from jinja2 import Template
 from . import assets
 from .map_data import CLUSTER_MIN, MapData
 from .popups import esc
-from .styles import FAMILIES, glyph_svg, shading_classes, type_style
+from .styles import FAMILIES, glyph_svg, placement_glyph, shaded_on_land, shading_classes, type_style
 
 
 def _js(obj) -> str:
@@ -130,12 +130,14 @@ class CountryShading(_DataLayer):
         """
     )
 
-    def __init__(self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True):
+    def __init__(
+        self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True, series: dict | None = None
+    ):
         super().__init__(name, show=show)
         self._name = "CountryShading"
         self.url = url
         breaks, colors = shading_classes(max(counts.values(), default=0))
-        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors})
+        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "series": series or {}})
 
 
 class EventMarkers(_DataLayer):
@@ -201,7 +203,7 @@ class Begin(MacroElement):
     def __init__(self, data: MapData):
         super().__init__()
         self._name = "Begin"
-        self.data = _js({"bounds": data.bounds, "token": data.digest()})
+        self.data = _js({"bounds": data.bounds, "token": data.digest(), "play": data.play})
 
 
 class Finish(MacroElement):
@@ -242,6 +244,14 @@ def legend_html(data: MapData) -> str:
         rows.append(f'<div class="note">One marker per {how}, shaped by its commonest type; size = events.</div>')
     elif data.markers:
         rows.append('<div class="note">One marker per place and type; size = events.</div>')
+    if data.area or data.weak:
+        rows.append("<h4>Placed</h4>")
+        rows.append(f'<div class="row">{placement_glyph()}<span>at a town or a point</span></div>')
+        if data.area:
+            rows.append(f'<div class="row">{placement_glyph("dl-area")}<span>in a country or region as a whole</span></div>')
+        if data.weak:
+            rows.append(f'<div class="row">{placement_glyph("dl-weak")}<span>only by the article\'s dateline: a weak guess</span></div>')
+            rows.append('<div class="note">Raise <i>Minimum confidence</i> in the sidebar to hide weak guesses.</div>')
     if data.flows:
         rows.append("<h4>Flows</h4>")
         rows.append('<div class="row"><svg width="34" height="10"><line x1="1" y1="5" x2="25" y2="5" stroke="#555" stroke-width="2"/>'
@@ -255,7 +265,8 @@ def legend_html(data: MapData) -> str:
         lo = 1
         for b, c in zip(breaks, colors):
             label = f"{lo:,}" if lo == b else f"{lo:,}–{b:,}"
-            rows.append(f'<div class="row"><span class="sw" style="background:{c}"></span><span>{label}</span></div>')
+            # The map fills countries at SHADE_OPACITY over the land: the swatch shows that colour.
+            rows.append(f'<div class="row"><span class="sw" style="background:{shaded_on_land(c)}"></span><span>{label}</span></div>')
             lo = b + 1
     return '<details open><summary>Legend</summary>' + "".join(rows) + "</details>"
 
@@ -319,7 +330,7 @@ def data_layers(data: MapData, *, shading: bool = True) -> list[folium.FeatureGr
     start = folium.FeatureGroup(name="start", control=False)
     Begin(data).add_to(start)
     shade = folium.FeatureGroup(name="Events per country", show=shading)
-    CountryShading(data.countries).add_to(shade)
+    CountryShading(data.countries, series=data.country_series).add_to(shade)
     flows = folium.FeatureGroup(name="Flows")
     FlowArcs(data).add_to(flows)
     events = folium.FeatureGroup(name="Events")
