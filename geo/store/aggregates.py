@@ -84,20 +84,20 @@ def time_series(store, f: Filters, unit: str, first, group: str = "place_type", 
     type), (place_id, lat, lon) or a grid cell's (column, row); unlocated events come with a
     None key and count for their country only. Bins count `unit`s from `first` (TIME_UNITS)."""
     e = store.t["events"]
-    if group == "place_type":
-        keys = [e.c.place_id, e.c.lat, e.c.lon, e.c.type]
-    elif group == "place":
-        keys = [e.c.place_id, e.c.lat, e.c.lon]
+    b = _bin_expr(store, e.c.date, unit, first).label("bin")
+    if group in ("place_type", "place"):
+        # A place id fixes the point and the country: grouping by the id alone (the point only
+        # where there is no id) sorts a third less than grouping by all of them.
+        unplaced = [sa.case((e.c.place_id.is_(None), c)) for c in (e.c.lat, e.c.lon)]
+        by = [e.c.place_id, *unplaced] + ([e.c.type] if group == "place_type" else [])
+        cols = [e.c.place_id, sa.func.min(e.c.lat), sa.func.min(e.c.lon)] + ([e.c.type] if group == "place_type" else [])
+        cols.append(sa.func.min(e.c.country_code))
     elif group == "cell" and cell_deg:
-        keys = [k.label(f"cell{i}") for i, k in enumerate(_cell_exprs(store, cell_deg))]
+        cells = [k.label(f"cell{i}") for i, k in enumerate(_cell_exprs(store, cell_deg))]
+        by = cols = [*cells, e.c.country_code]
     else:
         raise ValueError(f"group {group!r}: expected one of {', '.join(GROUPINGS)} (cell needs cell_deg)")
-    b = _bin_expr(store, e.c.date, unit, first).label("bin")
-    q = (
-        sa.select(*keys, e.c.country_code, b, sa.func.count())
-        .where(*store.sql.where(f), e.c.date.is_not(None))
-        .group_by(*keys, e.c.country_code, b)
-    )
+    q = sa.select(*cols, b, sa.func.count()).where(*store.sql.where(f), e.c.date.is_not(None)).group_by(*by, b)
     with store.engine.connect() as conn:
         return [tuple(r) for r in conn.execute(q).all()]
 
