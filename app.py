@@ -19,7 +19,7 @@ if __name__ == "__main__":
             st.Page("pages/3_Export.py", title="Export", url_path="Export"),
         ]
     )
-    app_state.page_chrome()
+    app_state.begin_page(page.url_path)
     page.run()
 else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or

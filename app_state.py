@@ -106,8 +106,9 @@ _CHROME_JS = """<script>
   if (window.innerWidth >= %d || sessionStorage.getItem("dateline-sidebar-folded")) return;
   var tries = 0, fold = function () {
     var side = document.querySelector('[data-testid="stSidebar"]');
-    var button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-    if (side && button && side.getAttribute("aria-expanded") === "true") {
+    var holder = document.querySelector('[data-testid="stSidebarCollapseButton"]');
+    var button = holder && (holder.tagName === "BUTTON" ? holder : holder.querySelector("button"));
+    if (side && button && side.getAttribute("data-collapsed") === "false") {
       sessionStorage.setItem("dateline-sidebar-folded", "1"); button.click(); return;
     }
     if (++tries < 40) setTimeout(fold, 100);
@@ -117,9 +118,20 @@ _CHROME_JS = """<script>
 </script>""" % NARROW_PX
 
 
-def page_chrome() -> None:
-    """The frame every page shares (app.py draws it before the page): less blank space above
-    the title, and the sidebar folded on a narrow window."""
+S_PAGE = "dl_page"
+
+
+def begin_page(page: str) -> None:
+    """What app.py does before every page: the frame they share (less blank space above the
+    title, the sidebar folded on a narrow window), and noting a switch of pages, after which
+    the sidebar's widgets are seeded again from the selection (see _seed)."""
+    ss = st.session_state
+    if ss.get(S_PAGE, page) != page:
+        # The new page's widgets are new widgets: Streamlit drops the values the last page's
+        # left under the same keys, so a selection that came in with a link was lost.
+        for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
+            ss.pop(k, None)
+    ss[S_PAGE] = page
     st.html(_CHROME_CSS)
     st.html(_CHROME_JS, unsafe_allow_javascript=True)
 
@@ -201,7 +213,8 @@ def _clear_brush() -> None:
 
 
 def sync_query_params(f: Filters) -> None:
-    """Make the URL say `f`; other keys (the map's `view`) are left alone."""
+    """Make the URL say `f`; other keys (the map's view and playback, geo/web/view.py) are left
+    alone: the map's script keeps them."""
     want = f.to_query()
     qp = st.query_params
     for k in QUERY_KEYS:

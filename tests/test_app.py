@@ -343,3 +343,4 @@ def test_ingest_names_event_types_as_the_map_does(app):
     assert not app.exception
     events = next(df.value for df in app.dataframe if "trigger" in df.value.columns)
     assert len(events) and all("_" not in t for t in events["type"]) and "border closure" in set(events["type"])
+

@@ -235,7 +235,7 @@ DL.writeState = function (set) {
 };
 DL.restoreState = function () {
   var q = DL.params();
-  if (DL.KEYS.some(function (k) { return q.has(k); })) return q;
+  if (DL.KEYS.some(function (k) { return q.has(k); })) { DL.writeState({}); return q; }
   try {
     var kept = JSON.parse(window.parent.sessionStorage.getItem("dateline-map") || "{}");
     if (Object.keys(kept).length) { DL.writeState(kept); return DL.params(); }
