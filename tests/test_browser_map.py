@@ -305,6 +305,11 @@ def test_walkthrough_fixes_a_browser_shows(page, app_url, browser):
     assert len(query_of(page)["type"]) == 1 and query_of(page)["type"][0].startswith("diplomatic_")
     # Country-level and dateline-only markers are drawn apart, and the legend says how.
     assert frame.evaluate("document.querySelectorAll('.dl-mk.dl-area').length") > 0
+    # Hovering a whole country's marker outlines the country.
+    country = frame.evaluate("""() => { const j = DL.mk.D.rows.findIndex(r => r[11] === 2);
+        DL.mk.list[j].fire('mouseover'); return DL.mk.D.rows[j][7]; }""")
+    frame.wait_for_function("document.querySelectorAll('path.dl-outline').length === 1")
+    assert frame.evaluate("DL._outline.getLayers()[0].feature.properties.iso_a2") == country
     legend = frame.locator(".dl-legend")
     frame.locator(".dl-legend summary").click()
     assert "as a whole" in legend.inner_text()

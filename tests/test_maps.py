@@ -382,9 +382,10 @@ def test_markers_say_how_they_were_placed(samples):
     names = [row[0] for row in data.type_table]
     for r in data.markers:
         at = placed[at_marker(placed, r) & (placed["type"] == names[r[3]])]
-        assert len(at) == r[2] and r[11] == int(at["area"].all()), r[6]
+        assert len(at) == r[2] and bool(r[11]) == at["area"].all(), r[6]
+        assert (r[11] == 2) == (at["level"] == "country").all()
     russia = [r for r in data.markers if r[6] == "Russia"]
-    assert russia and all(r[11] == 1 for r in russia)
+    assert russia and all(r[11] == 2 for r in russia)  # a whole country: the page outlines it on hover
     legend = layers.legend_html(data)
     assert "in a country or region as a whole" in legend and "only by the article" in legend
     assert 'class="dl-glyph dl-area"' in legend and 'class="dl-glyph dl-weak"' in legend

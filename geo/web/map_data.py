@@ -99,15 +99,19 @@ class MapData:
 
 
 # A place group: (place key, lat, lon, type, place name, country code, events, events placed
-# only by the dateline, True when the place is an area).
+# only by the dateline, how the place is an area: 2 a country, 1 another area, 0 a point).
 K, LAT, LON, TYPE, NAME, CC, N, WEAK, AREA = range(9)
 
 
 def _place_groups(store, f: Filters) -> list[tuple]:
     return [
-        (_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n), int(weak or 0), level in AREA_LEVELS)
+        (_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n), int(weak or 0), _area(level))
         for pid, lat, lon, t, name, cc, n, weak, level in store.place_groups(f)
     ]
+
+
+def _area(level) -> int:
+    return 2 if level == "country" else 1 if level in AREA_LEVELS else 0
 
 
 def _ring(k: int) -> list[tuple[int, int]]:
@@ -276,9 +280,9 @@ def per_popup(sizes: list[int], budget: int) -> int:
 
 def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeIndex, series: dict | None = None) -> list:
     """Marker records: [lat, lon, events, type index, dx, dy, name, country, [[type, n]...] or
-    None, popup events, older events not in the popup, 1 when it stands for an area (a country
-    or region as a whole) else 0, events placed only by the dateline, events per time bin
-    (playback.series), the popup events' ISO dates]."""
+    None, popup events, older events not in the popup, whether it stands for an area (2: a
+    country as a whole, 1: another area, a region or province; 0: a point), events placed only
+    by the dateline, events per time bin (playback.series), the popup events' ISO dates]."""
     rows = []
     series = series or {}
     if mode == "type":
@@ -293,7 +297,7 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
                 rows.append([
                     round(g[LAT], COORD_DIGITS), round(g[LON], COORD_DIGITS), g[N], types(g[TYPE]), dx, dy,
                     esc(name_or(g[NAME])), esc(g[CC]), None, [e for e, _ in ev], g[N] - len(ev),
-                    int(g[AREA]), g[WEAK], series.get((g[K], g[TYPE]), []), [d for _, d in ev],
+                    g[AREA], g[WEAK], series.get((g[K], g[TYPE]), []), [d for _, d in ev],
                 ])  # fmt: skip
     else:
         agg: dict = {}
@@ -307,7 +311,7 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
             a[2] += g[LON] * n
             a[3][g[TYPE]] = a[3].get(g[TYPE], 0) + n
             a[5] += g[WEAK]
-            a[6] += n if g[AREA] else 0
+            a[6] += n if g[AREA] else 0  # a marker of several places is an area only when all are
             p = a[4].get(g[K])
             if p is None:
                 p = a[4][g[K]] = [0, g[NAME], g[CC], g[LAT], g[LON]]

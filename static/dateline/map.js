@@ -146,6 +146,18 @@ DL.icon = function (t, r, s) {
   return L.divIcon({className: cls, html: '<svg style="color:' + t[2] + '"' + DL.glyph(t, s).slice(4), iconSize: [s, s],
     iconAnchor: [s / 2 - r[4], s / 2 - r[5]], popupAnchor: [0, -s / 2], tooltipAnchor: [0, -s / 2]});
 };
+// Hovering a marker that stands for a whole country outlines that country: the events are
+// somewhere in it, not at the marker.
+DL.outline = function (cc) {
+  if (DL._outline) { DL._outline.remove(); DL._outline = null; }
+  if (!cc || !DL._countries) return;
+  var want = cc;
+  DL._countries.then(function (gj) {
+    if (DL._outline || want !== cc) return;
+    DL._outline = L.geoJSON(gj, {pane: "dl-flows", interactive: false, filter: function (f) { return f.properties.iso_a2 === cc; },
+      style: {color: "#222", weight: 2, dashArray: "5 4", fill: false, className: "dl-outline"}}).addTo(DL.map);
+  });
+};
 DL.markers = function (group, D) {
   var T = D.types, list = [], popupOpts = {maxWidth: 380, minWidth: 240, maxHeight: 320, className: "dl-popup"};
   D.rows.forEach(function (r) {
@@ -159,6 +171,10 @@ DL.markers = function (group, D) {
         (r[12] ? " · " + (r[12] === r[2] ? "placed only by the dateline" : DL.n(r[12]) + " placed only by the dateline") : "");
     }, {direction: "top", className: "dl-tip"});
     m.bindPopup(function () { return DL.markerPopup(T, r, m.dlN); }, popupOpts);
+    if (r[11] === 2 && r[7]) {
+      m.on("mouseover", function () { DL.outline(r[7]); });
+      m.on("mouseout", function () { DL.outline(null); });
+    }
     list.push(m);
   });
   DL.mk = {group: group, D: D, list: list, on: list.map(function () { return true; }), cum: null};
