@@ -15,6 +15,9 @@ view kept. Layers, as the layer control lists them:
   - Flows: origin -> destination geodesics, width by events on the route, an arrowhead at the
     destination turned to the direction of arrival.
   - Events per country: countries shaded by event count.
+Markers stand apart by how they were placed (hollow: a country or region as a whole; faded:
+only the article's dateline), and every layer carries its events per time bin, which the page
+plays without the server (geo/web/playback.py).
 
 The browser half is static/dateline/map.js and map.css, served by the app like Leaflet.
 """
@@ -32,7 +35,7 @@ from jinja2 import Template
 from . import assets
 from .map_data import CLUSTER_MIN, MapData
 from .popups import esc
-from .styles import FAMILIES, glyph_svg, placement_glyph, shaded_on_land, shading_classes, type_style
+from .styles import FAMILIES, LAND, SHADE_OPACITY, glyph_svg, placement_glyph, shaded_on_land, shading_classes, type_style
 
 
 def _js(obj) -> str:
@@ -109,7 +112,7 @@ class CountryBasemap(_DataLayer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
-        DL.basemap({{ this.get_name() }}, {{ this.url|tojson }});
+        DL.basemap({{ this.get_name() }}, {{ this.url|tojson }}, {{ this.land|tojson }});
         {% endmacro %}
         """
     )
@@ -118,6 +121,7 @@ class CountryBasemap(_DataLayer):
         super().__init__(name, overlay=False, show=True, control=True)
         self._name = "CountryBasemap"
         self.url = url
+        self.land = LAND
 
 
 class CountryShading(_DataLayer):
@@ -137,7 +141,7 @@ class CountryShading(_DataLayer):
         self._name = "CountryShading"
         self.url = url
         breaks, colors = shading_classes(max(counts.values(), default=0))
-        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "series": series or {}})
+        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "series": series or {}, "opacity": SHADE_OPACITY})
 
 
 class EventMarkers(_DataLayer):

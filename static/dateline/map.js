@@ -36,11 +36,11 @@ DL.check = function () {
     html.setAttribute("data-dl-ready", DL.token);
   }
 };
-DL.basemap = function (group, url) {
+DL.basemap = function (group, url, land) {
   var done = DL.wait();
   DL.countries(url).then(function (gj) {
     L.geoJSON(gj, {pane: "dl-land", interactive: false,
-      style: {color: "#a29d93", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1}}).addTo(group);
+      style: {color: "#a29d93", weight: 0.6, fillColor: land, fillOpacity: 1}}).addTo(group);
     done();
   }).catch(function (e) { document.documentElement.setAttribute("data-dl-error", String(e)); done(); });
 };
@@ -54,7 +54,7 @@ DL.shading = function (group, url, D) {
   DL.countries(url).then(function (gj) {
     L.geoJSON(gj, {pane: "dl-shade",
       filter: function (f) { return (D.counts[f.properties.iso_a2] || 0) > 0; },
-      style: function (f) { return {fillColor: DL.shadeColor(D, D.counts[f.properties.iso_a2]), fillOpacity: 0.5, color: "#8a8479", weight: 0.6}; },
+      style: function (f) { return {fillColor: DL.shadeColor(D, D.counts[f.properties.iso_a2]), fillOpacity: D.opacity, color: "#8a8479", weight: 0.6}; },
       onEachFeature: function (f, layer) {
         var cc = f.properties.iso_a2;
         var name = String(f.properties.name || cc).replace(/[&<>"']/g, "");
@@ -424,7 +424,7 @@ DL.play = (function () {
         layer.dlN = cums ? n : undefined;
         if (layer.dlShade !== n) {
           layer.dlShade = n;
-          layer.setStyle(n > 0 ? {fillColor: DL.shadeColor(S.D, n), fillOpacity: 0.5, opacity: 1} : {fillOpacity: 0, opacity: 0});
+          layer.setStyle(n > 0 ? {fillColor: DL.shadeColor(S.D, n), fillOpacity: S.D.opacity, opacity: 1} : {fillOpacity: 0, opacity: 0});
         }
       });
     }
