@@ -55,9 +55,11 @@ def _bin_expr(store, col, unit: str, first):
         days = col - sa.literal(first, sa.Date)
         year, month = sa.extract("year", col), sa.extract("month", col)
     else:  # dates are ISO text in SQLite
+        if unit in ("day", "month", "year"):
+            # A prefix of the text is the bin's name, a third cheaper per row than date
+            # functions; _bin_number turns the few names into numbers.
+            return sa.func.substr(col, 1, {"day": 10, "month": 7, "year": 4}[unit])
         days = sa.func.julianday(col) - sa.func.julianday(first.isoformat())
-        year = sa.cast(sa.func.strftime("%Y", col), sa.Integer)
-        month = sa.cast(sa.func.strftime("%m", col), sa.Integer)
     if unit == "day":
         return sa.cast(days, sa.Integer)
     if unit == "week":
@@ -99,7 +101,34 @@ def time_series(store, f: Filters, unit: str, first, group: str = "place_type", 
         raise ValueError(f"group {group!r}: expected one of {', '.join(GROUPINGS)} (cell needs cell_deg)")
     q = sa.select(*cols, b, sa.func.count()).where(*store.sql.where(f), e.c.date.is_not(None)).group_by(*by, b)
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(q).all()]
+        rows = conn.execute(q).all()
+    number = _bin_number(unit, first)
+    return [(*r[:-2], number(r[-2]), r[-1]) for r in rows]
+
+
+def _bin_number(unit: str, first):
+    """Bin names (an ISO prefix from SQLite) or numbers (PostgreSQL) -> bin numbers."""
+    import datetime as dt
+
+    seen: dict = {}
+
+    def number(v):
+        if isinstance(v, int):
+            return v
+        if v not in seen:
+            y, m, d = (str(v).split("-") + ["1", "1"])[:3]
+            day = dt.date(int(y), int(m), int(d))
+            if unit == "day":
+                seen[v] = (day - first).days
+            elif unit == "month":
+                seen[v] = (day.year - first.year) * 12 + day.month - first.month
+            elif unit == "year":
+                seen[v] = day.year - first.year
+            else:
+                seen[v] = int(v)
+        return seen[v]
+
+    return number
 
 
 def _cell_exprs(store, deg: float):
