@@ -10,6 +10,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     import app_state
+
     from geo.text.version import parser_version
 
     @st.cache_data(max_entries=8, show_spinner=False)
@@ -38,6 +39,7 @@ if __name__ == "__main__":
             st.Page("pages/4_Corrections.py", title="Corrections", url_path="Corrections"),
         ]
     )
+    app_state.begin_page(page.url_path)
     parser_notice()
     page.run()
 else:

@@ -92,6 +92,50 @@ def counts_by_day(store: Store, f: Filters):
     return _counts_by_day(store.url, store_state(store.url), f.to_key())
 
 
+# Every page's frame: Streamlit leaves some 6rem above a page's first line for its toolbar, which
+# is 3.75rem high; and it keeps the sidebar open on any window wider than 768 px, where on an
+# 800 px window it covers a third of the page. The script folds it once per tab below
+# NARROW_PX; a reader who opens it again keeps it open.
+NARROW_PX = 1000
+_CHROME_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.25rem; }
+[data-testid="stMainBlockContainer"] h1 { padding-top: .25rem; }
+</style>"""
+_CHROME_JS = """<script>
+(function () {
+  if (window.innerWidth >= %d || sessionStorage.getItem("dateline-sidebar-folded")) return;
+  var tries = 0, fold = function () {
+    var side = document.querySelector('[data-testid="stSidebar"]');
+    var holder = document.querySelector('[data-testid="stSidebarCollapseButton"]');
+    var button = holder && (holder.tagName === "BUTTON" ? holder : holder.querySelector("button"));
+    if (side && button && side.getAttribute("data-collapsed") === "false") {
+      sessionStorage.setItem("dateline-sidebar-folded", "1"); button.click(); return;
+    }
+    if (++tries < 40) setTimeout(fold, 100);
+  };
+  fold();
+})();
+</script>""" % NARROW_PX
+
+
+S_PAGE = "dl_page"
+
+
+def begin_page(page: str) -> None:
+    """What app.py does before every page: the frame they share (less blank space above the
+    title, the sidebar folded on a narrow window), and noting a switch of pages, after which
+    the sidebar's widgets are seeded again from the selection (see _seed)."""
+    ss = st.session_state
+    if ss.get(S_PAGE, page) != page:
+        # The new page's widgets are new widgets: Streamlit drops the values the last page's
+        # left under the same keys, so a selection that came in with a link was lost.
+        for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
+            ss.pop(k, None)
+    ss[S_PAGE] = page
+    st.html(_CHROME_CSS)
+    st.html(_CHROME_JS, unsafe_allow_javascript=True)
+
+
 _COUNTRY_NAMES: dict[str, str] = {}
 
 
@@ -169,7 +213,8 @@ def _clear_brush() -> None:
 
 
 def sync_query_params(f: Filters) -> None:
-    """Make the URL say `f`; other keys (the map's `view`) are left alone."""
+    """Make the URL say `f`; other keys (the map's view and playback, geo/web/view.py) are left
+    alone: the map's script keeps them."""
     want = f.to_query()
     qp = st.query_params
     for k in QUERY_KEYS:
@@ -205,19 +250,20 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
         near = facets(store, Filters(start=start, end=end, text=text_now, min_confidence=conf_now))
         n_type, n_country, n_actor = dict(near["types"]), dict(near["countries"]), dict(near["actors"])
         type_opts = type_order([t for t, _ in whole["types"]] + list(ss[W_TYPES]))
+        # select_all=False: with it, Enter after typing picked "Select N matches", not the type highlighted.
         types = st.multiselect(
-            "Event types", type_opts, key=W_TYPES, placeholder="All types",
+            "Event types", type_opts, key=W_TYPES, placeholder="All types", select_all=False,
             format_func=lambda t: f"{t.replace('_', ' ')} ({n_type.get(t, 0):,})",
         )  # fmt: skip
         country_opts = sorted({c for c, _ in whole["countries"]} | set(ss[W_COUNTRIES]), key=lambda c: country_name(c))
         countries = st.multiselect(
-            "Countries", country_opts, key=W_COUNTRIES, placeholder="All countries",
+            "Countries", country_opts, key=W_COUNTRIES, placeholder="All countries", select_all=False,
             format_func=lambda c: f"{country_name(c)} · {c} ({n_country.get(c, 0):,})",
         )  # fmt: skip
         actor_opts = list(dict.fromkeys([a for a, _ in near["actors"]] + [a for a, _ in whole["actors"]] + list(ss[W_ACTORS])))
         actor_count = {a.casefold(): n for a, n in n_actor.items()}
         actors = st.multiselect(
-            "Actors", actor_opts, key=W_ACTORS, placeholder="All actors", accept_new_options=True,
+            "Actors", actor_opts, key=W_ACTORS, placeholder="All actors", accept_new_options=True, select_all=False,
             format_func=lambda a: f"{a} ({actor_count[a.casefold()]:,})" if a.casefold() in actor_count else a,
             help="The most frequent actors are listed; type any other name and press Enter. Case is ignored.",
         )  # fmt: skip

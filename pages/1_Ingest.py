@@ -21,6 +21,8 @@ from geo.model import Document
 from geo.store import Store
 from geo.store.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
 from geo.text.pipeline import InputError, default_pipeline
+from geo.web.popups import date_cell
+from geo.web.styles import type_style
 
 # Per uploaded file. JSONL and CSV files hold many articles; the readers enforce the per-article
 # limit themselves, with a message naming the file and line.
@@ -168,9 +170,9 @@ def events_frame(doc: Document) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "type": e.type,
+                "type": type_style(e.type).label,
                 "trigger": e.trigger,
-                "date": e.date,
+                "date": date_cell(e.date, e.date_precision),
                 "precision": e.date_precision,
                 "actors": ", ".join(e.actors) or None,
                 "count": e.count,

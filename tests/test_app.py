@@ -297,3 +297,50 @@ def test_brush_narrows_the_dates(store):
     outside = Filters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2020, 1, 1), D(2020, 2, 1)))
     assert len(store.events(outside)) == 0 and len(store.events(outside.without("brush")))  # nothing, as asked
     assert view.parse_view("7.12,-72.4,6") == (7.12, -72.4, 6) and view.parse_view("x") is None
+
+
+# -- walkthrough fixes the page itself shows -----------------------------------------------------
+
+
+def test_the_map_page_has_a_title_and_its_timeline_a_colour_key(app, store):
+    app.run()
+    assert [t.value for t in app.title] == ["Map"]
+    spec = json.loads(app.get("vega_lite_chart")[0].proto.spec)
+    color = spec["encoding"]["color"]
+    assert color.get("legend") is not None, "the timeline says which colour is which type"
+    labels = color["scale"]["domain"]
+    assert labels and all("_" not in x for x in labels)  # the names the sidebar and the legend use
+    assert "foot of the map plays" in next(c.value for c in app.caption if c.value.startswith("Events per "))
+
+
+def test_the_events_table_writes_dates_as_precisely_as_known(app, store):
+    app.run()
+    app.switch_page("pages/2_Events.py").run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    events = store.events(limit=5000).set_index("id")
+    precision = events.loc[table["id"], "date_precision"].tolist()
+    seen = set()
+    for cell, p in zip(table["date"], precision):
+        if cell is None:
+            continue
+        seen.add(p)
+        assert {"year": re.fullmatch(r"\d{4}", cell), "month": re.fullmatch(r"\d{4}-\d\d", cell),
+                "week": re.fullmatch(r"\d{4}-\d\d-\d\d \(week\)", cell),
+                "day": re.fullmatch(r"\d{4}-\d\d-\d\d", cell)}[p], (cell, p)  # fmt: skip
+    assert {"year", "month", "day"} <= seen
+
+
+def test_ingest_names_event_types_as_the_map_does(app):
+    app.run()
+    app.switch_page("pages/1_Ingest.py").run()
+    app.checkbox(key="store_articles").uncheck().run()
+    app.text_area(key="paste_text").input(
+        "CUCUTA, Colombia -- Venezuelan soldiers blocked aid trucks at the border crossing on Saturday, officials said. "
+        "Hundreds of Venezuelans crossed the border into Colombia."
+    )
+    app.button(key="paste_go").click().run()
+    assert not app.exception
+    events = next(df.value for df in app.dataframe if "trigger" in df.value.columns)
+    assert len(events) and all("_" not in t for t in events["type"]) and "border closure" in set(events["type"])
+

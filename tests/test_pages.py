@@ -227,7 +227,7 @@ def test_events_table_follows_the_filters(samples):
     table = at.dataframe(key="events_table").value
     n2 = samples.facets(types=["border_crossing"], start="2019-01-01", end="2019-12-31")["events"]
     assert 0 < n2 < n and len(table) == n2
-    assert table["date"].map(lambda d: d.year == 2019).all()
+    assert table["date"].map(lambda d: d.startswith("2019")).all()  # dates as text, as precisely as known
 
     at.text_input(key="f_text").input("Colombia").run()
     assert len(at.dataframe(key="events_table").value) == samples.facets(

@@ -1,5 +1,11 @@
 """The map page's own state in the URL, beside the selection (geo/store/filters.py): the view the
-map's JavaScript keeps (`view=lat,lon,zoom`) and the range a Vega-Lite brush reports.
+map's JavaScript keeps (`view=lat,lon,zoom`), its playback (`play=cumulative|window`, `at=` the
+date of the frame shown, `speed=`, `win=` the window in time bins) and the range a Vega-Lite
+brush reports.
+
+The page's JavaScript (static/dateline/map.js) writes and reads the view and playback keys
+itself, and reads them as parse_view and parse_playback do; the server only leaves them in
+place. MAP_KEYS names them for whatever checks a link.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from typing import Any
 from geo.store.filters import as_date
 
 Q_VIEW = "view"
+PLAY_MODES = ("cumulative", "window")
+MAP_KEYS = ("view", "play", "at", "speed", "win")
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -49,3 +57,27 @@ def parse_view(value: Any) -> tuple[float, float, int] | None:
     if not (-90 <= lat <= 90 and -540 <= lon <= 540 and 0 <= z <= 20):
         return None
     return lat, lon, z
+
+
+def parse_playback(q) -> dict | None:
+    """The playback a link asks for: {"mode", "at", "speed", "win"} (None for what it does not
+    say or says wrongly), or None when `play` is absent or not a mode. `q` maps keys to a value
+    or a list of values (st.query_params, a parsed query string)."""
+
+    def one(k):
+        v = q.get(k)
+        return v[0] if isinstance(v, (list, tuple)) and v else v
+
+    mode = one("play")
+    if mode not in PLAY_MODES:
+        return None
+
+    def number(k, lo, hi):
+        try:
+            x = float(one(k))
+        except (TypeError, ValueError):
+            return None
+        return x if lo <= x <= hi else None
+
+    win = number("win", 1, 1000)
+    return {"mode": mode, "at": parse_date(one("at")), "speed": number("speed", 0.25, 100), "win": int(win) if win else None}
