@@ -8,15 +8,19 @@ the map (pages/0_Map.py) first.
 import streamlit as st
 
 if __name__ == "__main__":
+    import app_state
+
     # Titles of our own: Streamlit would otherwise name the pages after their files.
-    st.navigation(
+    page = st.navigation(
         [
             st.Page("pages/0_Map.py", title="Map", default=True),
             st.Page("pages/1_Ingest.py", title="Ingest", url_path="Ingest"),
             st.Page("pages/2_Events.py", title="Events", url_path="Events"),
             st.Page("pages/3_Export.py", title="Export", url_path="Export"),
         ]
-    ).run()
+    )
+    with app_state.page_guard():  # a failing page shows a plain message, never a traceback
+        page.run()
 else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or
     # their st.cache_data functions would be made without Streamlit's runtime.

@@ -1,15 +1,22 @@
 """The map page's own state in the URL, beside the selection (geo/store/filters.py): the view the
-map's JavaScript keeps (`view=lat,lon,zoom`) and the range a Vega-Lite brush reports.
+map's JavaScript keeps (`view=lat,lon,zoom`) and the range a Vega-Lite brush reports. Both come
+from outside (a link, the browser) and are checked like the selection's values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
-from geo.store.filters import as_date
+from geo.store.filters import FIRST_DAY, LAST_DAY, as_date, url_day
 
 Q_VIEW = "view"
+MAX_ZOOM = 20  # the base map's (geo/web/layers.py)
+# Leaflet keeps panning east or west past the antimeridian; a view a few turns round is real.
+MAX_LON = 540.0
+_FIRST_MS = dt.datetime(FIRST_DAY.year, 1, 1, tzinfo=dt.UTC).timestamp() * 1000
+_LAST_MS = dt.datetime(LAST_DAY.year, 12, 31, tzinfo=dt.UTC).timestamp() * 1000
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -23,15 +30,18 @@ def parse_date(value: Any) -> dt.date | None:
 def brush_range(values) -> tuple[dt.date, dt.date] | None:
     """The days a Vega-Lite interval selection on a UTC time axis covers: [start, end) as epoch
     milliseconds (or ISO text). The end is exclusive, so a brush drawn back from a link (which
-    ends at midnight after its last day) reads back as the same days."""
-    if not values or len(values) != 2:
+    ends at midnight after its last day) reads back as the same days. None for anything else,
+    a time outside FIRST_DAY..LAST_DAY included."""
+    if not isinstance(values, (list, tuple)) or len(values) != 2:
         return None
     stamps = []
     for v in values:
-        if isinstance(v, (int, float)):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if not (math.isfinite(v) and _FIRST_MS <= v <= _LAST_MS + 86_400_000):
+                return None
             stamps.append(dt.datetime.fromtimestamp(v / 1000, tz=dt.UTC))
         else:
-            d = parse_date(v)
+            d = url_day(v)[0] if isinstance(v, str) else None
             if d is None:
                 return None
             stamps.append(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC))
@@ -40,12 +50,14 @@ def brush_range(values) -> tuple[dt.date, dt.date] | None:
 
 
 def parse_view(value: Any) -> tuple[float, float, int] | None:
-    """'lat,lon,zoom' -> (lat, lon, zoom); None when malformed or out of range."""
+    """'lat,lon,zoom' -> (lat, lon, zoom); None when malformed or out of range (a map given
+    latitude 1e300 or zoom 999 draws nothing)."""
     try:
-        lat, lon, zoom = str(value).split(",")
-        lat, lon, z = float(lat), float(lon), int(float(zoom))
-    except (TypeError, ValueError):
+        lat, lon, zoom = (float(x) for x in str(value).split(","))
+    except ValueError:
         return None
-    if not (-90 <= lat <= 90 and -540 <= lon <= 540 and 0 <= z <= 20):
+    if not all(math.isfinite(x) for x in (lat, lon, zoom)) or zoom != int(zoom):
         return None
-    return lat, lon, z
+    if not (-90 <= lat <= 90 and -MAX_LON <= lon <= MAX_LON and 0 <= zoom <= MAX_ZOOM):
+        return None
+    return lat, lon, int(zoom)
