@@ -25,8 +25,10 @@ class InputError(ValueError):
     """Input that cannot be parsed; the message says what is wrong, the caller says where."""
 
 
-def check_text(text) -> str:
-    """`text` when it is an article Dateline can parse; InputError with the reason otherwise."""
+def check_text(text, *, empty_ok: bool = False) -> str:
+    """`text` when it is an article Dateline can parse; InputError with the reason otherwise.
+    The commands and the readers refuse an empty or blank article; the Pipeline, a library,
+    parses one into an empty Document (`empty_ok`)."""
     if not isinstance(text, str):
         raise InputError(f"text is {type(text).__name__}, not a string")
     if "\x00" in text:
@@ -39,7 +41,7 @@ def check_text(text) -> str:
             f"{len(text):,} characters is over the {MAX_CHARS:,}-character article limit "
             "(set DATELINE_MAX_CHARS to raise it)"
         )
-    if not text.strip():
+    if not (empty_ok or text.strip()):
         raise InputError("empty article (no text)")
     return text
 

@@ -107,7 +107,7 @@ class Pipeline:
 
         def texts():
             for text, published, title in items:
-                cuts = sections.cuts(check_text(text), self.whole_chars, self.section_chars)
+                cuts = sections.cuts(check_text(text, empty_ok=True), self.whole_chars, self.section_chars)
                 meta.append((text, cuts, published, title))
                 for start, end in cuts:
                     yield text[start:end]
