@@ -250,3 +250,19 @@ def test_parse_user_errors_are_one_line(tmp_path):
     assert_one_line_error(geo("parse"), "required")
     assert_one_line_error(geo("parse", "-", input=b"   "), "standard input", "empty article")
     assert_one_line_error(geo("parse", str(f), env={"DATELINE_SPACY_MODEL": "no_such_model"}), "no_such_model")
+
+
+# -- ingest --------------------------------------------------------------------------------------
+
+
+def test_ingest_user_and_database_errors_are_one_line(tmp_path):
+    inp = tmp_path / "in.jsonl"
+    inp.write_bytes(jsonl(*GOOD))
+    notes = tmp_path / "notes.db"
+    notes.write_text("these are notes, not a database\n" * 100)
+    assert_one_line_error(geo("ingest", str(inp), "--db", str(notes), "-q"), "not a database")
+    assert_one_line_error(geo("ingest", str(inp), "--db", str(tmp_path), "-q"), "cannot open database")
+    assert_one_line_error(geo("ingest", str(inp), "--workers", "0"), "--workers")
+    assert_one_line_error(geo("ingest", str(inp), "--published", "2019-02-30"), "2019-02-30")
+    assert_one_line_error(geo("ingest"), "required")
+    assert notes.read_text().startswith("these are notes")

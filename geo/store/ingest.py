@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .cli import ArgumentParser
+from .cli import ArgumentParser, one_line
 from .readers import Item, ReadError, iter_inputs, parse_date
 from .store import Store, text_hash
 
@@ -368,12 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         store = Store(args.db)
     except Exception as e:  # noqa: BLE001 - one line naming the database, not a traceback
-        print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {e}", file=sys.stderr)
+        print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {one_line(e)}", file=sys.stderr)
         return 2
     try:
         report = ingest(args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet)
-    except (RuntimeError, sa.exc.OperationalError) as e:
-        print(f"error: {e}", file=sys.stderr)
+    except (RuntimeError, sa.exc.SQLAlchemyError, OSError) as e:
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     finally:
         store.close()
