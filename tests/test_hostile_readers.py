@@ -114,3 +114,15 @@ def test_read_file_refuses_binary_and_utf16(tmp_path):
     (tmp_path / "b.csv").write_bytes(HEADER + b"1,x,,,\x00\x01")
     assert "UTF-16" in next(read_file(tmp_path / "a.csv")).reason
     assert "NUL" in next(read_file(tmp_path / "b.csv")).reason
+
+
+def test_a_jsonl_article_at_the_limit_fits_its_line_even_written_with_escapes():
+    import json
+
+    from geo.text.inputs import MAX_CHARS
+
+    text = "\u041a\u0438\u0457\u0432 \u041b\u044c\u0432\u0456\u0432 " * (MAX_CHARS // 11)  # "Київ Львів ": \uXXXX is 6 bytes a letter
+    line = json.dumps({"text": text}).encode()  # ensure_ascii, as most JSON writers do
+    assert len(line) > 4 * MAX_CHARS and len(text) <= MAX_CHARS
+    (item,) = read_jsonl(io.BytesIO(line + b"\n"), "in.jsonl")
+    assert isinstance(item, Item) and item.text == text

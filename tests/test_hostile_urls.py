@@ -160,6 +160,21 @@ def test_the_notice_goes_once_the_selection_changes(samples):
     assert not at.sidebar.warning
 
 
+def test_the_ingest_pages_errors_quote_uploads_as_plain_text(tmp_path, monkeypatch):
+    """A file's name and a CSV's header come from the user's upload and are quoted in the error;
+    they reach the page as text, not Markdown."""
+    monkeypatch.setenv("DATELINE_DB", f"sqlite:///{tmp_path / 'upload.db'}")
+    at = page("Ingest").run()
+    name = "[click](javascript:alert(1)) **bold**.csv"  # no slash: a file name keeps it all
+    header = f"id,[title]({FOREIGN}/t),body\n1,x,Rain in Lima.\n".encode()
+    at.file_uploader(key="upload_files").set_value([(name, header, "text/csv")])
+    at.run()
+    at.button(key="upload_go").click().run()
+    assert not at.exception
+    assert any(t.startswith(f"{name}:1: CSV has no 'text' column") and f"[title]({FOREIGN}/t)" in t for t in plain_texts(at))
+    assert not any(FOREIGN in t for t in markdown_texts(at))
+
+
 # -- in a real browser -------------------------------------------------------------------------
 
 BROWSER_LINKS = [

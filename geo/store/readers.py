@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from geo.text.inputs import MAX_BYTES, InputError, check_text
+from geo.text.inputs import MAX_BYTES, MAX_CHARS, InputError, check_text
 
 # A text file can hold at most 4 bytes per character; anything larger cannot fit MAX_CHARS, so it
 # is refused before it is read into memory.
@@ -315,8 +315,9 @@ def read_jsonl(f, src: str) -> Iterator[Item | ReadError]:
         yield rec if isinstance(rec, ReadError) else record_item(src, n, rec)
 
 
-# A line may hold an article at its byte limit plus its other fields.
-MAX_LINE_BYTES = MAX_TEXT_BYTES + 65536
+# A line may hold an article at the character limit written with JSON's \uXXXX escapes (6 bytes
+# a character), plus its other fields.
+MAX_LINE_BYTES = 6 * MAX_CHARS + 65536
 
 
 def jsonl_records(f, src: str) -> Iterator[tuple[int | None, dict | ReadError]]:

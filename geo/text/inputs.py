@@ -11,8 +11,12 @@ import codecs
 import os
 import re
 
-# spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
-MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
+# An "article" longer than this is most likely a mistake in the input. Parsing time grows
+# linearly with length (geo/text/sections.py), about 45 s per million characters on a 2-CPU
+# laptop, so the default keeps the longest article to about 25 s and well under 1 GB;
+# DATELINE_MAX_CHARS raises it (bench/bench_long_article.py measures both).
+DEFAULT_MAX_CHARS = 500_000
+MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", DEFAULT_MAX_CHARS))
 # UTF-8 takes at most 4 bytes a character: a file larger than this cannot be an article.
 MAX_BYTES = MAX_CHARS * 4
 
@@ -38,8 +42,8 @@ def check_text(text, *, empty_ok: bool = False) -> str:
         raise InputError(f"not valid UTF-8 (a lone surrogate at character {bad.start():,})")
     if len(text) > MAX_CHARS:
         raise InputError(
-            f"{len(text):,} characters is over the {MAX_CHARS:,}-character article limit "
-            "(set DATELINE_MAX_CHARS to raise it)"
+            f"{len(text):,} characters is over the {MAX_CHARS:,}-character article limit (set "
+            "DATELINE_MAX_CHARS to raise it; parsing takes about 45 s per million characters)"
         )
     if not (empty_ok or text.strip()):
         raise InputError("empty article (no text)")
