@@ -40,8 +40,9 @@ if __name__ == "__main__":
         ]
     )
     app_state.begin_page(page.url_path)
-    parser_notice()
-    page.run()
+    with app_state.page_guard():  # a failing page shows a plain message, never a traceback
+        parser_notice()
+        page.run()
 else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or
     # their st.cache_data functions would be made without Streamlit's runtime.

@@ -22,25 +22,32 @@ filters.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import html
 import json
+import logging
 
 import streamlit as st
 
 from geo import settings
 from geo.store import Filters, Store, normalise_url
-from geo.store.filters import QUERY_KEYS
+from geo.store.filters import FIRST_DAY, LAST_DAY, QUERY_KEYS
 from geo.web.styles import type_order
+from geo.web.view import Q_VIEW, parse_view
 
 STATE_TTL = 2.0
 TOP_ACTORS = 50
-# Bounds of the date picker: wide, so a link made on a larger store still opens.
-EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+# Bounds of the date picker: wide, so a link made on a larger store still opens; a link's dates
+# are moved inside them (geo.store.filters.url_dates), since the picker fails on any outside.
+EARLIEST, LATEST = FIRST_DAY, LAST_DAY
 
 # Widget keys: never the URL names, so Streamlit's own URL binding can never claim them.
 W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT = "f_dates", "f_types", "f_countries", "f_actors", "f_text"
 W_CONF = "f_conf"
 S_FILTERS, S_BRUSH, S_EXTENT = "dl_filters", "dl_brush", "dl_extent"
+S_IGNORED, S_LINKED = "dl_ignored", "dl_linked"  # what the opening link said that was not used; its selection
+log = logging.getLogger("dateline.app")
 
 
 @st.cache_resource(show_spinner=False)
@@ -167,13 +174,69 @@ def _extent(whole: dict) -> tuple[dt.date, dt.date]:
 
 
 def current_filters() -> Filters:
-    """The selection without drawing anything: from the session, else from the URL."""
+    """The selection without drawing anything: from the session, else from the URL (what the
+    URL says that cannot be used is dropped from it and remembered for `ignored_notice`)."""
     f = st.session_state.get(S_FILTERS)
     if f is None:
-        f = Filters.from_query(st.query_params)
-        st.session_state[S_FILTERS] = f
+        f, notes = Filters.parse_query(st.query_params)
+        view = st.query_params.get(Q_VIEW)
+        if view is not None and parse_view(view) is None:
+            # The map's script reads the view from the page's URL: a bad one must go before it runs.
+            del st.query_params[Q_VIEW]
+            notes.append(f"view: {view[:60]!r} is not a map view (latitude, longitude, zoom)")
+        st.session_state[S_FILTERS] = st.session_state[S_LINKED] = f
+        st.session_state[S_IGNORED] = notes
         st.session_state[S_BRUSH] = f.brush
     return f
+
+
+def ignored_notice(f: Filters) -> None:
+    """Say what the link this session opened with asked for and did not get, until the
+    selection is changed."""
+    notes = st.session_state.get(S_IGNORED)
+    if notes and st.session_state.get(S_LINKED) == f:
+        st.warning("Parts of the link were ignored:", icon=":material/link_off:")
+        plain("\n".join(notes), tone="caption")
+
+
+# -- text from outside, shown as text ---------------------------------------------------------
+# Streamlit reads the text of st.markdown, st.caption, st.info and the like as Markdown: a
+# value from a link or an article could draw a link or an image fetched from any host. Such
+# text is shown by `plain`, escaped into HTML that holds nothing but the text.
+
+_TONES = {
+    "caption": "font-size:0.875rem;opacity:0.65",
+    "error": "background:rgba(255,43,43,0.09);color:rgb(125,53,59);padding:0.75rem 1rem;border-radius:0.5rem",
+    "warning": "background:rgba(255,227,18,0.1);color:rgb(146,108,5);padding:0.75rem 1rem;border-radius:0.5rem",
+}
+
+
+def plain(text: str, tone: str = "caption") -> None:
+    """Show `text` exactly as written: never Markdown, never HTML. `tone`: caption, error or warning."""
+    st.html(f'<div class="dl-plain dl-{tone}" style="white-space:pre-wrap;{_TONES[tone]}">{html.escape(text)}</div>')
+
+
+# -- a page that fails ------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def page_guard():
+    """Around a page: an exception is logged on the server and the visitor gets a plain message
+    and a way back, never a traceback or a path on the server (client.showErrorDetails is "none"
+    for anything this misses). Streamlit's own st.stop and st.rerun pass through: they are not
+    Exceptions."""
+    try:
+        yield
+    except Exception:
+        log.exception("a page failed")
+        st.error("Sorry, this page could not be drawn. The error is in the server's log.", icon=":material/error:")
+        st.button("Reset the filters and try again", on_click=_reset_all, key="guard_reset")
+        st.session_state["dl_page_failed"] = True
+
+
+def _reset_all() -> None:
+    _reset()
+    st.query_params.clear()
 
 
 def set_brush(brush: tuple[dt.date, dt.date] | None) -> None:
@@ -236,6 +299,7 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
     extent = _extent(whole)
     _seed(f0, extent)
     ss = st.session_state
+    notice = st.sidebar.container()  # at the top, filled once the selection is known
     with st.sidebar:
         st.header(title)
         dates = st.date_input(
@@ -278,7 +342,7 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
         )  # fmt: skip
         brush = ss.get(S_BRUSH)
         if brush:
-            st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")
+            st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")  # dates only: safe as Markdown
             st.button("Clear timeline selection", on_click=_clear_brush, key="f_clear_brush")
         f = Filters(
             start=start, end=end, types=types, countries=countries, actors=actors, text=text or "",
@@ -289,6 +353,8 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
     ss[S_FILTERS] = f
     sync_query_params(f)
     st.sidebar.caption(counts_line(store, f))
+    with notice:
+        ignored_notice(f)
     return f
 
 

@@ -167,7 +167,7 @@ def headline(store, f, data: MapData) -> None:
     if whole["events"] == 0:
         st.info(
             "No events are stored yet. `make run` loads the bundled sample articles; the Ingest page "
-            "takes your own. The store is " + store.url.split("///")[-1] + "."
+            "takes your own."
         )
 
     def s(k: int) -> str:
@@ -182,7 +182,7 @@ def headline(store, f, data: MapData) -> None:
     if data.events - data.located:
         parts.append(f"{data.events - data.located:,} without a place")
     st.markdown(" · ".join(parts))
-    st.caption("Selection: " + f.describe(app_state.country_name))
+    app_state.plain("Selection: " + f.describe(app_state.country_name))
 
 
 def timeline(store, f) -> None:

@@ -82,7 +82,7 @@ store = app_state.get_store()
 url = store.url
 selection = app_state.sidebar_filters(store)
 st.title("Export")
-st.caption(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
+app_state.plain(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
 st.caption(app_state.counts_line(store, selection))
 
 state = app_state.store_state(url)
