@@ -8,7 +8,7 @@ For the pages in pages/:
     events = app_state.cached_events(store, f, limit=5000)
     store.counts_by_country(f)               # every Store query and geo.store.export take it
 
-The URL is the selection: geo/store/filters.py names the keys (dates, type, country, actor, q, conf, brush).
+The URL is the selection: geo/store/filters.py names the keys (dates, type, country, actor, q, conf, brush, statements).
 The widgets are not bound to the URL (`bind="query-params"`): a bound multiselect writes its
 displayed labels into the URL, and these labels carry counts and country names, so links would
 break as data arrives. Instead the selection lives in `st.session_state["dl_filters"]`, is read
@@ -45,6 +45,9 @@ EARLIEST, LATEST = FIRST_DAY, LAST_DAY
 # Widget keys: never the URL names, so Streamlit's own URL binding can never claim them.
 W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT = "f_dates", "f_types", "f_countries", "f_actors", "f_text"
 W_CONF = "f_conf"
+W_STATEMENTS = "f_statements"
+# Every widget of the sidebar: dropped on a page switch or a reset, and seeded again from the selection.
+WIDGETS = (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF, W_STATEMENTS)
 S_FILTERS, S_BRUSH, S_EXTENT = "dl_filters", "dl_brush", "dl_extent"
 S_IGNORED, S_LINKED = "dl_ignored", "dl_linked"  # what the opening link said that was not used; its selection
 log = logging.getLogger("dateline.app")
@@ -62,8 +65,11 @@ def get_store() -> Store:
 
 @st.cache_data(ttl=STATE_TTL, show_spinner=False)
 def store_state(url: str) -> str:
-    """Changes whenever rows are added or removed: part of every cache key below."""
-    return json.dumps(open_store(url).counts(), sort_keys=True)
+    """Changes whenever articles are added or removed or anything is changed in place (a
+    correction, an undo, a re-parse): part of every cache key below. Store.revision reads the
+    articles' top id and count and one meta row; Store.counts would read every table, a second
+    per new visitor at a million events."""
+    return json.dumps(open_store(url).revision())
 
 
 # Cached functions take the selection as its key (Filters.to_key): a text st.cache_data hashes
@@ -136,7 +142,7 @@ def begin_page(page: str) -> None:
     if ss.get(S_PAGE, page) != page:
         # The new page's widgets are new widgets: Streamlit drops the values the last page's
         # left under the same keys, so a selection that came in with a link was lost.
-        for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
+        for k in WIDGETS:
             ss.pop(k, None)
     ss[S_PAGE] = page
     st.html(_CHROME_CSS)
@@ -261,11 +267,13 @@ def _seed(f: Filters, extent: tuple[dt.date, dt.date]) -> None:
         ss[W_TEXT] = f.text
     if W_CONF not in ss:
         ss[W_CONF] = f.min_confidence
+    if W_STATEMENTS not in ss:
+        ss[W_STATEMENTS] = f.hide_statements
 
 
 def _reset() -> None:
     ss = st.session_state
-    for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
+    for k in WIDGETS:
         ss.pop(k, None)
     ss[S_FILTERS] = Filters()
     ss[S_BRUSH] = None
@@ -310,8 +318,8 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
         seeded_extent = ss.get(S_EXTENT, extent)
         if (start, end) in ((extent[0], extent[1]), tuple(seeded_extent)) or start is None or end is None:
             start = end = None  # the whole span: no date filter, so undated events stay in
-        text_now, conf_now = ss.get(W_TEXT, ""), ss.get(W_CONF, 0.0)
-        near = facets(store, Filters(start=start, end=end, text=text_now, min_confidence=conf_now))
+        text_now, conf_now, hide_now = ss.get(W_TEXT, ""), ss.get(W_CONF, 0.0), bool(ss.get(W_STATEMENTS))
+        near = facets(store, Filters(start=start, end=end, text=text_now, min_confidence=conf_now, hide_statements=hide_now))
         n_type, n_country, n_actor = dict(near["types"]), dict(near["countries"]), dict(near["actors"])
         type_opts = type_order([t for t, _ in whole["types"]] + list(ss[W_TYPES]))
         # select_all=False: with it, Enter after typing picked "Select N matches", not the type highlighted.
@@ -340,13 +348,18 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Fi
             help="How firmly the text reports an event: lower when it is hedged ('may'), planned, "
             "denied or failed. 0 shows every event.",
         )  # fmt: skip
+        hide = st.toggle(
+            "Hide statements", key=W_STATEMENTS,
+            help="Statements (said, announced, accused, denied...) report what was said, not what happened; "
+            "hide them to see the events themselves.",
+        )  # fmt: skip
         brush = ss.get(S_BRUSH)
         if brush:
             st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")  # dates only: safe as Markdown
             st.button("Clear timeline selection", on_click=_clear_brush, key="f_clear_brush")
         f = Filters(
             start=start, end=end, types=types, countries=countries, actors=actors, text=text or "",
-            min_confidence=float(conf), brush=brush,
+            min_confidence=float(conf), brush=brush, hide_statements=bool(hide),
         )  # fmt: skip
         # From this run's widgets, not the last run's selection, or the button lags a step.
         st.button("Reset filters", on_click=_reset, key="f_reset", disabled=f.is_empty())

@@ -265,6 +265,24 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path, monkeypatch):
 # -- the selection and its query string (geo/store/filters.py) -----------------------------------
 
 
+def test_statements_can_be_hidden_and_the_link_says_so(app, store):
+    app.run()
+    total = store.facets()["events"]
+    said = store.facets(types=["statement"])["events"]
+    assert said > 0  # the samples report many statements: the switch is worth having
+    app.toggle(key="f_statements").set_value(True).run()
+    assert not app.exception
+    assert selected(app) == total - said
+    assert query(app)["statements"] == "hide"
+    table = [row[0] for row in script_data(layers(app), "DL.markers")["types"]]
+    assert "statement" not in {table[r[3]] for r in markers(app)}
+    # The switch and a type filter combine: asking for statements while hiding them selects none.
+    assert store.facets(types=["statement"], hide_statements=True)["events"] == 0
+    assert Filters.from_query({"statements": "hide"}).hide_statements
+    f, notes = Filters.parse_query({"statements": "yes please"})
+    assert not f.hide_statements and notes and "statements" in notes[0]
+
+
 def test_selection_query_round_trip():
     f = Filters(D(2019, 2, 1), D(2019, 3, 31), ("border_crossing",), ("VE", "CO"), ("Maduro",), "aid convoy",
                 0.6, (D(2019, 2, 20), D(2019, 2, 28)))  # fmt: skip

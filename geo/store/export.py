@@ -283,6 +283,7 @@ def main(argv: list[str] | None = None) -> int:
         "--min-confidence", type=float, metavar="C",
         help="only events the text reports at least this firmly, 0-1 (hedged, planned, denied or failed events score lower)",
     )  # fmt: skip
+    ap.add_argument("--no-statements", action="store_true", help="leave statements out (what was said, not what happened)")
     ap.add_argument("--bbox", metavar="W,S,E,N", help="bounding box in degrees; W > E crosses the antimeridian")
     ap.add_argument("--limit", type=int, metavar="N", help="at most N events (newest first)")
     ap.add_argument("--format", choices=FORMATS, help="output format (default: from the -o suffix)")
@@ -296,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     try:  # bad dates and boxes fail before the query
         filters = Filters(
             start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors,
-            text=args.text, min_confidence=args.min_confidence, bbox=args.bbox,
+            text=args.text, min_confidence=args.min_confidence, bbox=args.bbox, hide_statements=args.no_statements,
         )  # fmt: skip
     except ValueError as e:
         ap.error(str(e))

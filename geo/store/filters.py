@@ -231,6 +231,15 @@ def url_number(values: list[str], key: str, low: float, high: float) -> tuple[fl
     return x, []
 
 
+def url_hide(values: list[str], key: str) -> tuple[bool, Notes]:
+    """`hide` asks to leave something out; anything else is named and ignored."""
+    if not values:
+        return False, []
+    if values[0].lower() == "hide":
+        return True, []
+    return False, [f"{key}: {_shown(values[0])} is not 'hide'"]
+
+
 def known_type(name: str) -> str | None:
     from geo.text.taxonomy import BY_NAME
 
@@ -263,6 +272,9 @@ class Filters:
     brush: tuple[dt.date, dt.date] | None = field(default=None, metadata=_url("brush", "range"))
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     located: bool | None = None  # True: only events with a point; False: only those without
+    # Statements are what is said, not what happened, and they are many (179 of 392 sample
+    # events): the map's switch leaves them out so the events are not buried.
+    hide_statements: bool = field(default=False, metadata=_url("statements", "hide"))
 
     def __post_init__(self):
         def put(name, value):
@@ -284,6 +296,8 @@ class Filters:
             put("brush", brush)
         if self.bbox is not None:
             put("bbox", parse_bbox(self.bbox))
+        if self.hide_statements not in (True, False):
+            raise ValueError(f"hide_statements {self.hide_statements!r} is not true or false")
 
     # -- derived views ----------------------------------------------------------------------
 
@@ -328,6 +342,8 @@ class Filters:
             parts.append(f"confidence ≥ {self.min_confidence:g}")
         if self.bbox:
             parts.append("within {:g},{:g},{:g},{:g}".format(*self.bbox))
+        if self.hide_statements:
+            parts.append("statements hidden")
         return " · ".join(parts) or "everything"
 
     # -- spellings: the URL and cache keys, both derived from the fields ---------------------
@@ -347,6 +363,8 @@ class Filters:
                 out[f.metadata["query"]] = f"{value:g}"
             elif kind == "range":
                 out[f.metadata["query"]] = format_range(value)
+            elif kind == "hide":
+                out[f.metadata["query"]] = "hide"
             else:
                 out[f.metadata["query"]] = value
         return out
@@ -377,6 +395,7 @@ class Filters:
         kw["text"] = take(*url_text(query_values(q, _QUERY["text"]), "q"))
         kw["min_confidence"] = take(*url_number(query_values(q, _QUERY["min_confidence"]), "conf", 0.0, 1.0)) or 0.0
         kw["brush"] = take(*url_range(query_values(q, _QUERY["brush"])))
+        kw["hide_statements"] = take(*url_hide(query_values(q, _QUERY["hide_statements"]), "statements"))
         return cls(**kw), notes
 
     def to_key(self) -> str:
