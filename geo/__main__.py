@@ -56,7 +56,7 @@ def cmd_parse(args) -> int:
     published = _published(args.published)
     text = _read_text(args.file)
     try:
-        doc = Pipeline().parse(text, published=published)
+        doc = Pipeline().parse(text, published=published, region=args.region)
     except InputError as e:
         raise SystemExit(f"error: {args.file}: {e}") from None
     json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
@@ -64,8 +64,8 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _batch_items(path: str, errors: list):
-    """(text, published, title) per good input line; bad lines are reported, not fatal."""
+def _batch_items(path: str, errors: list, default_region: str | None = None):
+    """(line, id, text, published, title, region) per good input line; bad lines are reported, not fatal."""
     from geo.text.dates import parse_published
 
     stream = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="strict")
@@ -92,11 +92,15 @@ def _batch_items(path: str, errors: list):
             except (ValueError, json.JSONDecodeError) as e:
                 errors.append({"line": n, "error": str(e)})
                 continue
-            yield rec.get("id", n), rec["text"], published, rec.get("title")
+            region = rec.get("region")
+            if region is not None and not isinstance(region, str):
+                errors.append({"line": n, "error": "'region' is not a string"})
+                continue
+            yield n, rec.get("id", n), rec["text"], published, rec.get("title"), region or default_region
 
 
 def cmd_batch(args) -> int:
-    from geo.text.pipeline import Pipeline
+    from geo.text.pipeline import InputError, Pipeline
 
     pipeline = Pipeline(events=not args.no_events)
     errors: list = []
@@ -104,9 +108,14 @@ def cmd_batch(args) -> int:
     t0 = time.perf_counter()
 
     def items():
-        for id_, text, published, title in _batch_items(args.input, errors):
+        for line, id_, text, published, title, region in _batch_items(args.input, errors, args.region):
+            try:
+                region = pipeline.region(region)
+            except InputError as e:
+                errors.append({"line": line, "error": str(e)})
+                continue
             ids.append(id_)
-            yield text, published, title
+            yield text, published, title, region
 
     out = sys.stdout if args.output in (None, "-") else open(args.output, "w", encoding="utf-8")
     n = 0
@@ -140,6 +149,8 @@ def cmd_gazetteer(args) -> int:
     return 0
 
 
+REGION_HELP = "the publication's home region: ISO 3166 (US-TX, CA-ON, GB) or a country or state name"
+
 OWN_PARSERS = {
     "ingest": "geo.store.ingest",
     "export": "geo.store.export",
@@ -162,12 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", help="article text file, or - for standard input")
     p.add_argument("--published", help="publication date, YYYY-MM-DD (resolves 'Monday', 'last month'...)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.add_argument("--region", help=REGION_HELP)
     p.set_defaults(func=cmd_parse)
     b = sub.add_parser("batch", help="parse a JSONL file of {id, text, published?} into JSONL results")
     b.add_argument("input", help="input JSONL, or - for standard input")
     b.add_argument("-o", "--output", help="output JSONL (default: standard output)")
     b.add_argument("--workers", type=int, default=1, help="processes to parse with (default 1)")
     b.add_argument("--no-events", action="store_true", help="places only; skip event extraction")
+    b.add_argument("--region", help=REGION_HELP + "; a line's own 'region' field wins")
     b.set_defaults(func=cmd_batch)
     g = sub.add_parser("gazetteer", help="build the offline gazetteer index if missing or stale")
     g.add_argument("--force", action="store_true", help="rebuild even if up to date")

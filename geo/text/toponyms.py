@@ -22,6 +22,8 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
+from .qualifiers import ABBREVIATION_AFTER, abbreviation
+
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
 EMBEDDING_LABELS = {"ORG", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
@@ -117,12 +119,15 @@ class MentionFinder:
         text = _token_table(doc).text
         mentions: list[Mention] = []
         taken = [False] * len(text)  # characters already inside a mention or a person's name
+        in_mention = [False] * len(text)
 
-        def add(start: int, end: int, kind: str, label: str) -> None:
-            if start >= end or any(taken[start:end]):
+        def add(start: int, end: int, kind: str, label: str, over_person: bool = False) -> None:
+            # The NER takes "Ont" of "London, Ont." for a person; a state abbreviation after a
+            # place may override that, never another mention.
+            if start >= end or any((in_mention if over_person else taken)[start:end]):
                 return
             for i in range(start, end):
-                taken[i] = True
+                taken[i] = in_mention[i] = True
             mentions.append(Mention(text=text[start:end], start=start, end=end, kind=kind, label=label))
 
         person_words = _person_words(doc)
@@ -159,6 +164,7 @@ class MentionFinder:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
 
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
+        self._abbreviated_qualifiers(text, list(mentions), add)
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
@@ -244,11 +250,22 @@ class MentionFinder:
                 break
             i += matched or 1
 
+    def _abbreviated_qualifiers(self, text: str, found: list[Mention], add) -> None:
+        """'Athens, Ga.', 'London (Ont.)': the state abbreviation after a place qualifies it.
+
+        The NER rarely tags these, and alone they are no place ("Pa.", "Ala."), so they are taken
+        only right after a place name.
+        """
+        for m in found:
+            hit = ABBREVIATION_AFTER.match(text, m.end)
+            if hit:
+                add(hit.start("abbr"), hit.end("abbr"), "qualifier", "ABBR", over_person=True)
+
     def _datelines(self, doc: Doc, add) -> None:
         for m in DATELINE.finditer(_token_table(doc).text):
             city = m.group("city").strip()
             q = (m.group("qual") or "").strip()
-            known_q = bool(q) and self.gaz.is_name(q)
+            known_q = bool(q) and (self.gaz.is_name(q) or abbreviation(q) is not None)
             # A town the gazetteer lacks still heads a dateline when a known place qualifies it
             # ("TORKHAM, Pakistan --"): the resolver places it in that place.
             if len(city) < 3 or not (self.gaz.is_name(city) or known_q):
