@@ -36,7 +36,7 @@ MAX_CANDIDATES = 5
 EVIDENCE_SCORE = 0.5
 ROUNDS = 3  # passes over the ambiguous names; most articles settle in one or two
 # Context features whose weight, in the chosen place's favour, the reason puts into words.
-_LOCAL_FEATURES = ("admin2_named", "admin1_named", "admin1_shared", "near", "near_close")
+_LOCAL_FEATURES = ("admin2_named", "admin1_named", "admin1_shared", "near", "near_close", "near_other", "near_other_close")
 
 
 @dataclass
@@ -209,15 +209,15 @@ class Resolver:
         for h in rest:
             c = current[id(h)]
             if h is not g and c.score >= EVIDENCE_SCORE:
-                self._count(out, h, c.place)
+                self._count(out, h, c.place, firm=False)
         return out
 
-    def _count(self, ev: Evidence, g: Group, place: Place) -> None:
+    def _count(self, ev: Evidence, g: Group, place: Place, firm: bool = True) -> None:
         n = len(g.mentions)
         if any(m.kind == "demonym" for m in g.mentions):
             ev.countries[place.country_code] += n
         else:
-            ev.add(place, g.mentions[0].text, self.gaz.admin2(place), n)
+            ev.add(place, g.mentions[0].text, self.gaz.admin2(place), n, firm=firm)
 
     def _decide(self, g: Group, ev: Evidence, trace: list | None, anchor: bool = False) -> None:
         g.done = True
@@ -303,6 +303,11 @@ class Resolver:
         placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
         if not placed:
             return None
+        # Towns reached by their own name: "Washington Square" may be an old name of a town in
+        # New York, but twice that is no reason to move a New Orleans story there.
+        own = [m.place for m in mentions if m.place is not None and m.place.country_code and m.kind != "demonym"
+               and self.gaz.name_matches_primary(m.place, m.text)]  # fmt: skip
+        placed = [p for p in placed if p.level not in ("city", "admin2")] + [p for p in own if p.level in ("city", "admin2")] or placed
         country = Counter(p.country_code for p in placed).most_common(1)[0][0]
         states = set(ev.admin1_named) | set(ev.admin1)
         for levels in (("city", "admin2"), ("admin1",)):

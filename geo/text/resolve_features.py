@@ -26,7 +26,7 @@ FEATURES = (
     # the article
     "country_share", "country_seen", "country_top", "namesake_abroad",
     "admin1_named", "admin1_shared", "admin2_named",
-    "near", "near_close", "far",
+    "near", "near_close", "near_other", "near_other_close", "far",
     "qualifier", "qualifier_miss",
     "dateline_admin1", "dateline_country",
     "region_admin1", "region_country",
@@ -45,6 +45,7 @@ class Anchor:
     text: str  # as the article writes it
     admin2: str | None
     weight: float = 1.0
+    firm: bool = True  # settled in the first passes, not a current guess of the later rounds
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Evidence:
             list(self.anchors), self.dateline, self.region,
         )
 
-    def add(self, place: Place, text: str, admin2: str | None, n: int = 1, named: bool = True) -> None:
+    def add(self, place: Place, text: str, admin2: str | None, n: int = 1, named: bool = True, firm: bool = True) -> None:
         """Count a resolved place as evidence. `named`: the article wrote this place's own name
         (a state it names is evidence for its towns; a town's state is weaker evidence)."""
         cc = place.country_code
@@ -84,7 +85,7 @@ class Evidence:
             self.admin2_named.setdefault((cc, place.admin1, place.name), text)
         if a1[1]:
             self.admin1[a1] += n
-        self.anchors.append(Anchor(place, text, admin2, n))
+        self.anchors.append(Anchor(place, text, admin2, n, firm))
 
 
 def _admin1_key(p: Place) -> tuple[str | None, str | None]:
@@ -178,13 +179,17 @@ class FeatureMaker:
                 a2 = gaz.admin2(p)
                 if a2 and (cc, p.admin1, a2) in ev.admin2_named:
                     f["admin2_named"] = 1.0
-            d = self.nearest(p, ev)
-            if d is not None:
-                f["near"] = max(0.0, 1 - math.log1p(d) / math.log1p(NEAR_KM))
-                if d <= CLOSE_KM:
-                    f["near_close"] = 1.0
-                if d >= FAR_KM:
-                    f["far"] = 1.0
+            # Firm anchors and the other names' current places are told apart: two small
+            # namesakes of two names can vouch for each other, an anchor cannot be talked into it.
+            firm, other = self.nearest(p, ev)
+            for d, key in ((firm, "near"), (other, "near_other")):
+                if d is not None:
+                    f[key] = max(0.0, 1 - math.log1p(d) / math.log1p(NEAR_KM))
+                    if d <= CLOSE_KM:
+                        f[key + "_close"] = 1.0
+            d = min((x for x in (firm, other) if x is not None), default=None)
+            if d is not None and d >= FAR_KM:
+                f["far"] = 1.0
         if quals:
             f["qualifier" if any(within(p, q) or p == q for q in quals) else "qualifier_miss"] = 1.0
         for q, key in ((ev.dateline, "dateline"), (ev.region, "region")):
@@ -196,9 +201,18 @@ class FeatureMaker:
                 f[key + "_country"] = 1.0
         return f
 
-    def nearest(self, p: Place, ev: Evidence) -> float | None:
-        ds = [km(p, a.place) for a in ev.anchors[:30] if a.place.level in ("city", "admin2") and a.place != p]
-        return min(ds) if ds else None
+    def nearest(self, p: Place, ev: Evidence) -> tuple[float | None, float | None]:
+        """Distance to the nearest firm anchor and to the nearest other name's current place."""
+        firm = other = None
+        for a in ev.anchors[:40]:
+            if a.place.level not in ("city", "admin2") or a.place == p:
+                continue
+            d = km(p, a.place)
+            if a.firm:
+                firm = d if firm is None else min(firm, d)
+            else:
+                other = d if other is None else min(other, d)
+        return firm, other
 
     def supporters(self, p: Place, ev: Evidence, limit: int = 2) -> list[str]:
         """How the article names the places that speak for p: its county, its state, neighbours."""

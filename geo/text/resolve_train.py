@@ -38,7 +38,8 @@ DEFAULT_DATA = REPO.parent / "shared" / "eval" / "geowebnews_dev.jsonl"
 KM = 161.0
 FOLDS = 5
 ROUNDS = 2
-C = 1.0  # inverse regularisation strength: set before looking at any figure, never tuned
+C = 10.0  # inverse regularisation strength: thousands of names, so only a light hand; never tuned
+SYNTHETIC_SHARE = 0.5  # the synthetic stories weigh half as much as the real articles together
 MAX_NEGATIVES = 25  # hardest wrong candidates per name, so "Springfield" does not outweigh the rest
 LICENCE = (
     "Weights fitted on the GeoWebNews dev half (Gritta, Pilehvar, Collier 2020, "
@@ -100,6 +101,7 @@ _SUPPORT = (
 _COUNTY = ("{D} commissioners are expected to approve the contract next week.", "The {D} sheriff's office said no one was hurt.")
 _STATE = ("It is the largest project of its kind in {E} this year.", "State inspectors from {E} will visit in June.")
 _COUNTRY = ("Similar votes are planned elsewhere in {F}.",)
+_ELSEWHERE = ("A similar plan failed in {G} last year.", "The firm also has a plant in {G}.")
 _SECOND = ("Residents of {A} have asked for a public meeting.", "The mayor of {A} said more money was needed.")
 
 
@@ -175,7 +177,7 @@ def synthetic_stories(gaz, n: int, seed: int) -> list[Story]:
             state = gaz.admin1(target.country_code, target.admin1)
             if state is not None:
                 forms = [target.admin1, f"({target.admin1})", *abbr_of.get((target.country_code, target.admin1), [])]
-                slots["A"] = [(surface, target), (rng.choice(forms), state)]
+                slots["A"] = [(surface, target), (rng.choice(forms), None)]
         w.sentence(rng.choice(_SCENES), slots)
         if "neighbours" in cues:
             near = [
@@ -194,13 +196,21 @@ def synthetic_stories(gaz, n: int, seed: int) -> list[Story]:
         if "state" in cues and target.admin1:
             state = gaz.admin1(target.country_code, target.admin1)
             if state is not None:
-                w.sentence(rng.choice(_STATE), {"E": [(state.name, state)]})
+                # Context only, not a lesson: news uses "New York" for the city far more often
+                # than a template's "inspectors from New York" would teach.
+                w.sentence(rng.choice(_STATE), {"E": [(state.name, None)]})
         if "country" in cues:
             country = gaz.country(target.country_code)
             if country is not None:
-                w.sentence(_COUNTRY[0], {"F": [(country.name, country)]})
+                w.sentence(_COUNTRY[0], {"F": [(country.name, None)]})
         if rng.random() < 0.3:
             w.sentence(rng.choice(_SECOND), {"A": [(surface, target)]})
+        if rng.random() < 0.35:
+            # News names other places in passing: a state that holds a namesake is no proof.
+            other = rng.choice(towns)
+            elsewhere = gaz.admin1(other.country_code, other.admin1) if other.admin1 else None
+            if elsewhere is not None and elsewhere.name != target.admin1:
+                w.sentence(rng.choice(_ELSEWHERE), {"G": [(elsewhere.name, None)]})
         region = None
         if "region" in cues:
             region = gaz.admin1(target.country_code, target.admin1) if target.admin1 else gaz.country(target.country_code)
@@ -283,11 +293,10 @@ def fit(gaz, train: list[Story], synth: list[Story], rounds: int = ROUNDS) -> Ra
         resolver = Resolver(gaz, ranker)
         real = [(n, c) for _, n, c in decisions(resolver, train)]
         fake = [(n, c) for _, n, c in decisions(resolver, synth)]
-        # The synthetic stories weigh as much as the real ones together, whatever their number.
         n_real = sum(n for n, _ in real) or 1
         n_fake = sum(n for n, _ in fake) or 1
         X1, y1, w1 = pairs(real, 1.0)
-        X2, y2, w2 = pairs(fake, n_real / n_fake)
+        X2, y2, w2 = pairs(fake, SYNTHETIC_SHARE * n_real / n_fake)
         model = LogisticRegression(C=C, fit_intercept=False, max_iter=5000, tol=1e-8)
         model.fit(X1 + X2, y1 + y2, sample_weight=w1 + w2)
         ranker = Ranker(dict(zip(FEATURES, (float(v) for v in model.coef_[0]))))
