@@ -141,11 +141,24 @@ class _nullcontext:
 
 
 def cmd_gazetteer(args) -> int:
-    from geo.gazetteer import ensure_built
+    from geo.gazetteer import ensure_built, geonames
 
+    if args.geonames is not None or args.no_geonames:
+        try:
+            geonames.set_sources([] if args.no_geonames else args.geonames)
+        except ValueError as e:
+            raise SystemExit(f"error: --geonames: {e}") from None
     t0 = time.perf_counter()
     path = ensure_built(force=args.force)
     print(f"gazetteer index: {path} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s)")
+    merged = geonames.report_of(path)
+    if merged:
+        print(
+            f"GeoNames: {merged['rows']:,} rows read, {merged['towns']:,} towns and {merged['admin']:,} admin units "
+            f"merged, {merged['known']:,} already known, {merged['bad']:,} bad rows ({merged['seconds']} s)"
+        )
+        for problem in merged["problems"]:
+            print(f"  bad row: {problem}")
     return 0
 
 
@@ -184,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     b.set_defaults(func=cmd_batch)
     g = sub.add_parser("gazetteer", help="build the offline gazetteer index if missing or stale")
     g.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    g.add_argument("--geonames", nargs="+", metavar="FILE", help="merge GeoNames dump files (allCountries.zip, "
+                   "XX.zip or .txt; admin1CodesASCII.txt, admin2Codes.txt name states and counties); remembered")
+    g.add_argument("--no-geonames", action="store_true", help="forget the GeoNames files: bundled data only")
     g.set_defaults(func=cmd_gazetteer)
     sub.add_parser("ingest", help="store articles: python -m geo ingest --help")
     sub.add_parser("export", help="export events and flows: python -m geo export --help")
