@@ -207,19 +207,54 @@ def test_only_small_namesakes_abroad_give_way(pipeline):
     # a reader may well mean, so only the small American Bostons are marked down.
     from collections import Counter
 
-    from geo.text.resolve import Resolver, _Context
+    from geo.text.resolve_features import Evidence, FeatureMaker
 
-    res = Resolver(pipeline.gaz)
-    ctx = _Context(countries=Counter({"GB": 2}), admin1=set(), points=[], focus=None)
-    feats = {(p.country_code, p.population): res.features(p, "Boston", ctx, [], False) for p in res.gaz.lookup("Boston")}
+    gaz = pipeline.gaz
+    fm = FeatureMaker(gaz)
+    places = gaz.lookup("Boston")
+    feats = {(p.country_code, p.population): f for p, f in zip(places, fm.group(places, "Boston", Evidence(countries=Counter({"GB": 2})), []))}
     big_us = max((k for k in feats if k[0] == "US"), key=lambda k: k[1])
     small_us = min((k for k in feats if k[0] == "US"), key=lambda k: k[1])
     assert big_us[1] >= 100_000 and "namesake_abroad" not in feats[big_us]
     assert "namesake_abroad" in feats[small_us]
     assert not any("namesake_abroad" in f for (cc, _), f in feats.items() if cc == "GB")
     # With no country in the article there is nothing to be abroad from.
-    bare = _Context(countries=Counter(), admin1=set(), points=[], focus=None)
-    assert not any("namesake_abroad" in res.features(p, "Boston", bare, [], False) for p in res.gaz.lookup("Boston"))
+    assert not any("namesake_abroad" in f for f in fm.group(places, "Boston", Evidence(), []))
+
+
+def test_ap_state_abbreviations_qualify_towns(pipeline):
+    doc = pipeline.parse("A truck overturned on the bypass in Paris, Tenn., on Thursday. The driver, from Murray, Ky., was unhurt.")
+    paris, murray = mentions_of(doc, "Paris")[0], mentions_of(doc, "Murray")[0]
+    assert (paris.place.country_code, paris.place.admin1) == ("US", "Tennessee"), paris.reason
+    assert "Tenn." in paris.reason
+    assert (murray.place.country_code, murray.place.admin1) == ("US", "Kentucky")
+    tenn = mentions_of(doc, "Tenn.")[0]
+    assert tenn.kind == "qualifier" and tenn.place.name == "Tennessee"
+    # Canadian Press abbreviations, which the NER takes for names of people
+    doc = pipeline.parse("The plant in London, Ont., will close in June, the company said.")
+    london = mentions_of(doc, "London")[0]
+    assert london.place.admin1 == "Ontario", (london.place, london.reason)
+
+
+def test_a_bracketed_qualifier_and_one_sense_per_article(pipeline):
+    doc = pipeline.parse(
+        "The festival in Dublin (Ohio) drew 20,000 people on Saturday. Dublin police closed two streets."
+    )
+    dublins = mentions_of(doc, "Dublin")
+    assert len(dublins) == 2 and all(m.place.admin1 == "Ohio" for m in dublins), [(m.place, m.reason) for m in dublins]
+
+
+def test_the_publication_region_decides_when_the_text_does_not(pipeline):
+    text = "Springfield police are asking residents to lock their cars after a string of break-ins."
+    for region, state in (("US-MA", "Massachusetts"), ("US-OH", "Ohio"), ("Ohio", "Ohio")):
+        town = pipeline.parse(text, region=region).mentions[0]
+        assert (town.place.country_code, town.place.admin1) == ("US", state), (region, town.place, town.reason)
+        assert "home region" in town.reason
+    # A region is a hint, not an order: a qualifier in the text wins.
+    paris = pipeline.parse("The choir from Dallas sang in Paris, France, on Sunday.", region="US-TX").mentions
+    assert [m.place.country_code for m in paris if m.text == "Paris"] == ["FR"]
+    with pytest.raises(ValueError):
+        pipeline.parse(text, region="XX-NOWHERE")
 
 
 def test_a_part_of_an_unknown_name_is_no_town_abroad(pipeline):

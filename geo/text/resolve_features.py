@@ -128,7 +128,9 @@ class FeatureMaker:
     def group(self, places: list[Place], name: str, ev: Evidence, quals: list[Place]) -> list[dict[str, float]]:
         big_city = has_big_city(places)
         local = any(p.level in ("city", "admin2") and ev.countries.get(p.country_code) for p in places)
-        top_pop = max((p.population for p in places), default=0)
+        # A state's population is the sum of its towns: compared with a town's it would make
+        # New York the state outrank New York the city. Only towns compete for "most populous".
+        top_pop = max((p.population for p in places if p.level == "city"), default=0)
         total = sum(ev.countries.values()) or 1.0
         top_cc = max(ev.countries, key=lambda c: (ev.countries[c], c)) if ev.countries else None
         return [
@@ -151,9 +153,10 @@ class FeatureMaker:
                 f["country_primary"] = 1.0
         if p.feature_code == "PPLC":
             f["capital"] = 1.0
-        logpop = math.log10(p.population + 1)
-        f["logpop"] = logpop
-        if p.population == top_pop and top_pop > 0:
+        if p.level not in ("admin1", "admin2"):
+            # an admin row's population is the sum of its towns, not comparable with a town's
+            f["logpop"] = math.log10(p.population + 1)
+        if p.level == "city" and p.population == top_pop and top_pop > 0:
             f["most_populous"] = 1.0
         f["logalt"] = math.log(p.alt_names + 1)
         if big_city and p.level == "admin1":

@@ -32,7 +32,9 @@ from geo.model import Mention, Place
 from geo.settings import REPO
 
 from .resolve_features import FEATURES, km
-from .resolve_model import BOOTSTRAP, MODEL_FILE, Ranker
+from .resolve_model import BOOTSTRAP, FIXED, MODEL_FILE, Ranker
+
+LEARNED = tuple(k for k in FEATURES if k not in FIXED)
 
 DEFAULT_DATA = REPO.parent / "shared" / "eval" / "geowebnews_dev.jsonl"
 KM = 161.0
@@ -273,7 +275,7 @@ def pairs(groups, weight: float):
         share = weight * n / (len(pos) * len(neg))
         for fp in pos:
             for fn in neg:
-                d = [fp.get(k, 0.0) - fn.get(k, 0.0) for k in FEATURES]
+                d = [fp.get(k, 0.0) - fn.get(k, 0.0) for k in LEARNED]
                 X.append(d)
                 y.append(1)
                 w.append(share)
@@ -299,7 +301,7 @@ def fit(gaz, train: list[Story], synth: list[Story], rounds: int = ROUNDS) -> Ra
         X2, y2, w2 = pairs(fake, SYNTHETIC_SHARE * n_real / n_fake)
         model = LogisticRegression(C=C, fit_intercept=False, max_iter=5000, tol=1e-8)
         model.fit(X1 + X2, y1 + y2, sample_weight=w1 + w2)
-        ranker = Ranker(dict(zip(FEATURES, (float(v) for v in model.coef_[0]))))
+        ranker = Ranker({**dict(zip(LEARNED, (float(v) for v in model.coef_[0]))), **FIXED})
     return ranker
 
 
@@ -372,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
                        "seed": args.seed, "C": C, "rounds": ROUNDS},
         "figures": figures,
         "features": list(FEATURES),
+        "fixed_by_hand": FIXED,
     }  # fmt: skip
     out = Ranker(ranker.weights, meta)
     Path(args.out).write_text(json.dumps(out.to_json(), indent=1, sort_keys=False) + "\n", encoding="utf-8")
