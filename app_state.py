@@ -4,11 +4,11 @@ For the pages in pages/:
 
     import app_state
     store = app_state.get_store()
-    f = app_state.sidebar_filters(store)     # draws the sidebar; returns a geo.filters.ViewFilters
+    f = app_state.sidebar_filters(store)     # draws the sidebar; returns a geo.store.Filters
     events = app_state.cached_events(store, f, limit=5000)
-    kwargs = f.store_kwargs()                # for Store.* and geo.export.export_bytes(store, fmt, **kwargs)
+    store.counts_by_country(f)               # every Store query and geo.store.export take it
 
-The URL is the selection: geo/filters.py names the keys (dates, type, country, actor, q, brush).
+The URL is the selection: geo/store/filters.py names the keys (dates, type, country, actor, q, conf, brush).
 The widgets are not bound to the URL (`bind="query-params"`): a bound multiselect writes its
 displayed labels into the URL, and these labels carry counts and country names, so links would
 break as data arrives. Instead the selection lives in `st.session_state["dl_filters"]`, is read
@@ -24,15 +24,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import streamlit as st
 
 from geo import settings
-from geo.store.store import Store, normalise_url
-from geo.web import filters as gf
-from geo.web.filters import ViewFilters
-from geo.web.maps import type_order
+from geo.store import Filters, Store, normalise_url
+from geo.store.filters import QUERY_KEYS
+from geo.web.styles import type_order
 
 STATE_TTL = 2.0
 TOP_ACTORS = 50
@@ -61,41 +59,37 @@ def store_state(url: str) -> str:
     return json.dumps(open_store(url).counts(), sort_keys=True)
 
 
-def cache_key(kwargs: dict[str, Any]) -> str:
-    return json.dumps(kwargs, default=str, sort_keys=True)
-
-
-def from_key(key: str) -> dict[str, Any]:
-    return json.loads(key)
+# Cached functions take the selection as its key (Filters.to_key): a text st.cache_data hashes
+# cheaply, which turns back into the same Filters.
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _facets(url: str, state: str, key: str) -> dict:
-    return open_store(url).facets(**from_key(key), top=TOP_ACTORS)
+    return open_store(url).facets(Filters.from_key(key), top=TOP_ACTORS)
 
 
-def facets(store: Store, kwargs: dict | None = None) -> dict:
-    """Store.facets under `kwargs` (none: the whole store), cached."""
-    return _facets(store.url, store_state(store.url), cache_key(kwargs or {}))
+def facets(store: Store, f: Filters | None = None) -> dict:
+    """Store.facets under the selection (none: the whole store), cached."""
+    return _facets(store.url, store_state(store.url), (f or Filters()).to_key())
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _events(url: str, state: str, key: str, limit: int | None):
-    return open_store(url).events(**from_key(key), limit=limit)
+    return open_store(url).events(Filters.from_key(key), limit=limit)
 
 
-def cached_events(store: Store, f: ViewFilters, limit: int | None = None):
+def cached_events(store: Store, f: Filters, limit: int | None = None):
     """Store.events for the selection (brush applied), newest first, cached."""
-    return _events(store.url, store_state(store.url), cache_key(f.store_kwargs()), limit)
+    return _events(store.url, store_state(store.url), f.to_key(), limit)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _counts_by_day(url: str, state: str, key: str):
-    return open_store(url).counts_by_day(**from_key(key), by="type")
+    return open_store(url).counts_by_day(Filters.from_key(key), by="type")
 
 
-def counts_by_day(store: Store, kwargs: dict):
-    return _counts_by_day(store.url, store_state(store.url), cache_key(kwargs))
+def counts_by_day(store: Store, f: Filters):
+    return _counts_by_day(store.url, store_state(store.url), f.to_key())
 
 
 _COUNTRY_NAMES: dict[str, str] = {}
@@ -128,11 +122,11 @@ def _extent(whole: dict) -> tuple[dt.date, dt.date]:
     return lo, hi
 
 
-def current_filters() -> ViewFilters:
+def current_filters() -> Filters:
     """The selection without drawing anything: from the session, else from the URL."""
     f = st.session_state.get(S_FILTERS)
     if f is None:
-        f = ViewFilters.from_query(st.query_params)
+        f = Filters.from_query(st.query_params)
         st.session_state[S_FILTERS] = f
         st.session_state[S_BRUSH] = f.brush
     return f
@@ -143,7 +137,7 @@ def set_brush(brush: tuple[dt.date, dt.date] | None) -> None:
     st.session_state[S_BRUSH] = brush
 
 
-def _seed(f: ViewFilters, extent: tuple[dt.date, dt.date]) -> None:
+def _seed(f: Filters, extent: tuple[dt.date, dt.date]) -> None:
     """Put the selection into widgets that have no state yet (a new session, or a page switch,
     after which Streamlit forgets the state of widgets the previous page drew)."""
     ss = st.session_state
@@ -166,7 +160,7 @@ def _reset() -> None:
     ss = st.session_state
     for k in (W_DATES, W_TYPES, W_COUNTRIES, W_ACTORS, W_TEXT, W_CONF):
         ss.pop(k, None)
-    ss[S_FILTERS] = ViewFilters()
+    ss[S_FILTERS] = Filters()
     ss[S_BRUSH] = None
 
 
@@ -174,11 +168,11 @@ def _clear_brush() -> None:
     st.session_state[S_BRUSH] = None
 
 
-def sync_query_params(f: ViewFilters) -> None:
+def sync_query_params(f: Filters) -> None:
     """Make the URL say `f`; other keys (the map's `view`) are left alone."""
     want = f.to_query()
     qp = st.query_params
-    for k in gf.KEYS:
+    for k in QUERY_KEYS:
         if k in want:
             v = want[k]
             if (qp.get_all(k) if isinstance(v, list) else qp.get(k)) != v:
@@ -187,7 +181,7 @@ def sync_query_params(f: ViewFilters) -> None:
             del qp[k]
 
 
-def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> ViewFilters:
+def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Filters:
     """Draw the filters in the sidebar and return the selection (the URL follows it).
 
     Option labels show how many events each would select under the dates and text chosen."""
@@ -208,7 +202,7 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
         if (start, end) in ((extent[0], extent[1]), tuple(seeded_extent)) or start is None or end is None:
             start = end = None  # the whole span: no date filter, so undated events stay in
         text_now, conf_now = ss.get(W_TEXT, ""), ss.get(W_CONF, 0.0)
-        near = facets(store, {"start": start, "end": end, "text": text_now.strip() or None, "min_confidence": conf_now or None})
+        near = facets(store, Filters(start=start, end=end, text=text_now, min_confidence=conf_now))
         n_type, n_country, n_actor = dict(near["types"]), dict(near["countries"]), dict(near["actors"])
         type_opts = type_order([t for t, _ in whole["types"]] + list(ss[W_TYPES]))
         types = st.multiselect(
@@ -240,7 +234,10 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
         if brush:
             st.caption(f"Timeline selection: {brush[0]} to {brush[1]}")
             st.button("Clear timeline selection", on_click=_clear_brush, key="f_clear_brush")
-        f = ViewFilters(start, end, tuple(types), tuple(countries), tuple(actors), text or "", brush, float(conf))
+        f = Filters(
+            start=start, end=end, types=types, countries=countries, actors=actors, text=text or "",
+            min_confidence=float(conf), brush=brush,
+        )  # fmt: skip
         # From this run's widgets, not the last run's selection, or the button lags a step.
         st.button("Reset filters", on_click=_reset, key="f_reset", disabled=f.is_empty())
     ss[S_FILTERS] = f
@@ -252,16 +249,16 @@ def sidebar_filters(store: Store | None = None, *, title: str = "Filters") -> Vi
 @st.cache_data(max_entries=64, show_spinner=False)
 def _count(url: str, state: str, key: str) -> int:
     # One grouped count: a fraction of facets(), which also ranks types, countries and actors.
-    by_country = open_store(url).counts_by_country(**from_key(key))
+    by_country = open_store(url).counts_by_country(Filters.from_key(key))
     return int(by_country["events"].sum()) if len(by_country) else 0
 
 
-def count(store: Store, kwargs: dict) -> int:
-    """How many events `kwargs` (as for Store.events) select, cached."""
-    return _count(store.url, store_state(store.url), cache_key(kwargs))
+def count(store: Store, f: Filters) -> int:
+    """How many events the selection selects, cached."""
+    return _count(store.url, store_state(store.url), f.to_key())
 
 
-def counts_line(store: Store, f: ViewFilters) -> str:
+def counts_line(store: Store, f: Filters) -> str:
     """'25 of 384 events selected · 65 articles in the store' for captions."""
     whole = facets(store)
-    return f"{count(store, f.store_kwargs()):,} of {whole['events']:,} events selected · {whole['articles']:,} articles in the store"
+    return f"{count(store, f):,} of {whole['events']:,} events selected · {whole['articles']:,} articles in the store"

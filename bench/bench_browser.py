@@ -47,7 +47,7 @@ from browser_support import (
     wait_for_map,
 )
 
-from geo.store.store import Store
+from geo.store import Store
 
 # The plain approach, as a first folium + streamlit-folium app would write it, with only the
 # asset URLs pointed at the app so that it too runs offline.
@@ -58,7 +58,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 from geo.web import assets
 from geo import settings
-from geo.store.store import Store
+from geo.store import Store
 
 assets.use_local_assets()
 store = Store(settings.db_url())

@@ -22,8 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from geo.store import Filters, Store, text_hash  # noqa: E402
 from geo.store.export import export_bytes  # noqa: E402
-from geo.store.store import Store, place_key, text_hash  # noqa: E402
+from geo.store.rows import place_key  # noqa: E402
 
 TYPES = ["protest", "arrest", "attack", "border_crossing", "displacement", "statement", "election", "disaster", "strike", "meeting"]
 COUNTRIES = ["UA", "KE", "NG", "BD", "PE", "PH", "PK", "CO", "MX", "US", "FR", "DE", "IN", "BR", "ZA", "EG", "TR", "ID", "VN", "AR"]
@@ -79,7 +80,7 @@ def build(store: Store, n_events: int, seed: int = 2) -> float:
     import shapely
 
     from geo.model import Place
-    from geo.store.store import flow_line
+    from geo.store.flows import flow_geometry as flow_line
 
     rng = random.Random(seed)
     t0 = time.perf_counter()
@@ -185,7 +186,7 @@ def bench_store(n_events: int, url: str | None, tmp: Path, reuse: bool = False) 
     t, _ = timed(lambda: store.facets(), repeat=3)
     print(f"facets over the whole store: {t * 1000:.0f} ms")
 
-    t, data = timed(lambda: export_bytes(store, "geojson", start="2022-01-01", limit=100_000), repeat=3)
+    t, data = timed(lambda: export_bytes(store, "geojson", Filters(start="2022-01-01"), limit=100_000), repeat=3)
     n = json.loads(data)["features"]
     print(f"GeoJSON export of {sum(f['properties']['kind'] == 'event' for f in n):,} events (+{sum(f['properties']['kind'] == 'flow' for f in n):,} flows), "
           f"query included: {t:.2f} s, {len(data) / 1e6:.0f} MB (target <= 3 s)")  # fmt: skip

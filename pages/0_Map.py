@@ -3,7 +3,7 @@
 The map is a folium map drawn by streamlit-folium with returned_objects=[], so panning and
 zooming never rerun the script; a filter change reruns it and sends the selection's layers,
 which replace the old ones in the same map (its view is kept, and kept in the URL: see
-geo/maps.py). Every script and stylesheet comes from /app/static/vendor (geo/assets.py):
+static/dateline/map.js). Every script and stylesheet comes from /app/static (geo/web/assets.py):
 nothing is fetched from the internet.
 """
 
@@ -17,8 +17,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import app_state
-from geo.web import assets, maps
-from geo.web.filters import brush_range
+from geo.store import Filters
+from geo.web import assets
+from geo.web.layers import base_map, data_layers, layer_control
+from geo.web.map_data import MapData, map_data
+from geo.web.styles import type_order, type_style
+from geo.web.view import brush_range
 
 MAP_HEIGHT = 600
 TIMELINE_HEIGHT = 150
@@ -32,8 +36,8 @@ def install_assets() -> str:
 
 
 @st.cache_data(max_entries=32, show_spinner="Drawing the map…")
-def cached_map_data(url: str, state: str, key: str) -> maps.MapData:
-    return maps.map_data(app_state.open_store(url), **app_state.from_key(key))
+def cached_map_data(url: str, state: str, key: str) -> MapData:
+    return map_data(app_state.open_store(url), Filters.from_key(key))
 
 
 def _on_brush() -> None:
@@ -76,7 +80,7 @@ def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 
 def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] | None) -> alt.Chart:
-    types = maps.type_order(df["type"].unique())
+    types = type_order(df["type"].unique())
     span = (pd.Timestamp(df["end"].max()) - pd.Timestamp(df["date"].min())).days
     # One label per year, month or day, never the same label twice.
     if span > 3 * 366:
@@ -104,7 +108,7 @@ def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] |
             y=alt.Y("sum(events):Q", title=f"events per {unit}", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color(
                 "type:N",
-                scale=alt.Scale(domain=types, range=[maps.type_style(t).color for t in types]),
+                scale=alt.Scale(domain=types, range=[type_style(t).color for t in types]),
                 legend=None,
             ),
             opacity=alt.condition(sel, alt.value(1.0), alt.value(0.35)),
@@ -137,7 +141,7 @@ def map_page() -> None:
             timeline(store, f)
 
     state = app_state.store_state(store.url)
-    data = cached_map_data(store.url, state, app_state.cache_key(f.store_kwargs()))
+    data = cached_map_data(store.url, state, f.to_key())
     with head:
         headline(store, f, data)
 
@@ -146,10 +150,10 @@ def map_page() -> None:
     # zooming send nothing back and never rerun this script.
     with map_slot:
         st_folium(
-            maps.base_map(),
+            base_map(),
             key="map",
-            feature_group_to_add=maps.data_layers(data),
-            layer_control=maps.layer_control(),
+            feature_group_to_add=data_layers(data),
+            layer_control=layer_control(),
             height=MAP_HEIGHT,
             use_container_width=True,
             returned_objects=[],
@@ -159,7 +163,7 @@ def map_page() -> None:
             timeline(store, f)
 
 
-def headline(store, f, data: maps.MapData) -> None:
+def headline(store, f, data: MapData) -> None:
     whole = app_state.facets(store)
     if whole["events"] == 0:
         st.info(
@@ -183,7 +187,7 @@ def headline(store, f, data: maps.MapData) -> None:
 
 
 def timeline(store, f) -> None:
-    counts = app_state.counts_by_day(store, f.store_kwargs(brush=False))
+    counts = app_state.counts_by_day(store, f.without("brush"))
     if len(counts):
         df, unit = timeline_frame(counts)
         st.altair_chart(

@@ -18,8 +18,8 @@ import streamlit as st
 
 import app_state
 from geo.model import Document
+from geo.store import Store
 from geo.store.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
-from geo.store.store import Store
 from geo.text.pipeline import InputError, default_pipeline
 
 # Per uploaded file. JSONL and CSV files hold many articles; the readers enforce the per-article

@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 import app_state
-from geo.store.store import Store
-from geo.web.maps import date_label, evidence_html, type_style
+from geo.store import Store
+from geo.web.popups import date_label, evidence_html
+from geo.web.styles import type_style
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
 # table then sorts those rows only, which the note says.
@@ -130,7 +131,7 @@ def show_event(store: Store, row: pd.Series) -> None:
 store = app_state.get_store()
 selection = app_state.sidebar_filters(store)
 st.title("Events")
-total = app_state.facets(store, selection.store_kwargs())["events"]
+total = app_state.facets(store, selection)["events"]
 events = app_state.cached_events(store, selection, limit=MAX_ROWS)
 line = app_state.counts_line(store, selection)
 if total > len(events):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state
+from geo.store import Filters
 from geo.store.export import MEDIA_TYPES, export_bytes, geojson_chunks
 
 # Above this many events the CSV and GeoPackage files are built when their button is clicked,
@@ -25,20 +26,16 @@ st.set_page_config(page_title="Export · Dateline", layout="wide")
 # them; `state` (app_state.store_state) changes whenever anything is stored.
 
 
-def _key(filters: dict) -> tuple:
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(filters.items()))
-
-
 @st.cache_data(max_entries=6, show_spinner="Writing GeoJSON…")
-def geojson_file(url: str, state: str, key: tuple) -> tuple[bytes, int, int]:
+def geojson_file(url: str, state: str, key: str) -> tuple[bytes, int, int]:
     counts: dict[str, int] = {}
-    data = "".join(geojson_chunks(app_state.get_store(), counts=counts, **dict(key))).encode("utf-8")
+    data = "".join(geojson_chunks(app_state.get_store(), Filters.from_key(key), counts=counts)).encode("utf-8")
     return data, counts["event"], counts["flow"]
 
 
 @st.cache_data(max_entries=6, show_spinner="Writing the file…")
-def other_file(url: str, state: str, key: tuple, fmt: str) -> bytes:
-    return export_bytes(app_state.get_store(), fmt, **dict(key))
+def other_file(url: str, state: str, key: str, fmt: str) -> bytes:
+    return export_bytes(app_state.get_store(), fmt, Filters.from_key(key))
 
 
 def plural(n: int, word: str) -> str:
@@ -58,13 +55,12 @@ def size(n: int) -> str:
 store = app_state.get_store()
 url = store.url
 selection = app_state.sidebar_filters(store)
-filters = selection.store_kwargs()
 st.title("Export")
 st.caption(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
 st.caption(app_state.counts_line(store, selection))
 
 state = app_state.store_state(url)
-key = _key(filters)
+key = selection.to_key()
 geojson, n_events, n_flows = geojson_file(url, state, key)
 c1, c2 = st.columns(2)
 c1.metric("Events", f"{n_events:,}")

@@ -49,7 +49,7 @@ def postgis_url():
         pytest.skip(f"{PG_ENV} is not set: run `.ci/postgis.sh start` and export the URL it prints")
     import sqlalchemy as sa
 
-    from geo.store.store import normalise_url
+    from geo.store import normalise_url
 
     base = normalise_url(base)
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -67,7 +67,7 @@ def postgis_url():
 
 @pytest.fixture
 def store(db_url):
-    from geo.store.store import Store
+    from geo.store import Store
 
     s = Store(db_url)
     yield s

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.store.store import Store
-from geo.web import filters as gf
-from geo.web.filters import ViewFilters
+from geo.store import Filters, Store
+from geo.store.filters import QUERY_KEYS
+from geo.web import view
 
 REPO = Path(__file__).resolve().parent.parent
 APP = REPO / "app.py"
@@ -82,7 +82,7 @@ def selected(at: AppTest) -> int:
     return int(re.search(r"\*\*([\d,]+)\*\* events? selected", headline(at)).group(1).replace(",", ""))
 
 
-MULTI = (gf.Q_DATES, gf.Q_TYPES, gf.Q_COUNTRIES, gf.Q_ACTORS)
+MULTI = ("dates", "type", "country", "actor")
 
 
 def query(at: AppTest) -> dict:
@@ -106,7 +106,7 @@ def test_the_map_page_draws_the_store(app, store):
     args = map_args(app)
     assert args["returned_objects"] == []  # panning and zooming never rerun the script
     links = args["js_links"] + args["css_links"]
-    assert links and all(u.startswith("/app/static/vendor/") for u in links)
+    assert links and all(u.startswith(("/app/static/vendor/", "/app/static/dateline/")) for u in links)
     assert "DL.basemap" in args["script"] and "DL.flows" in args["feature_group"]
     assert "Events per country" in args["layer_control"]
     assert app.get("vega_lite_chart"), "the timeline is drawn under the map"
@@ -140,7 +140,7 @@ def test_filters_change_the_counts_and_the_map(app, store):
 
     app.button(key="f_reset").click().run()
     assert selected(app) == store.facets()["events"]
-    assert not any(k in query(app) for k in gf.KEYS)
+    assert not any(k in query(app) for k in QUERY_KEYS)
 
 
 def test_countries_and_actors(app, store):
@@ -186,7 +186,7 @@ def test_a_link_reproduces_the_view(sample_url, monkeypatch, store):
         second.query_params[k] = v
     second.run()
     assert layers(second) == layers(first)
-    assert ViewFilters.from_query(query(second)) == ViewFilters.from_query(link)
+    assert Filters.from_query(query(second)) == Filters.from_query(link)
 
 
 def test_timeline_brush_in_the_url_narrows_the_map(app, store):
@@ -253,22 +253,25 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path, monkeypatch):
     assert markers(at) == [] and "DL.basemap" in map_args(at)["script"]
 
 
-# -- the selection and its query string (geo/filters.py) -----------------------------------------
+# -- the selection and its query string (geo/store/filters.py) -----------------------------------
 
 
 def test_selection_query_round_trip():
-    f = ViewFilters(D(2019, 2, 1), D(2019, 3, 31), ("border_crossing",), ("VE", "CO"), ("Maduro",), "aid convoy",
-                    (D(2019, 2, 20), D(2019, 2, 28)), 0.6)  # fmt: skip
+    f = Filters(D(2019, 2, 1), D(2019, 3, 31), ("border_crossing",), ("VE", "CO"), ("Maduro",), "aid convoy",
+                0.6, (D(2019, 2, 20), D(2019, 2, 28)))  # fmt: skip
     q = f.to_query()
     assert q == {"dates": ["2019-02-01", "2019-03-31"], "type": ["border_crossing"], "country": ["VE", "CO"],
                  "actor": ["Maduro"], "q": "aid convoy", "conf": "0.6", "brush": "2019-02-20..2019-02-28"}  # fmt: skip
-    assert f.store_kwargs()["min_confidence"] == 0.6
-    assert ViewFilters.from_query(q) == f
-    assert ViewFilters.from_query({}) == ViewFilters() and ViewFilters().to_query() == {}
+    assert Filters.from_query(q) == f and Filters.from_key(f.to_key()) == f
+    assert Filters.from_query({}) == Filters() and Filters().to_query() == {}
     # Hand-written links are forgiving: lower-case codes, reversed ranges, junk ignored.
-    g = ViewFilters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"], "conf": "7"})
+    g = Filters.from_query({"country": "ve", "brush": "2019-03-01..2019-02-01", "dates": ["nope"], "conf": "7"})
     assert g.countries == ("VE",) and g.brush == (D(2019, 2, 1), D(2019, 3, 1)) and g.start is None
-    assert g.min_confidence == 0.0 and ViewFilters.from_query({"conf": "high"}).min_confidence == 0.0
+    assert g.min_confidence == 0.0 and Filters.from_query({"conf": "high"}).min_confidence == 0.0
+    # The store, the export command and the API are strict instead.
+    for bad in (dict(start="2019-13-01"), dict(min_confidence=2), dict(bbox="1,2,3"), dict(start="2020-01-01", end="2019-01-01")):
+        with pytest.raises(ValueError):
+            Filters(**bad)
 
 
 def test_brushed_interval_reads_as_days():
@@ -278,18 +281,19 @@ def test_brushed_interval_reads_as_days():
         return dt.datetime(*args, tzinfo=utc).timestamp() * 1000
 
     # Drawn back from a link: midnight to midnight after the last day.
-    assert gf.brush_range([ms(2019, 2, 20), ms(2019, 3, 1)]) == (D(2019, 2, 20), D(2019, 2, 28))
+    assert view.brush_range([ms(2019, 2, 20), ms(2019, 3, 1)]) == (D(2019, 2, 20), D(2019, 2, 28))
     # Dragged by hand: whatever days the ends fall in.
-    assert gf.brush_range([ms(2019, 2, 28, 6), ms(2019, 2, 20, 13)]) == (D(2019, 2, 20), D(2019, 2, 28))
-    assert gf.brush_range(["2019-02-20", "2019-02-21"]) == (D(2019, 2, 20), D(2019, 2, 20))
-    assert gf.brush_range(None) is None and gf.brush_range([1]) is None
+    assert view.brush_range([ms(2019, 2, 28, 6), ms(2019, 2, 20, 13)]) == (D(2019, 2, 20), D(2019, 2, 28))
+    assert view.brush_range(["2019-02-20", "2019-02-21"]) == (D(2019, 2, 20), D(2019, 2, 20))
+    assert view.brush_range(None) is None and view.brush_range([1]) is None
 
 
-def test_brush_narrows_the_dates():
-    f = ViewFilters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2018, 12, 1), D(2019, 2, 1)))
-    assert f.store_kwargs()["start"] == D(2019, 1, 1) and f.store_kwargs()["end"] == D(2019, 2, 1)
-    assert f.store_kwargs(brush=False)["end"] == D(2019, 12, 31)
-    outside = ViewFilters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2020, 1, 1), D(2020, 2, 1)))
-    kw = outside.store_kwargs()
-    assert kw["start"] == kw["end"] == D.max  # selects nothing, as the user asked
-    assert gf.parse_view("7.12,-72.4,6") == (7.12, -72.4, 6) and gf.parse_view("x") is None
+def test_brush_narrows_the_dates(store):
+    f = Filters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2018, 12, 1), D(2019, 2, 1)))
+    assert f.window() == (D(2019, 1, 1), D(2019, 2, 1))
+    assert f.without("brush").window() == (D(2019, 1, 1), D(2019, 12, 31))
+    dates = store.events(f)["date"].dropna()
+    assert len(dates) and dates.min() >= pd.Timestamp(2019, 1, 1) and dates.max() <= pd.Timestamp(2019, 2, 1)
+    outside = Filters(D(2019, 1, 1), D(2019, 12, 31), brush=(D(2020, 1, 1), D(2020, 2, 1)))
+    assert len(store.events(outside)) == 0 and len(store.events(outside.without("brush")))  # nothing, as asked
+    assert view.parse_view("7.12,-72.4,6") == (7.12, -72.4, 6) and view.parse_view("x") is None

@@ -61,7 +61,7 @@ def page(browser):
 
 
 def test_the_map_draws_offline(page, app_url, sample_url):
-    from geo.store.store import Store
+    from geo.store import Store
 
     with Store(sample_url) as store:
         located = store.events(located=True)
@@ -193,7 +193,7 @@ def dense_url(tmp_path_factory, app_url):
     sys.path.insert(0, str(REPO / "bench"))
     from bench_store import build
 
-    from geo.store.store import Store
+    from geo.store import Store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('dense') / 'dense.db'}"
     with Store(url) as store:
@@ -203,7 +203,7 @@ def dense_url(tmp_path_factory, app_url):
 
 
 def test_a_dense_store_clusters(page, dense_url):
-    from geo.store.store import Store
+    from geo.store import Store
 
     url, db = dense_url
     with Store(db) as store:

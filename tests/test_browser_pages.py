@@ -24,8 +24,8 @@ PAGE_TIMEOUT = 60_000  # ms; the first page load parses nothing but opens the st
 
 @pytest.fixture(scope="module")
 def sample_store(tmp_path_factory, pipeline):
+    from geo.store import Store
     from geo.store.ingest import ingest
-    from geo.store.store import Store
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'samples.db'}"
     store = Store(url)
@@ -122,6 +122,9 @@ def test_events_page_shows_article_markup_as_text(tab, urls, sample_store):
     page.get_by_text("Evidence", exact=True).wait_for()
     page.get_by_text("Article text, places marked").click()
     tab.settle()
+    # The expander's content is drawn after the click's rerun: wait for it rather than for a
+    # quiet spell, which a loaded machine may give before it is drawn.
+    page.get_by_text("onerror=alert(1)", exact=False).last.wait_for()
     tab.shot("events-xss")
     body = page.locator("body").inner_text()
     assert "<script>alert('x')</script>" in body  # the title, shown as text

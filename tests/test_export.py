@@ -15,8 +15,8 @@ import pyogrio
 import pytest
 from geojson_pydantic import FeatureCollection
 
+from geo.store import Filters, Store
 from geo.store.export import PROPERTIES, export_bytes, export_file, main, query, to_geojson
-from geo.store.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -89,9 +89,9 @@ def test_database_written_geojson_equals_the_frames(filled):
     streamed = json.loads(export_bytes(filled, "geojson"))
     framed = json.loads(to_geojson(filled.events(), filled.flows()))
     assert streamed == framed
-    some = json.loads(export_bytes(filled, "geojson", types=["displacement"], start="2024-04-01"))
+    some = json.loads(export_bytes(filled, "geojson", Filters(types=["displacement"], start="2024-04-01")))
     assert [f["properties"]["origin_name"] for f in some["features"]] == ["Tokyo", "Tokyo"]  # its point and its line
-    assert json.loads(export_bytes(filled, "geojson", types=["nothing"])) == {"type": "FeatureCollection", "features": []}
+    assert json.loads(export_bytes(filled, "geojson", Filters(types=["nothing"]))) == {"type": "FeatureCollection", "features": []}
     limited = json.loads(export_bytes(filled, "geojson", limit=2))
     kinds = [(f["properties"]["kind"], f["properties"]["type"]) for f in limited["features"]]
     # the two newest events, and the line of the one that has a flow: not the flows of the others
@@ -124,7 +124,7 @@ def test_geopackage_reads_back(filled, tmp_path):
     fl = gpd.read_file(path, layer="flows")
     assert len(fl) == 3 and set(fl.geom_type) == {"MultiLineString"}
     assert set(fl["origin_name"]) == {"Lviv", "Ciudad Juarez", "Tokyo"}
-    blob = export_bytes(filled, "gpkg", countries=["JP", "ZZ"])
+    blob = export_bytes(filled, "gpkg", Filters(countries=["JP", "ZZ"]))
     assert blob[:16] == b"SQLite format 3\x00"
     path.write_bytes(blob)
     assert len(gpd.read_file(path, layer="events")) == 0 and len(gpd.read_file(path, layer="flows")) == 1

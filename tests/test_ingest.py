@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from geo.store import Store
 from geo.store.ingest import ingest, main
-from geo.store.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.store.store import Store
-from geo.web import assets, maps
+from geo.store import Filters, Store
+from geo.web import assets, layers, popups, styles
+from geo.web import map_data as md
 
 REPO = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -24,8 +25,8 @@ def script_data(html: str, call: str) -> dict:
     return json.JSONDecoder().raw_decode(html, start)[0]
 
 
-def rendered(data: maps.MapData, **kw) -> str:
-    return maps.build_map(data, **kw).get_root().render()
+def rendered(data: md.MapData, **kw) -> str:
+    return layers.build_map(data, **kw).get_root().render()
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def samples(tmp_path_factory, pipeline):
 
 
 def test_markers_account_for_every_located_event(samples):
-    data = maps.map_data(samples)
+    data = md.map_data(samples)
     events = samples.events()
     located = events[events["lon"].notna()]
     assert data.events == len(events)
@@ -48,7 +49,7 @@ def test_markers_account_for_every_located_event(samples):
     # Samples are small: one marker per place and type, every popup complete.
     assert data.mode == "type"
     assert len(data.markers) == len(located.groupby(["lat", "lon", "type"]))
-    assert all(r[10] == 0 or len(r[9]) == maps.MAX_PER_POPUP for r in data.markers)
+    assert all(r[10] == 0 or len(r[9]) == md.MAX_PER_POPUP for r in data.markers)
     assert data.countries == {cc: n for cc, n in located["country_code"].value_counts().items()}
     assert data.type_counts == {t: n for t, n in located["type"].value_counts().items()}
     (s, w), (n, e) = data.bounds
@@ -56,7 +57,7 @@ def test_markers_account_for_every_located_event(samples):
 
 
 def test_flows_are_routes_with_arrows(samples):
-    data = maps.map_data(samples)
+    data = md.map_data(samples)
     flows = samples.flows()
     assert data.flow_events == len(flows) > 0
     assert sum(f[1] for f in data.flows) == len(flows)
@@ -77,7 +78,7 @@ def test_flows_are_routes_with_arrows(samples):
     ],
 )
 def test_filters_select_what_the_store_selects(samples, filters):
-    data = maps.map_data(samples, **filters)
+    data = md.map_data(samples, Filters(**filters))
     events = samples.events(**filters)
     assert 0 < data.events == len(events) < len(samples.events())
     assert data.located == events["lon"].notna().sum()
@@ -89,7 +90,7 @@ def test_article_html_never_reaches_the_page_unescaped(samples):
     events = samples.events()
     xss = events[events["article_title"].str.contains("<script>", regex=False)]
     assert xss["lon"].notna().any(), "the sample-xss article should put events on the map"
-    html = rendered(maps.map_data(samples))
+    html = rendered(md.map_data(samples))
     for raw in ("<script>alert", "<img src=x", "onerror=alert(1)>"):
         assert raw not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
@@ -108,12 +109,12 @@ def test_template_syntax_in_an_article_is_text_not_code(make_doc, places, tmp_pa
             dict(type="protest", date=D(2024, 1, 1), location=places["Kyiv"], sentence=sentence),
             dict(type="displacement", date=D(2024, 1, 2), origin=places["Kyiv"], destination=places["Warsaw"], sentence=sentence),
         ]), url="https://news.example/jinja")  # fmt: skip
-        data = maps.map_data(store)
+        data = md.map_data(store)
     page = rendered(data)
-    m = maps.base_map()
+    m = layers.base_map()
     m.get_root().render()
-    layers = "".join(streamlit_folium._get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(maps.data_layers(data)))
-    for html in (page, layers):
+    swapped = "".join(streamlit_folium._get_feature_group_string(fg, map=m, idx=i) for i, fg in enumerate(layers.data_layers(data)))
+    for html in (page, swapped):
         assert "and RAN" not in html and "Talks 42" not in html  # what evaluation would print
         for call in ("DL.markers", "DL.flows"):
             strings = json.dumps(script_data(html, call), ensure_ascii=False)
@@ -122,21 +123,21 @@ def test_template_syntax_in_an_article_is_text_not_code(make_doc, places, tmp_pa
 
 
 def test_evidence_marks_the_mention_and_escapes():
-    out = maps.evidence_html("Troops <b>fled</b> to Cúcuta & beyond", mention="Cúcuta", trigger="fled")
+    out = popups.evidence_html("Troops <b>fled</b> to Cúcuta & beyond", mention="Cúcuta", trigger="fled")
     assert out == "Troops &lt;b&gt;<b>fled</b>&lt;/b&gt; to <mark>Cúcuta</mark> &amp; beyond"
     long = "word " * 100 + "Caracas" + " word" * 100
-    cut = maps.evidence_html(long, mention="Caracas", limit=80)
+    cut = popups.evidence_html(long, mention="Caracas", limit=80)
     assert "<mark>Caracas</mark>" in cut and cut.startswith("…") and cut.endswith("…") and len(cut) < 120
-    assert maps.evidence_html(None) == ""
+    assert popups.evidence_html(None) == ""
 
 
 def test_dates_are_written_as_precisely_as_known():
     d = D(2019, 2, 23)
-    assert maps.date_label(d, "day") == "2019-02-23"
-    assert maps.date_label(d, "week") == "week of 2019-02-18"
-    assert maps.date_label(d, "month") == "Feb 2019"
-    assert maps.date_label(d, "year") == "2019"
-    assert maps.date_label(None, "day") == "undated"
+    assert popups.date_label(d, "day") == "2019-02-23"
+    assert popups.date_label(d, "week") == "week of 2019-02-18"
+    assert popups.date_label(d, "month") == "Feb 2019"
+    assert popups.date_label(d, "year") == "2019"
+    assert popups.date_label(None, "day") == "undated"
 
 
 def test_only_web_links_are_links(make_doc, places, tmp_path):
@@ -144,7 +145,7 @@ def test_only_web_links_are_links(make_doc, places, tmp_path):
     for i, url in enumerate(["javascript:alert(1)", "https://example.org/a?b=1&c=<2>"]):
         doc = make_doc(f"Protest {i} in Kyiv.", title=f"t{i}", events=[dict(type="protest", date=D(2024, 1, 1), location=places["Kyiv"])])
         store.add_document(doc, url=url)
-    html = rendered(maps.map_data(store))
+    html = rendered(md.map_data(store))
     assert "javascript:alert" not in html
     assert "https://example.org/a?b=1&amp;c=&lt;2&gt;" in html
 
@@ -155,25 +156,31 @@ def test_the_map_loads_nothing_from_the_internet(samples, tmp_path):
     assert assets.install(tmp_path / "vendor") == []  # idempotent
     countries = json.loads((tmp_path / "vendor" / assets.COUNTRIES).read_text())
     assert len(countries["features"]) > 150
-    m = maps.build_map(maps.map_data(samples), online=False)
+    m = layers.build_map(md.map_data(samples), online=False)
     assert assets.external_links(m) == []
     html = m.get_root().render()
     loaded = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(r'<link[^>]+href="([^"]+)"', html)
-    assert loaded and all(u.startswith("/app/static/vendor/") for u in loaded)
+    assert loaded and all(u.startswith("/app/static/") for u in loaded)
+    # Each is a file the app serves: vendored at set-up, or Dateline's own map script and styles.
+    for u in loaded:
+        rel = u.removeprefix("/app/static/").split("?")[0]
+        where = tmp_path / rel if rel.startswith("vendor/") else assets.STATIC_DIR / rel
+        assert where.is_file(), u
+    assert any("/dateline/map.js?v=" in u for u in loaded) and any("/dateline/map.css?v=" in u for u in loaded)
     assert "tile.openstreetmap" not in html and "basemaps.cartocdn" not in html
     assert "L.Icon.Default.imagePath" in html and assets.LEAFLET_IMAGES in html
     assert "font-awesome" not in html.lower() and "bootstrap" not in html.lower()
 
 
 def test_online_tiles_are_optional_base_layers(samples):
-    html = rendered(maps.map_data(samples), online=True)
+    html = rendered(md.map_data(samples), online=True)
     assert "tile.openstreetmap.org" in html and "basemaps.cartocdn.com" in html
     assert '"Countries (offline)"' in html  # still the default base layer
 
 
 def test_legend_lists_types_with_their_glyphs(samples):
-    data = maps.map_data(samples, types=["attack", "border_crossing"])
-    legend = maps.legend_html(data)
+    data = md.map_data(samples, Filters(types=["attack", "border_crossing"]))
+    legend = layers.legend_html(data)
     assert "attack" in legend and "border crossing" in legend and "statement" not in legend
     assert legend.count("<svg") >= 2 and "Events per country" in legend
 
@@ -191,18 +198,18 @@ def synthetic(tmp_path_factory):
 
 
 def test_many_events_are_aggregated_within_budget(synthetic, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_ROUTES", 100)
-    data = maps.map_data(synthetic)
+    monkeypatch.setattr(md, "MAX_ROUTES", 100)
+    data = md.map_data(synthetic)
     assert data.events == data.located == 20_000
-    assert data.mode == "place" and len(data.markers) == data.places <= maps.MAX_PLACE_MARKERS
+    assert data.mode == "place" and len(data.markers) == data.places <= md.MAX_PLACE_MARKERS
     assert sum(r[2] for r in data.markers) == 20_000
-    assert data.popup_events <= maps.POPUP_EVENTS
+    assert data.popup_events <= md.POPUP_EVENTS
     assert data.routes_drawn == 100 < data.routes and sum(f[1] for f in data.flows) < data.flow_events
     # More markers than the popup budget: the busiest describe an event, the rest give counts.
     described, bare = [r for r in data.markers if r[9]], [r for r in data.markers if not r[9]]
-    assert len(described) == maps.POPUP_EVENTS and bare
+    assert len(described) == md.POPUP_EVENTS and bare
     assert min(r[2] for r in described) >= max(r[2] for r in bare) and all(r[10] == r[2] for r in bare)
-    assert sum(len(f[7]) for f in data.flows) <= maps.ROUTE_POPUP_EVENTS
+    assert sum(len(f[7]) for f in data.flows) <= md.ROUTE_POPUP_EVENTS
     assert all(len(f[7]) + f[8] == f[1] for f in data.flows)  # described + counted = the route's events
     html = rendered(data)
     assert len(html.encode()) < 2_500_000
@@ -211,15 +218,15 @@ def test_many_events_are_aggregated_within_budget(synthetic, monkeypatch):
 
 def test_popup_budget_goes_to_the_big_groups():
     # 100 one-event places and 10 busy ones: the small ones cost 100, leaving room for 8 each.
-    assert maps._per_popup([1] * 100 + [50] * 10, 200) == maps.MAX_PER_POPUP
-    assert maps._per_popup([50] * 300, 1000) == 3
-    assert maps._per_popup([50] * 3000, 1000) == 1  # over budget even at one: see described
+    assert md.per_popup([1] * 100 + [50] * 10, 200) == md.MAX_PER_POPUP
+    assert md.per_popup([50] * 300, 1000) == 3
+    assert md.per_popup([50] * 3000, 1000) == 1  # over budget even at one: see described
 
 
 def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
-    monkeypatch.setattr(maps, "MAX_PLACE_MARKERS", 300)
-    data = maps.map_data(synthetic)
-    assert data.mode == "grid" and data.cell_deg in maps.GRID_STEPS
+    monkeypatch.setattr(md, "MAX_PLACE_MARKERS", 300)
+    data = md.map_data(synthetic)
+    assert data.mode == "grid" and data.cell_deg in md.GRID_STEPS
     assert len(data.markers) <= 300
     assert sum(r[2] for r in data.markers) == 20_000
     names = [r[6] for r in data.markers]
@@ -227,8 +234,8 @@ def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
 
 
 def test_the_same_selection_draws_the_same_map(samples):
-    a, b = maps.map_data(samples, types=["attack"]), maps.map_data(samples, types=["attack"])
-    assert a.digest() == b.digest() != maps.map_data(samples).digest()
+    a, b = md.map_data(samples, Filters(types=["attack"])), md.map_data(samples, Filters(types=["attack"]))
+    assert a.digest() == b.digest() != md.map_data(samples).digest()
 
 
 def test_map_data_on_each_backend(store, make_doc, places):
@@ -242,14 +249,14 @@ def test_map_data_on_each_backend(store, make_doc, places):
     ]  # fmt: skip
     for doc in docs:
         store.add_document(doc)
-    data = maps.map_data(store)
+    data = md.map_data(store)
     assert data.located == 5 and data.places == 3 and len(data.flows) == 1
     kyiv = next(r for r in data.markers if r[6] == "Kyiv")
     assert kyiv[2] == 3 and len(kyiv[9]) == 3
     flow = data.flows[0]
     assert (flow[5], flow[6], flow[4]) == ("Lviv", "Warsaw", 300)
     assert 270 < flow[3] < 330  # Lviv to Warsaw arrives heading north-west
-    march = maps.map_data(store, start=D(2024, 3, 1), end=D(2024, 3, 31))
+    march = md.map_data(store, Filters(start=D(2024, 3, 1), end=D(2024, 3, 31)))
     assert march.located == 4 and {r[6] for r in march.markers} == {"Kyiv", "Warsaw"}
 
 
@@ -261,12 +268,12 @@ def test_grid_cells_on_each_backend(store, make_doc, places, monkeypatch):
         dict(type="attack", date=D(2024, 3, 6), location=P["Nairobi"]),
     ])  # fmt: skip
     store.add_document(doc)
-    monkeypatch.setattr(maps, "MAX_TYPE_MARKERS", 0)
-    monkeypatch.setattr(maps, "MAX_PLACE_MARKERS", 2)
-    data = maps.map_data(store)
+    monkeypatch.setattr(md, "MAX_TYPE_MARKERS", 0)
+    monkeypatch.setattr(md, "MAX_PLACE_MARKERS", 2)
+    data = md.map_data(store)
     # 10-degree cells: Kyiv (30.5 E) and Lviv (24.0 E) fall in neighbouring columns, so three cells
     # remain; the grid stops at its coarsest step rather than merge continents.
-    assert data.mode == "grid" and data.cell_deg == maps.GRID_STEPS[-1]
+    assert data.mode == "grid" and data.cell_deg == md.GRID_STEPS[-1]
     assert sorted(r[2] for r in data.markers) == [1, 1, 1]
     assert all(len(r[9]) == 1 for r in data.markers)
 
@@ -274,6 +281,6 @@ def test_grid_cells_on_each_backend(store, make_doc, places, monkeypatch):
 def test_every_event_type_has_a_style():
     from geo.text.taxonomy import TYPES
 
-    assert [t.name for t in TYPES if t.name not in maps.TYPE_STYLES] == []
-    colours = [s.color for s in maps.TYPE_STYLES.values()]
+    assert [t.name for t in TYPES if t.name not in styles.TYPE_STYLES] == []
+    colours = [s.color for s in styles.TYPE_STYLES.values()]
     assert len(set(colours)) == len(colours)

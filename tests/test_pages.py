@@ -71,8 +71,8 @@ def empty_db(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def sample_url(tmp_path_factory, pipeline):
     """A store holding the bundled sample articles, ingested once for the module's read-only tests."""
+    from geo.store import Store
     from geo.store.ingest import ingest
-    from geo.store.store import Store
 
     url = _sqlite(tmp_path_factory.mktemp("samples") / "samples.db")
     with Store(url) as store:
@@ -83,7 +83,7 @@ def sample_url(tmp_path_factory, pipeline):
 
 @pytest.fixture
 def samples(sample_url, monkeypatch):
-    from geo.store.store import Store
+    from geo.store import Store
 
     monkeypatch.setenv("DATELINE_DB", sample_url)
     store = Store(sample_url)
@@ -103,7 +103,7 @@ def paste(at: AppTest, text: str, title: str = "", published: dt.date | None = N
 
 
 def test_ingest_paste_shows_mentions_events_and_stores(empty_db):
-    from geo.store.store import Store
+    from geo.store import Store
 
     at = page("Ingest").run()
     assert not at.exception
@@ -141,7 +141,7 @@ def test_ingest_paste_shows_mentions_events_and_stores(empty_db):
 
 
 def test_ingest_preview_leaves_the_store_alone(empty_db):
-    from geo.store.store import Store
+    from geo.store import Store
 
     at = page("Ingest").run()
     at.checkbox(key="store_articles").uncheck()
@@ -161,7 +161,7 @@ def test_ingest_empty_paste_asks_for_text(empty_db):
 
 
 def test_ingest_bad_uploads_are_named_and_nothing_stored_is_lost(empty_db):
-    from geo.store.store import Store
+    from geo.store import Store
 
     at = page("Ingest").run()
     paste(at, ARTICLE, TITLE)

@@ -1,4 +1,4 @@
-"""The compression in front of Streamlit (geo/static_gzip.py), on a real Starlette app that
+"""The compression in front of Streamlit (geo/web/static_gzip.py), on a real Starlette app that
 serves files from disk, as Streamlit's /static/ route does."""
 
 from __future__ import annotations

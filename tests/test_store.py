@@ -8,7 +8,7 @@ import geopandas as gpd
 import pytest
 import sqlalchemy as sa
 
-from geo.store.store import Store, text_hash
+from geo.store import Filters, Store, text_hash
 
 D = dt.date
 
@@ -275,7 +275,7 @@ def test_postgis_geometry_and_indexes(postgis_url, make_doc, places):
 
 
 def test_postgres_url_forms(monkeypatch):
-    from geo.store.store import normalise_url
+    from geo.store import normalise_url
 
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
@@ -409,7 +409,7 @@ def test_old_postgis_text_index_is_rebuilt_on_open(postgis_url, make_doc):
             assert "dateline_unaccent" in index and "gin" in index.lower()
             # the query repeats the index's expression, so PostgreSQL can use the index
             conn.exec_driver_sql("SET enable_seqscan = off")
-            q = sa.select(sa.func.count()).select_from(s.t["events"]).where(s._text_match("Guaidó"))
+            q = sa.select(sa.func.count()).select_from(s.t["events"]).where(*s.sql.where(Filters(text="Guaidó")))
             sql = str(q.compile(s.engine, compile_kwargs={"literal_binds": True}))
             assert "ix_events_fts" in " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
 

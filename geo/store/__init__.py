@@ -3,6 +3,7 @@
 May import geo.model, geo.settings, geo.gazetteer and geo.text; never the web side. All SQL lives here.
 """
 
-from .store import Filters, Store, normalise_url, text_hash
+from .filters import Filters
+from .store import Store, normalise_url, text_hash
 
 __all__ = ["Filters", "Store", "normalise_url", "text_hash"]

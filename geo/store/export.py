@@ -21,7 +21,9 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
-from .store import Filters, Store, gc_paused, normalise_url, parse_bbox
+from .filters import Filters
+from .sql import gc_paused
+from .store import Store, normalise_url
 
 FORMATS = ("geojson", "csv", "gpkg")
 MEDIA_TYPES = {"geojson": "application/geo+json", "csv": "text/csv", "gpkg": "application/geopackage+sqlite3"}
@@ -166,7 +168,7 @@ def _property_columns() -> list[tuple[str, str]]:
     return [(c, "id" if c == "event_id" else c) for c in PROPERTIES]
 
 
-def geojson_chunks(store: Store, counts: dict | None = None, **filters):
+def geojson_chunks(store: Store, filters: Filters | None = None, *, limit: int | None = None, counts: dict | None = None):
     """The FeatureCollection as a stream of text pieces, features written by the database.
     Same features as `to_geojson(store.events(...), store.flows(...))`, without the frames."""
     counts = {} if counts is None else counts
@@ -174,32 +176,36 @@ def geojson_chunks(store: Store, counts: dict | None = None, **filters):
     first = True
     for kind in ("event", "flow"):
         counts[kind] = 0
-        for feature in store.feature_json(kind, _property_columns(), **filters):
+        for feature in store.feature_json(kind, _property_columns(), filters, limit=limit):
             yield feature if first else "," + feature
             first = False
             counts[kind] += 1
     yield "]}"
 
 
-def query(store: Store, fmt: str, limit: int | None = None, **filters) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
+def query(
+    store: Store, fmt: str, filters: Filters | None = None, limit: int | None = None
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None]:
     """The frames an export writes: at most `limit` events, newest first, and their flows."""
-    events = store.events(limit=limit, **filters)
-    flows = None if fmt == "csv" else store.flows(event_limit=limit, **filters)
+    events = store.events(filters, limit=limit)
+    flows = None if fmt == "csv" else store.flows(filters, event_limit=limit)
     return events, flows
 
 
-def export_bytes(store: Store, fmt: str, **filters) -> bytes:
-    """The export as bytes (for a download button); filters as for `Store.events`."""
+def export_bytes(store: Store, fmt: str, filters: Filters | None = None, *, limit: int | None = None) -> bytes:
+    """The export of the selection as bytes (for a download button)."""
     fmt = _check_format(fmt)
     if fmt == "geojson":
-        return "".join(geojson_chunks(store, **filters)).encode("utf-8")
-    events, flows = query(store, fmt, **filters)
+        return "".join(geojson_chunks(store, filters, limit=limit)).encode("utf-8")
+    events, flows = query(store, fmt, filters, limit)
     if fmt == "csv":
         return to_csv(events).encode("utf-8")
     return to_gpkg(events, flows)
 
 
-def export_file(store: Store, fmt: str, path: str | Path, **filters) -> tuple[int, int]:
+def export_file(
+    store: Store, fmt: str, path: str | Path, filters: Filters | None = None, *, limit: int | None = None
+) -> tuple[int, int]:
     """Write the export to `path` ('-' for stdout, not for gpkg); returns (events, flows) written.
 
     GeoJSON streams from the database in chunks; CSV and GeoPackage go through frames.
@@ -211,11 +217,11 @@ def export_file(store: Store, fmt: str, path: str | Path, **filters) -> tuple[in
 
     def write_text(out) -> None:
         if fmt == "geojson":
-            for piece in geojson_chunks(store, counts=counts, **filters):
+            for piece in geojson_chunks(store, filters, limit=limit, counts=counts):
                 out.write(piece)
             out.write("\n")
         else:
-            events, _ = query(store, fmt, **filters)
+            events, _ = query(store, fmt, filters, limit)
             counts["event"] = len(events)
             out.write(to_csv(events))
 
@@ -229,7 +235,7 @@ def export_file(store: Store, fmt: str, path: str | Path, **filters) -> tuple[in
     try:
         if fmt == "gpkg":
             os.unlink(tmp)  # GDAL creates the file itself and will not write into an empty one
-            events, flows = query(store, fmt, **filters)
+            events, flows = query(store, fmt, filters, limit)
             counts.update(event=len(events), flow=len(flows))
             write_gpkg(tmp, events, flows)
         else:
@@ -274,11 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     fmt = args.format or SUFFIXES.get(Path(args.output).suffix.lower())
     if fmt is None:
         ap.error(f"--format is needed: cannot tell the format of {args.output!r} from its name")
-    filters = dict(start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors, text=args.text, limit=args.limit, min_confidence=args.min_confidence)
-    try:
-        if args.bbox:
-            filters["bbox"] = parse_bbox(args.bbox)
-        Filters.of(**{k: v for k, v in filters.items() if k != "limit"})  # bad dates and boxes fail before the query
+    try:  # bad dates and boxes fail before the query
+        filters = Filters(
+            start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors,
+            text=args.text, min_confidence=args.min_confidence, bbox=args.bbox,
+        )  # fmt: skip
     except ValueError as e:
         ap.error(str(e))
     url = normalise_url(args.db)
@@ -289,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         with Store(url) as store:
-            n_events, n_flows = export_file(store, fmt, args.output, **filters)
+            n_events, n_flows = export_file(store, fmt, args.output, filters, limit=args.limit)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

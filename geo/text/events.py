@@ -10,7 +10,7 @@ article and every decision can be explained:
      the object or passive subject the target; a cardinal on the counted noun is the count.
   3. Modality: negation, modals, plans, attempts, failures and cancellations lower the
      confidence instead of dropping the event, so a map can still show "talks planned in Rome".
-  4. Place: see geo/event_locate.py; every event says which rule placed it.
+  4. Place: see geo/text/event_locate.py; every event says which rule placed it.
   5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
      but none from a side clause about another time ("an accord signed in 1998", "since ...
      in 1997"), else the date of the previous sentence's event in the same paragraph, else the

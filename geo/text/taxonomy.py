@@ -20,7 +20,7 @@ the actor's seat. `object_place` types happen where their direct object is ("she
 `count_from` says whose number is the event's count: the people who move or protest (actor), or
 the people killed, wounded or arrested (target).
 
-Words whose event depends on their arguments (geo/events.py `_retype`):
+Words whose event depends on their arguments (geo/text/events.py `_retype`):
   - deaths ("died", "perished") take the type of the cause their clause names: "died in clashes"
     is an armed_clash, "died in a bomb attack" or "died when gunmen opened fire" an attack. With no
     cause told they are `casualties`, an extension of the vocabulary with neither a CAMEO nor a

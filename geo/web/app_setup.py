@@ -2,7 +2,7 @@
 
 1. the gazetteer index (built once into the cache folder);
 2. static/vendor/: Leaflet, jQuery, MarkerCluster and the country outlines, so the map loads
-   nothing from the internet (geo/assets.py);
+   nothing from the internet (geo/web/assets.py);
 3. the bundled sample articles in the default store, parsed once: ingest skips articles it
    already holds before parsing them, so later runs take a second, not a model load.
 """

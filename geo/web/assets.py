@@ -129,10 +129,23 @@ def fingerprint(vendor_dir: Path | None = None) -> str:
     return h.hexdigest()[:16]
 
 
+# Dateline's own script and styles for the map, kept in the repository (not copied at set-up).
+# The URL carries a hash of the file, so a page never mixes this code with data laid out for
+# another version of it, and a browser cache never serves a stale copy.
+RUNTIME_DIR = STATIC_DIR / "dateline"
+
+
+def _versioned(name: str) -> str:
+    digest = hashlib.sha256((RUNTIME_DIR / name).read_bytes()).hexdigest()[:12]
+    return f"{STATIC_URL}/dateline/{name}?v={digest}"
+
+
 MAP_JS = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
 MAP_CSS = [("leaflet_css", LEAFLET_CSS)]
 CLUSTER_JS = [("markerclusterjs", MARKERCLUSTER_JS)]
 CLUSTER_CSS = [("markerclustercss", MARKERCLUSTER_CSS), ("markerclusterdefaultcss", MARKERCLUSTER_DEFAULT_CSS)]
+RUNTIME_JS = [("dateline_map", _versioned("map.js"))]
+RUNTIME_CSS = [("dateline_map_css", _versioned("map.css"))]
 
 
 def use_local_assets() -> None:
