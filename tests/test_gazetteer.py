@@ -221,6 +221,14 @@ def test_demonyms(gaz, word, cc):
     assert [p.country_code for p in gaz.demonym(word)] == [cc]
 
 
+def test_a_nations_demonym_is_the_nation_not_the_state(gaz):
+    # "English pianist", "the English Premier League": England, not the United Kingdom.
+    for word, nation in (("English", "England"), ("Scottish", "Scotland"), ("Welsh", "Wales")):
+        [place] = gaz.demonym(word)
+        assert (place.name, place.level, place.country_code) == (nation, "admin1", "GB"), word
+    assert [(p.name, p.level) for p in gaz.demonym("British")] == [("United Kingdom", "country")]
+
+
 def test_not_demonyms(gaz):
     assert gaz.demonym("Kurdish") == []
     assert gaz.demonym("Caracas") == []

