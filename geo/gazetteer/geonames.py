@@ -20,11 +20,9 @@ is reported with its file and line and skipped.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +111,9 @@ class Report:
 def _open_lines(path: Path) -> tuple[Iterator[bytes], int]:
     """Raw lines of a dump (a .txt, or the table inside a .zip) and its size in bytes."""
     if path.suffix.lower() == ".zip":
+        import io
+        import zipfile
+
         zf = zipfile.ZipFile(path)
         members = [i for i in zf.infolist() if i.filename.lower().endswith(".txt") and "readme" not in i.filename.lower()]
         if not members:

@@ -173,6 +173,10 @@ class Gazetteer:
         )
         return [r[0] for r in rows]
 
+    def places_at(self, level: str) -> list[Place]:
+        """Every place of one level ("admin1", "country"...), by country and name."""
+        return list(self._places("WHERE p.level = ? ORDER BY p.cc, p.name, p.id", (level,)))
+
     def name_matches_primary(self, place: Place, name: str) -> bool:
         """Whether `name` is what the place is called, not just one of its alternate names."""
         key = normalize(name)
