@@ -338,14 +338,21 @@ def _build(path: Path) -> None:
     w.flush()
     db.executescript(_FINISH)
 
-    cities = db.execute("SELECT id, lat, lon FROM places WHERE level = 'city' ORDER BY id").fetchall()
+    # Town points for nearest_cities, in chunks: millions of merged towns must not be held in
+    # memory at once while building.
+    db.execute("CREATE TABLE city_points (chunk INTEGER PRIMARY KEY, pid BLOB NOT NULL, lat BLOB NOT NULL, lon BLOB NOT NULL)")
+    rows = db.execute("SELECT id, lat, lon FROM places WHERE level = 'city' ORDER BY id")
+    chunk = 0
+    while batch := rows.fetchmany(1 << 16):
+        db.execute(
+            "INSERT INTO city_points VALUES (?,?,?,?)",
+            (chunk, *(array(t, (r[i] for r in batch)).tobytes() for i, t in enumerate("idd"))),
+        )
+        chunk += 1
     meta = {
         "schema": BUILD_VERSION,
         "max_name_words": w.max_words,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "city_pid": array("i", (c[0] for c in cities)).tobytes(),
-        "city_lat": array("d", (c[1] for c in cities)).tobytes(),
-        "city_lon": array("d", (c[2] for c in cities)).tobytes(),
         "counts": json.dumps(
             dict(db.execute("SELECT level, COUNT(*) FROM places GROUP BY level").fetchall())
         ),

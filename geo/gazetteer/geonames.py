@@ -225,6 +225,10 @@ def merge(w, files: list[Path], a1_names: dict[tuple[str, str], str], progress: 
             tables.append(f)
     db = w.db
     seen = _Seen(gid for (gid,) in db.execute("SELECT geonameid FROM places WHERE geonameid IS NOT NULL"))
+    # Each ADM1/ADM2 row looks its state or county up; without these, every lookup would scan
+    # the whole table, which grows by millions of towns.
+    db.execute("CREATE INDEX IF NOT EXISTS merge_admin1 ON places (cc, a1code) WHERE level = 'admin1'")
+    db.execute("CREATE INDEX IF NOT EXISTS merge_admin2 ON places (cc, name) WHERE level = 'admin2'")
     for f in tables:
         lines, size = _open_lines(f)
         bar = tqdm(total=size, unit="B", unit_scale=True, desc=f"GeoNames {f.name}", disable=not progress,
@@ -258,6 +262,8 @@ def merge(w, files: list[Path], a1_names: dict[tuple[str, str], str], progress: 
                     report.towns += 1
             bar.update(done)
     w.flush()
+    db.execute("DROP INDEX merge_admin1")
+    db.execute("DROP INDEX merge_admin2")
     return report
 
 

@@ -211,11 +211,11 @@ class Gazetteer:
         import numpy as np
 
         if self._coords is None:
-            blobs = dict(self._query("SELECT key, value FROM meta WHERE key LIKE 'city_%'"))
+            chunks = self._query("SELECT pid, lat, lon FROM city_points ORDER BY chunk")
             self._coords = (
-                np.frombuffer(blobs["city_pid"], dtype=np.int32),
-                np.radians(np.frombuffer(blobs["city_lat"], dtype=np.float64)),
-                np.radians(np.frombuffer(blobs["city_lon"], dtype=np.float64)),
+                np.frombuffer(b"".join(c[0] for c in chunks), dtype=np.int32),
+                np.radians(np.frombuffer(b"".join(c[1] for c in chunks), dtype=np.float64)),
+                np.radians(np.frombuffer(b"".join(c[2] for c in chunks), dtype=np.float64)),
             )
         pids, lats, lons = self._coords
         la, lo = math.radians(lat), math.radians(lon)
