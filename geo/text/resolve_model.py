@@ -27,12 +27,6 @@ BOOTSTRAP = {
 }  # fmt: skip
 
 
-# Set by hand, not learned: news copy means the city by "New York" or "Washington", but the dev
-# half has too few such names for the regression to learn it, and the synthetic stories cannot
-# teach it. The trainer leaves these columns out and adds them back as they are.
-FIXED = {"state_vs_big_city": -1.6}
-
-
 class Ranker:
     def __init__(self, weights: dict[str, float], meta: dict | None = None):
         self.weights = dict(weights)
