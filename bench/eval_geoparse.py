@@ -1,6 +1,6 @@
 """Score Dateline's geoparser: GeoWebNews dev half in-sample and cross-validated, and local news.
 
-    .venv/bin/python bench/eval_geoparse.py [GOLD.jsonl] [--keep PRED.jsonl] [--no-cv] [--no-local]
+    .venv/bin/python bench/eval_geoparse.py [GOLD.jsonl] [--keep PRED.jsonl] [--no-cv] [--no-local | --local-only]
                                             [scorer options, e.g. --types literal]
 
 Three figures, one run:
@@ -124,10 +124,14 @@ def main() -> int:
     ap.add_argument("--scorer", default=str(EVAL / "score_geoparse.py"))
     ap.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
     ap.add_argument("--no-local", action="store_true", help="skip the local-news set")
+    ap.add_argument("--local-only", action="store_true", help="only the local-news set")
     args, scorer_args = ap.parse_known_args()  # the rest goes to the scorer (--types, --quiet...)
     rc = 0
     with tempfile.TemporaryDirectory() as tmpname:
         tmp = Path(tmpname)
+        if args.local_only:
+            local_news(tmp)
+            return rc
         records = [json.loads(line) for line in open(args.gold, encoding="utf-8")]
         print(f"## {Path(args.gold).name}: in-sample (the shipped ranker was trained on these articles)\n", flush=True)
         _, pred = batch(records, tmp, "gold", args.keep)
