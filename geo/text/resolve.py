@@ -1,19 +1,21 @@
 """Choose the place each mention refers to, with a score, a reason and the runners-up.
 
-Population alone sends "Paris" to France; a reader of a story that names Lamar County and Sulphur
-Springs knows it is Paris, Texas. So the resolver reads the whole article, in passes:
+Population alone sends "Paris" to France; a reader of a story that names Lamar County and Texas
+towns knows it is Paris, Texas. So the resolver reads the whole article, in passes:
   1. What needs no context: countries, continents and demonyms, wire-style state abbreviations,
-     names the gazetteer knows only one place for, and names a qualifier pins down ("Paris,
-     Tenn.", "Dublin (Ohio)", "Boone County, Missouri"). These are the article's anchors.
-  2. The dateline, then every other name, the most clear-cut first, each in the light of the
-     anchors and of the names settled before it: the countries, states and counties the article
-     names, how near the candidate is to the places already placed, the dateline and the
-     publication's home region when the input gives one.
+     names the gazetteer knows only one place for, names a qualifier pins down ("Paris,
+     Tenn.", "Dublin (Ohio)", "Boone County, Missouri"), and the qualifiers themselves (the
+     state that holds the town before them). These are the article's anchors.
+  2. The dateline, then every other name, each in the light of the anchors and of the others'
+     current places: the countries, states and counties the article names, how near the
+     candidate is to places already placed, how many other names have a candidate near it
+     (resolve_features.cooccurrence), the dateline and the publication's home region.
+  3. Names the gazetteer lacks, placed by what holds or contains them, else at the article's
+     focus; and small towns only the gazetteer found (toponyms.LOCAL), kept if the article's
+     places vouch for them.
 A learned ranker (resolve_model.py) weighs each candidate's features (resolve_features.py).
 One name keeps one place in an article, unless a qualifier says otherwise ("Paris, Texas" and
 "Paris, France" in one story are two places).
-Names the gazetteer lacks (streets, buildings, rivers) fall back to a place named inside them
-("University of Alberta" -> Alberta), else to the article's focus, with a low score saying so.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from geo.gazetteer import Gazetteer, normalize
 from geo.model import Candidate, Mention, Place
 
 from .qualifiers import abbreviation
-from .resolve_features import Evidence, FeatureMaker, has_big_city, well_known, within  # noqa: F401
+from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
 from .resolve_model import Ranker, load_ranker
-from .toponyms import GENERIC_NAMES
+from .toponyms import GENERIC_NAMES, WORD_TOWNS, is_tentative
 
 MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
@@ -48,6 +50,8 @@ class Group:
     places: list[Place]
     quals: list[tuple[Place, str]] = field(default_factory=list)  # qualifier places, as written
     done: bool = False
+    cooc: list[tuple[int, float]] | None = None  # per candidate: other names with a place near it
+    qualifies: list[Mention] = field(default_factory=list)  # for a qualifier: the names it follows
 
 
 class Resolver:
@@ -62,7 +66,8 @@ class Resolver:
     def candidates(self, mention: Mention) -> list[Place]:
         if mention.kind == "demonym":
             return self.gaz.demonym(mention.text)
-        if mention.text.lower() in GENERIC_NAMES and mention.text.lower() not in self._curated_generic:
+        lower = mention.text.lower()
+        if lower in GENERIC_NAMES and lower not in self._curated_generic and lower not in WORD_TOWNS:
             # "the Valley", "Metro": a description the NER capitalised, placed by the fallback
             return []
         abbr = abbreviation(mention.text) if mention.kind in ("qualifier", "dateline") or "." in mention.text else None
@@ -108,8 +113,17 @@ class Resolver:
         `trace`: a list that receives (group, features of its candidates) for each decision, for
         the trainer."""
         ev = Evidence(region=self.region_place(region))
-        quals = self._qualifiers(mentions, text)
-        groups = self._groups(mentions, quals)
+        quals, qualified = self._qualifiers(mentions, text)
+        # Small towns only the gazetteer found (toponyms.LOCAL) wait until the article's sure
+        # places are known, unless a qualifier vouches for them ("Kelvedon, Essex").
+        tentative = [m for m in mentions if is_tentative(m) and id(m) not in quals and id(m) not in qualified]
+        waiting = {id(m) for m in tentative}
+        sure = [m for m in mentions if id(m) not in waiting]
+        groups = self._groups(sure, quals, qualified)
+        for g in groups:
+            _designated(g, text)
+        for g, c in zip(groups, cooccurrence([(g.key[0], g.places) for g in groups])):
+            g.cooc = c
 
         # Pass 1a: countries, continents, demonyms and state abbreviations are what they say.
         for g in groups:
@@ -117,12 +131,23 @@ class Resolver:
                 self._decide(g, ev, trace, anchor=True)
         # Pass 1b: names a qualifier pins down, and names the gazetteer knows one place for.
         for g in groups:
-            if not g.done and g.places and (g.quals or len(g.places) == 1):
+            if not g.done and g.places and not g.qualifies and (g.quals or len(g.places) == 1):
                 self._decide(g, ev, trace, anchor=True)
+        # A qualifier is the state or country that holds the name it follows: the "Washington" of
+        # "Tacoma, Washington" is the state, whatever the article's other Washingtons are.
+        for g in groups:
+            if not g.done and g.places and g.qualifies:
+                held = [m.place for m in g.qualifies if m.place is not None]
+                fits = [q for q in g.places if any(p == q or within(p, q) for p in held)]
+                if fits:
+                    self._decide(g, ev, None, anchor=True, only=fits)
+                    for m, a in zip(g.mentions, g.qualifies):
+                        if m.place in fits:
+                            m.reason = f"where {a.text}, which it follows, lies"
         # Pass 2: the dateline sets the scene. Then every other name is placed in the light of
-        # the anchors and of the others' current places, again until nothing changes: a Paris that
-        # population first sends to France comes back to Texas once Reno and Lamar County, placed
-        # beside it, are seen to be in Texas.
+        # the anchors and of the others' current places, again until nothing changes: a Lebanon
+        # that population first sends abroad comes back to Pennsylvania once Annville and
+        # Hershey, placed beside it, are seen to be there.
         for g in groups:
             if not g.done and g.places and any(m.kind == "dateline" for m in g.mentions):
                 self._decide(g, ev, trace, anchor=True)
@@ -140,31 +165,97 @@ class Resolver:
         for g in rest:
             self._decide(g, self._with_others(ev, rest, current, g), trace)
 
-        focus = self._focus(mentions, ev)
-        for m in mentions:
+        self._possessives(sure, text)
+        placed = [(m.place, m.text) for m in sure if m.place is not None]
+        focus = self._focus(sure, ev)
+        # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
+        holder = {id(a): b for a, b in zip(sure, sure[1:]) if text[a.end : b.start].strip(" ,") == "in"}
+        for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
-                self._fallback(m, ev, focus, quals.get(id(m), []))
+                self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
-        mentions[:] = [m for m in mentions if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
+        sure = [m for m in sure if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
+        mentions[:] = sorted(sure + self._confirm_local(tentative, placed), key=lambda m: m.start)
         return mentions
 
-    def _groups(self, mentions: list[Mention], quals: dict[int, list[tuple[Place, str]]]) -> list[Group]:
+    def _possessives(self, mentions: list[Mention], text: str) -> None:
+        """"London's Heathrow": the second place is in or by the first. A namesake far away
+        (Heathrow, Florida) gives way to one near the first, else to the first itself."""
+        for b, a in zip(mentions, mentions[1:]):
+            if text[b.end : a.start] not in ("'s ", "\u2019s ") or a.place is None or b.place is None:
+                continue
+            if b.place.level not in ("city", "admin2", "admin1", "country") or a.kind == "demonym":
+                continue
+            if _holds(b.place, a.place):
+                continue
+            near = [c.place for c in a.candidates if _holds(b.place, c.place)]
+            said = f"'{b.text}'s {a.text}'"
+            if near:
+                a.place, a.score, a.reason = near[0], 0.5, f"in or by {b.text}: {said}"
+            elif a.place.level in ("city", "admin2"):
+                a.place, a.score, a.reason = b.place, 0.3, f"no {a.text} by {b.text} in the gazetteer; placed at {b.text}: {said}"
+            a.candidates = []
+
+    def _confirm_local(self, tentative: list[Mention], placed: list[tuple[Place, str]]) -> list[Mention]:
+        """The tentative small towns that the article's own places vouch for: a town within
+        COOC_KM of a town or county it names for sure, or in a county it names; a county
+        holding a town it names. The others were most likely people or organisations."""
+        towns = [(p, t) for p, t in placed if p.level in ("city", "admin2")]
+        if not tentative or not towns:
+            return []
+        counties = {(p.country_code, p.admin1, p.name): t for p, t in towns if p.level == "admin2"}
+        county_of = {(p.country_code, p.admin1, self.gaz.admin2(p)) for p, _ in towns if p.level == "city"}
+        kept: list[Mention] = []
+        chosen: dict[str, tuple[Place, list[str]] | None] = {}
+        for m in tentative:
+            key = normalize(m.text)
+            if key not in chosen:
+                best = None
+                for p in self.candidates(m):
+                    if p.level not in ("city", "admin2") or not self.gaz.name_matches_primary(p, m.text):
+                        continue
+                    names = _unique([t for q, t in towns if q != p and q.level == "city" and km(p, q) <= COOC_KM])
+                    if p.level == "city":
+                        county = counties.get((p.country_code, p.admin1, self.gaz.admin2(p)))
+                        names += [county] if county and county not in names else []
+                    elif (p.country_code, p.admin1, p.name) in county_of:
+                        names += [t for q, t in towns if q.level == "city" and self.gaz.admin2(q) == p.name and q.admin1 == p.admin1][:1]
+                    if names and (best is None or (len(names), p.population) > (len(best[1]), best[0].population)):
+                        best = (p, names)
+                chosen[key] = best
+            if chosen[key] is not None:
+                p, names = chosen[key]
+                m.place, m.score, m.candidates = p, 0.5, []
+                m.reason = f"near {_join(names[:2])}, which the article names"
+                kept.append(m)
+        return kept
+
+    def _groups(self, mentions: list[Mention], quals: dict[int, list[tuple[Place, str]]],
+                qualified: dict[int, Mention]) -> list[Group]:  # fmt: skip
         """One group per name, split where qualifiers name different places; an unqualified
-        mention joins its name's qualified group when there is just one."""
+        mention joins its name's qualified group when there is just one. A name written as a
+        qualifier ("Tacoma, Washington") is a group of its own, among states and countries."""
         by_name: dict[tuple, list[Mention]] = {}
         for m in mentions:
-            by_name.setdefault((m.kind == "demonym", normalize(m.text)), []).append(m)
+            kind = "demonym" if m.kind == "demonym" else "qualifier" if id(m) in qualified else ""
+            by_name.setdefault((kind, normalize(m.text)), []).append(m)
         groups = []
         for key, ms in by_name.items():
+            if key[0] == "qualifier":
+                # its places, as _qualifiers found them (a postal code "CA" is a state, not Canada)
+                ms.sort(key=lambda m: m.start)
+                places = _unique([p for m in ms for p, _ in quals.get(id(qualified[id(m)]), [])])
+                groups.append(Group((key, ()), ms, places, qualifies=[qualified[id(m)] for m in ms]))
+                continue
             places = self.candidates(ms[0])
             sub: dict[tuple, list[Mention]] = {}
             for m in ms:
                 q = tuple(sorted({(p.level, p.country_code, p.name) for p, _ in quals.get(id(m), [])}))
                 sub.setdefault(q, []).append(m)
-            qualified = [k for k in sub if k]
-            if len(qualified) == 1 and () in sub:
-                sub[qualified[0]].extend(sub.pop(()))
+            pinned = [k for k in sub if k]
+            if len(pinned) == 1 and () in sub:
+                sub[pinned[0]].extend(sub.pop(()))
             for q, members in sub.items():
                 members.sort(key=lambda m: m.start)
                 qs = [pq for m in members for pq in quals.get(id(m), [])]
@@ -182,21 +273,30 @@ class Resolver:
             strong = [p for p in g.places if p.level in ("country", "continent", "region")]
         # "Georgia": the country's own name is also a state's; the article must choose.
         rival = any(p.level == "admin1" and self.gaz.name_matches_primary(p, m.text) for p in g.places)
-        return len(strong) == 1 and not rival
+        # "Lebanon" is the country, unless the article names places near a town called Lebanon
+        # (Annville, Hershey): then it is weighed like any other name.
+        local = any(
+            p.level in ("city", "admin2") and n and self.gaz.name_matches_primary(p, m.text)
+            for p, (n, _) in zip(g.places, g.cooc or ())
+        )
+        return len(strong) == 1 and not rival and not local
 
     def _scored(self, g: Group, ev: Evidence) -> list[tuple[float, Place, dict]]:
         quals = [p for p, _ in g.quals]
-        feats = self.features.group(g.places, g.mentions[0].text, ev, quals)
+        feats = self.features.group(g.places, g.mentions[0].text, ev, quals, g.cooc)
         out = [(self.ranker.score(f), p, f) for p, f in zip(g.places, feats)]
         out.sort(key=lambda x: -x[0])
         return out
 
-    def _rank(self, g: Group, ev: Evidence, trace: list | None = None, reasons: bool = False) -> list[Candidate]:
+    def _rank(self, g: Group, ev: Evidence, trace: list | None = None, reasons: bool = False,
+              only: list[Place] | None = None) -> list[Candidate]:  # fmt: skip
         scored = self._scored(g, ev)
+        if only is not None:
+            scored = [x for x in scored if x[1] in only] + [x for x in scored if x[1] not in only]
         if trace is not None:
             trace.append((g, [(p, f) for _, p, f in scored]))
         # A softmax over raw scores gives a 0..1 confidence that reads like one.
-        top = scored[0][0]
+        top = max(x[0] for x in scored)
         z = sum(math.exp(s - top) for s, _, _ in scored)
         return [
             Candidate(place=p, score=math.exp(s - top) / z, reason=self._reason(p, f, g, ev) if reasons else "")
@@ -219,9 +319,10 @@ class Resolver:
         else:
             ev.add(place, g.mentions[0].text, self.gaz.admin2(place), n, firm=firm)
 
-    def _decide(self, g: Group, ev: Evidence, trace: list | None, anchor: bool = False) -> None:
+    def _decide(self, g: Group, ev: Evidence, trace: list | None, anchor: bool = False,
+                only: list[Place] | None = None) -> None:  # fmt: skip
         g.done = True
-        cands = self._rank(g, ev, trace, reasons=True)
+        cands = self._rank(g, ev, trace, reasons=True, only=only)
         best = cands[0]
         if self._implausible(best.place, g, ev):
             return  # left to the fallback, which places it by the article's own places
@@ -237,20 +338,20 @@ class Resolver:
         alternate spelling connects to the name, in a country the article never mentions while
         it does mention others, is a worse guess than the article's own surroundings."""
         name = g.mentions[0].text
-        return (
-            p.level == "city"
-            and p.population < 100_000
-            and not g.quals
-            and bool(ev.countries)
-            and not ev.countries.get(p.country_code)
-            and not self.gaz.name_matches_primary(p, name)
-            and not self.gaz.is_curated(p, name)
-        )
+        if p.level != "city" or p.population >= 100_000 or g.quals:
+            return False
+        if self.gaz.name_matches_primary(p, name) or self.gaz.is_curated(p, name):
+            return False
+        # "Washington Square" in New Orleans is not Franklin Square, New York, which once had
+        # that name: a square, street or park is not a town that only an old name connects to.
+        return _last_word(name) in LOCAL_FEATURE_HEADS or (bool(ev.countries) and not ev.countries.get(p.country_code))
 
-    def _qualifiers(self, mentions: list[Mention], text: str) -> dict[int, list[tuple[Place, str]]]:
+    def _qualifiers(self, mentions: list[Mention], text: str) -> tuple[dict[int, list[tuple[Place, str]]], dict[int, Mention]]:
         """'Caracas, Venezuela', 'Long Beach, CA', 'Athens, Ga.', 'Dublin (Ohio)', 'Boone County,
-        Missouri': the qualifier's places, keyed by id(qualified mention)."""
+        Missouri': the qualifier's places, keyed by id(qualified mention), and the qualified
+        mention of each qualifier, keyed by id(qualifier)."""
         out: dict[int, list[tuple[Place, str]]] = {}
+        qualified: dict[int, Mention] = {}
         for a, b in zip(mentions, mentions[1:]):
             between = text[a.end : b.start].strip()
             if between not in (",", "("):
@@ -261,15 +362,20 @@ class Resolver:
             if not places and len(b.text) == 2 and b.text.isupper():
                 st = self.gaz.admin1("US", b.text)
                 places = [st] if st else []
-            if places and a.kind != "demonym":
+            # "Cyprus, Greece, Italy" is a list: a country is not qualified by another
+            own = self.candidates(a) if places and a.kind != "demonym" else []
+            if places and a.kind != "demonym" and not (own and all(p.level in ("country", "continent", "region") for p in own)):
                 b.kind = "qualifier"
                 out[id(a)] = [(p, b.text) for p in places]
-        return out
+                qualified[id(b)] = a
+        return out, qualified
 
     def _reason(self, p: Place, f: dict, g: Group, ev: Evidence) -> str:
         if "qualifier" in f:
             q, written = next((q, t) for q, t in g.quals if within(p, q) or p == q)
             return f"qualified by '{written}'" + (f" ({q.name})" if normalize(written) != normalize(q.name) else "")
+        if g.mentions[0].kind == "demonym":
+            return f"the nationality of {p.name}"
         if p.level == "country":
             return "the country of that name"
         if p.level in ("continent", "region"):
@@ -300,6 +406,9 @@ class Resolver:
         Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
         becoming the focus; the country itself is the focus when no town of it is named.
         """
+        # "French settlers", "Irish dockworkers": a nationality says who, not where; it counts
+        # only when nothing else is placed.
+        mentions = [m for m in mentions if m.kind != "demonym" and m.place is not None] or mentions
         placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
         if not placed:
             return None
@@ -317,13 +426,14 @@ class Resolver:
                 return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in states, p.population))
         return self.gaz.country(country)
 
-    def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = ()) -> None:
-        """A name the gazetteer lacks: in the place that qualifies it, else a well-known place
-        named inside it, else the article's focus.
+    def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = (),
+                  holder: Mention | None = None) -> None:  # fmt: skip
+        """A name the gazetteer lacks: in the place that qualifies it or that the text says holds
+        it, else a well-known place named inside it, else the article's focus.
 
-        "TORKHAM, Pakistan" is in Pakistan; "University of Alberta" is in Alberta; "Royal Street"
-        and "Rogers Centre" are somewhere in the city the article is about, not in a town called
-        Street or Rogers.
+        "TORKHAM, Pakistan" is in Pakistan; "Collins Avenue in Miami Beach" in Miami Beach;
+        "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere
+        in the city the article is about, not in a town called Street or Rogers.
         """
         if quals:
             # A qualifier names a country or a state far more often than a county.
@@ -331,6 +441,10 @@ class Resolver:
             m.place, m.score = q, 0.3
             m.reason = f"not in the gazetteer; placed in {q.name}, named after it"
             m.candidates = []
+            return
+        if holder is not None and holder.place is not None and holder.place.level not in ("continent", "region"):
+            m.place, m.score, m.candidates = holder.place, 0.3, []
+            m.reason = f"not in the gazetteer; placed in {holder.place.name}, which the text says holds it"
             return
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         bound = _article_bound(m.text, words)
@@ -347,7 +461,7 @@ class Resolver:
                         # A town named by part of the name is a guess; in a country the article
                         # never mentions, while it mentions others, it is a worse one than the
                         # article's focus ("Maarat al-Numan" in a Syria story is not in Nigeria).
-                        and (p.level not in ("city", "admin2") or not ev.countries or ev.countries.get(p.country_code))
+                        and (p.level not in ("city", "admin2", "admin1") or not ev.countries or ev.countries.get(p.country_code))
                     ]  # fmt: skip
                     if not places:
                         continue
@@ -364,6 +478,31 @@ class Resolver:
         if focus is not None and m.kind != "demonym":
             m.place, m.score = focus, 0.1
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
+
+
+# "the city of Ibb", "Ibb province": the text says which kind of place it means.
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)
+_ADMIN_BEFORE = re.compile(
+    r"\b(?:state|province|region|county|district|governorate|department|prefecture|oblast|canton)\s+of\s+$", re.I
+)
+_TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b")  # lower case: "Kansas City" is a name
+_ADMIN_AFTER = re.compile(r"^\s+(?:state|province|governorate|region|prefecture|oblast)\b")
+_TOWN_LEVELS = ("city", "district")
+_ADMIN_LEVELS = ("admin1", "admin2")
+
+
+def _designated(g: Group, text: str) -> None:
+    """Keep only the towns, or only the states and counties, when the text calls the name one."""
+    kinds = set()
+    for m in g.mentions:
+        before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 20]
+        if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after):
+            kinds.add(_TOWN_LEVELS)
+        elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
+            kinds.add(_ADMIN_LEVELS)
+    if len(kinds) == 1:
+        levels = kinds.pop()
+        g.places = [p for p in g.places if p.level in levels] or g.places
 
 
 def _assign(m: Mention, scored: list[Candidate]) -> None:
@@ -434,6 +573,18 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
 
 
 
+def _holds(b: Place, a: Place) -> bool:
+    """Whether a lies in b, or (for a town b) within COOC_KM of it."""
+    if b.level in ("country", "admin1", "admin2") and (a == b or within(a, b)):
+        return True
+    return b.level in ("city", "admin2") and km(a, b) <= COOC_KM
+
+
+def _last_word(name: str) -> str:
+    words = name.lower().split()
+    return words[-1].strip(".") if words else ""
+
+
 def _acronym(text: str) -> bool:
     letters = text.replace(".", "")
     return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
@@ -454,6 +605,8 @@ class GeocoderResolver:
         self.name = type(geocoder).__name__
 
     def resolve(self, mentions: list[Mention], text: str) -> list[Mention]:
+        # A geocoder cannot say whether a tentative small town lies near the article's places.
+        mentions[:] = [m for m in mentions if not is_tentative(m)]
         answers: dict[str, list[Place]] = {}
         for m in mentions:
             key = normalize(m.text)

@@ -27,6 +27,7 @@ FEATURES = (
     "country_share", "country_seen", "country_top", "namesake_abroad",
     "admin1_named", "admin1_shared", "admin2_named",
     "near", "near_close", "near_other", "near_other_close", "far",
+    "cooc", "cooc_rare", "region_near",
     "qualifier", "qualifier_miss",
     "dateline_admin1", "dateline_country",
     "region_admin1", "region_country",
@@ -35,6 +36,9 @@ FEATURES = (
 NEAR_KM = 1000.0  # "near" falls from 1 at 0 km to 0 at this distance, on a log scale
 CLOSE_KM = 60.0
 FAR_KM = 2500.0
+COOC_KM = 50.0  # another name "has a place near" a candidate when one of its candidates is this close
+COOC_CAP = 3  # beyond three names that agree, more say nothing new
+REGION_KM = 3000.0  # a region is "near" the countries the article names within this distance
 
 
 @dataclass
@@ -66,7 +70,7 @@ class Evidence:
             list(self.anchors), self.dateline, self.region,
         )
 
-    def add(self, place: Place, text: str, admin2: str | None, n: int = 1, named: bool = True, firm: bool = True) -> None:
+    def add(self, place: Place, text: str, admin2: str | None, n: float = 1, named: bool = True, firm: bool = True) -> None:
         """Count a resolved place as evidence. `named`: the article wrote this place's own name
         (a state it names is evidence for its towns; a town's state is weaker evidence)."""
         cc = place.country_code
@@ -125,7 +129,8 @@ class FeatureMaker:
     def __init__(self, gaz: Gazetteer):
         self.gaz = gaz
 
-    def group(self, places: list[Place], name: str, ev: Evidence, quals: list[Place]) -> list[dict[str, float]]:
+    def group(self, places: list[Place], name: str, ev: Evidence, quals: list[Place],
+              cooc: list[tuple[int, float]] | None = None) -> list[dict[str, float]]:  # fmt: skip
         big_city = has_big_city(places)
         local = any(p.level in ("city", "admin2") and ev.countries.get(p.country_code) for p in places)
         # A state's population is the sum of its towns: compared with a town's it would make
@@ -133,11 +138,16 @@ class FeatureMaker:
         top_pop = max((p.population for p in places if p.level == "city"), default=0)
         total = sum(ev.countries.values()) or 1.0
         top_cc = max(ev.countries, key=lambda c: (ev.countries[c], c)) if ev.countries else None
-        return [
+        feats = [
             self.one(p, name, ev, quals, big_city=big_city, local=local, top_pop=top_pop,
                      total=total, top_cc=top_cc)
             for p in places
         ]  # fmt: skip
+        for f, (n, rare) in zip(feats, cooc or ()):
+            if n:
+                f["cooc"] = min(n, COOC_CAP) / COOC_CAP
+                f["cooc_rare"] = min(1.0, rare)
+        return feats
 
     def one(self, p: Place, name: str, ev: Evidence, quals: list[Place], *, big_city: bool, local: bool,
             top_pop: int, total: float, top_cc: str | None) -> dict[str, float]:  # fmt: skip
@@ -163,6 +173,12 @@ class FeatureMaker:
             f["state_vs_big_city"] = 1.0
 
         cc = p.country_code
+        if p.level in ("region", "continent") and ev.countries:
+            # "the Gulf" in a story about Qatar and Saudi Arabia: the sea by them, not a province
+            # of Papua New Guinea. A region has no country of its own to be counted with.
+            near = sum(w for c, w in ev.countries.items() if (q := gaz.country(c)) is not None and km(p, q) <= REGION_KM)
+            if near:
+                f["region_near"] = near / total
         if cc and ev.countries.get(cc):
             f["country_share"] = ev.countries[cc] / total
             f["country_seen"] = 1.0
@@ -233,6 +249,52 @@ class FeatureMaker:
         if named_state and named_state not in out:
             out.append(named_state)
         return out
+
+
+def cooccurrence(names: list[tuple[object, list[Place]]]) -> list[list[tuple[int, float]]]:
+    """For each candidate of each name: how many of the article's other names have a candidate
+    within COOC_KM of it, and the same count with each name weighted by 1 / its candidates.
+
+    Before anything is decided: Lebanon, Annville and Hershey each have a namesake within a
+    short drive of the others in Pennsylvania, and nowhere else. Population alone sends each far
+    away, and the others' first guesses cannot call it back; the places that could all be true
+    together can. `names`: (key, candidates) per name; names with equal keys
+    (one name split by its qualifiers) do not vouch for each other. Towns and counties only: a
+    state or country is near everything inside it.
+    """
+    cell = COOC_KM / 111.2  # degrees of latitude per grid cell: neighbours are one cell away
+    grid: dict[tuple[int, int], list[tuple[int, float, float, float]]] = {}
+    local = []
+    for gi, (_, places) in enumerate(names):
+        pts = [(i, p) for i, p in enumerate(places) if p.level in ("city", "admin2")]
+        local.append(pts)
+        for _, p in pts:
+            la = math.radians(p.lat)
+            grid.setdefault((int(p.lat // cell), int(p.lon // cell)), []).append((gi, la, math.radians(p.lon), math.cos(la)))
+    out = [[(0, 0.0)] * len(places) for _, places in names]
+    if len({gi for pts in grid.values() for gi, *_ in pts}) < 2:
+        return out
+    sizes = [max(1, len(pts)) for pts in local]
+    limit = math.sin(COOC_KM / (2 * 6371.0088)) ** 2
+    for gi, pts in enumerate(local):
+        key = names[gi][0]
+        for i, p in pts:
+            la, lo, cl = math.radians(p.lat), math.radians(p.lon), math.cos(math.radians(p.lat))
+            ci, cj = int(p.lat // cell), int(p.lon // cell)
+            # a degree of longitude shrinks with latitude: look as many cells east and west as it takes
+            span = 1 + int(1 / max(cl, 0.05))
+            found: set[int] = set()
+            for di in (-1, 0, 1):
+                for dj in range(-span, span + 1):
+                    for hj, hla, hlo, hcl in grid.get((ci + di, cj + dj), ()):
+                        if hj == gi or hj in found or names[hj][0] == key:
+                            continue
+                        h = math.sin((hla - la) / 2) ** 2 + cl * hcl * math.sin((hlo - lo) / 2) ** 2
+                        if h <= limit:
+                            found.add(hj)
+            if found:
+                out[gi][i] = (len(found), sum(1 / sizes[h] for h in found))
+    return out
 
 
 def _as_admin1(q: Place) -> Place:
