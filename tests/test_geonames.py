@@ -51,6 +51,9 @@ def test_villages_are_merged_with_their_state_and_county(merged):
     assert gaz.lookup("Old Minawao") == []
     county = [p for p in gaz.lookup("Mayo-Tsanaga") if p.level == "admin2"]
     assert county and county[0].admin1 == "Far North"
+    # Merged towns are among the points nearest_cities searches (stored in chunks while building).
+    [(nearest, d)] = gaz.nearest_cities(10.567, 13.851, k=1)
+    assert nearest.geonameid == 90000001 and d < 1
 
 
 def test_bad_rows_are_reported_with_their_line(merged):
