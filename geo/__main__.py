@@ -59,12 +59,14 @@ def _pipeline(**kwargs):
 
 
 def cmd_parse(args) -> int:
+    from geo.store.cli import check_region
     from geo.text.pipeline import InputError
 
     published = _published(args.published)
+    check_region(args.region)
     text = _read_text(args.file)
     try:
-        doc = _pipeline().parse(text, published=published)
+        doc = _pipeline().parse(text, published=published, region=args.region)
     except InputError as e:
         raise SystemExit(f"error: {args.file}: {e}") from None
     json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1 if args.pretty else None)
@@ -98,8 +100,9 @@ def _open_input(path: str):
 
 
 def cmd_batch(args) -> int:
-    from geo.store.cli import OutputError, replacing
+    from geo.store.cli import OutputError, check_region, replacing
 
+    check_region(args.region)
     name = "<stdin>" if args.input == "-" else args.input
     stream = _open_input(args.input)
     pipeline = _pipeline(events=not args.no_events) if args.workers == 1 else None
@@ -152,7 +155,7 @@ def _batch(args, f, name: str, pipeline, out, errors: list, counts: dict) -> Non
                 counts["parsed"] += 1
 
     def submit(recs) -> None:
-        pending.append((parser.submit([(it.text, it.published, it.title) for _, it in recs]), recs))
+        pending.append((parser.submit([(it.text, it.published, it.title, it.region or args.region) for _, it in recs]), recs))
         write_done(parser.window)
 
     try:
@@ -172,13 +175,28 @@ def _batch(args, f, name: str, pipeline, out, errors: list, counts: dict) -> Non
 
 
 def cmd_gazetteer(args) -> int:
-    from geo.gazetteer import ensure_built
+    from geo.gazetteer import ensure_built, geonames
 
+    if args.geonames is not None or args.no_geonames:
+        try:
+            geonames.set_sources([] if args.no_geonames else args.geonames)
+        except ValueError as e:
+            raise SystemExit(f"error: --geonames: {e}") from None
     t0 = time.perf_counter()
     path = ensure_built(force=args.force)
     print(f"gazetteer index: {path} ({path.stat().st_size / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s)")
+    merged = geonames.report_of(path)
+    if merged:
+        print(
+            f"GeoNames: {merged['rows']:,} rows read, {merged['towns']:,} towns and {merged['admin']:,} admin units "
+            f"merged, {merged['known']:,} already known, {merged['bad']:,} bad rows ({merged['seconds']} s)"
+        )
+        for problem in merged["problems"]:
+            print(f"  bad row: {problem}")
     return 0
 
+
+REGION_HELP = "the publication's home region: ISO 3166 (US-TX, CA-ON, GB) or a country or state name"
 
 OWN_PARSERS = {
     "ingest": "geo.store.ingest",
@@ -210,15 +228,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", help="article text file, or - for standard input")
     p.add_argument("--published", help="publication date, YYYY-MM-DD (resolves 'Monday', 'last month'...)")
     p.add_argument("--pretty", action="store_true", help="indent the JSON")
+    p.add_argument("--region", help=REGION_HELP)
     p.set_defaults(func=cmd_parse)
     b = sub.add_parser("batch", help="parse a JSONL file of {id, text, published?} into JSONL results")
     b.add_argument("input", help="input JSONL, or - for standard input")
     b.add_argument("-o", "--output", help="output JSONL (default: standard output)")
     b.add_argument("--workers", type=int, default=1, help="processes to parse with (default 1)")
     b.add_argument("--no-events", action="store_true", help="places only; skip event extraction")
+    b.add_argument("--region", help=REGION_HELP + "; a line's own 'region' field wins")
     b.set_defaults(func=cmd_batch)
     g = sub.add_parser("gazetteer", help="build the offline gazetteer index if missing or stale")
     g.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    g.add_argument("--geonames", nargs="+", metavar="FILE", help="merge GeoNames dump files (allCountries.zip, "
+                   "XX.zip or .txt; admin1CodesASCII.txt, admin2Codes.txt name states and counties); remembered")
+    g.add_argument("--no-geonames", action="store_true", help="forget the GeoNames files: bundled data only")
     g.set_defaults(func=cmd_gazetteer)
     sub.add_parser("ingest", help="store articles: python -m geo ingest --help")
     sub.add_parser("export", help="export events and flows: python -m geo export --help")

@@ -19,6 +19,19 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def check_region(region: str | None) -> None:
+    """SystemExit naming a --region that is no place the gazetteer knows: one error before any
+    parsing, not one per article."""
+    if region:
+        from geo.gazetteer import Gazetteer
+        from geo.text.resolve import Resolver
+
+        try:
+            Resolver(Gazetteer.default()).region_place(region)
+        except ValueError as e:
+            raise SystemExit(f"error: --region: {e}") from None
+
+
 class OutputError(ValueError):
     """An output path that cannot be written, with a message naming it and why."""
 

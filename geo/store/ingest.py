@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .cli import ArgumentParser, one_line
+from .cli import ArgumentParser, check_region, one_line
 from .readers import Item, ReadError, iter_inputs, parse_date
 from .store import Store, text_hash
 
@@ -102,8 +102,8 @@ def _exit_with_run(run_alive) -> None:
     threading.Thread(target=watch, name="dateline-exit-with-run", daemon=True).start()
 
 
-def parse_batch(batch: list[tuple[str, dt.date | None, str | None]], aliases: dict | None = None) -> list:
-    """Documents for a batch of (text, published, title); a failure is a string naming the cause.
+def parse_batch(batch: list[tuple], aliases: dict | None = None) -> list:
+    """Documents for a batch of (text, published, title[, region]); a failure is a string naming the cause.
     `aliases` are the store's (Store.alias_places), sent with every batch: a worker has no store.
 
     One Pipeline per process, behind a lock: a Dask worker may run tasks on several threads and a
@@ -117,9 +117,9 @@ def parse_batch(batch: list[tuple[str, dt.date | None, str | None]], aliases: di
         except Exception:
             pass  # one bad article spoils the batch: find it by parsing one at a time
         out = []
-        for text, published, title in batch:
+        for text, published, title, *region in batch:
             try:
-                out.append(pipeline.parse(text, published=published, title=title))
+                out.append(pipeline.parse(text, published=published, title=title, region=region[0] if region else None))
             except Exception as e:  # noqa: BLE001 - any parser failure is this article's failure
                 out.append(f"parse failed: {type(e).__name__}: {e}")
         return out
@@ -292,6 +292,7 @@ def ingest(
     published: dt.date | None = None,
     progress: bool = True,
     pipeline=None,
+    region: str | None = None,
 ) -> Report:
     """Store every new article under `paths`; bad inputs go to the ingest_errors table and the report."""
     from tqdm import tqdm
@@ -354,10 +355,10 @@ def ingest(
                 seen_urls.add(x.url)
             batch.append((h, x))
             if len(batch) >= parser.batch_size:
-                yield batch, [(it.text, it.published, it.title) for _, it in batch]
+                yield batch, [(it.text, it.published, it.title, it.region or region) for _, it in batch]
                 batch = []
         if batch:
-            yield batch, [(it.text, it.published, it.title) for _, it in batch]
+            yield batch, [(it.text, it.published, it.title, it.region or region) for _, it in batch]
 
     try:
         report.interrupted = parse_all(parser, batches(), aliases, write)
@@ -386,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
     ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
     ap.add_argument("--published", metavar="DATE", help="publication date for inputs that carry none (YYYY-MM-DD)")
+    ap.add_argument("--region", metavar="REGION", help="publication's home region for inputs that carry none "
+                    "(ISO 3166: US-TX, CA-ON, GB; or a country or state name)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
     if args.workers < 1:
@@ -398,13 +401,17 @@ def main(argv: list[str] | None = None) -> int:
             published = parse_date(args.published)
         except ValueError as e:
             ap.error(f"--published: {e}")
+    check_region(args.region)
     try:
         store = Store(args.db)
     except Exception as e:  # noqa: BLE001 - one line naming the database, not a traceback
         print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {one_line(e)}", file=sys.stderr)
         return 2
     try:
-        report = ingest(args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet)
+        report = ingest(
+            args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet,
+            region=args.region,
+        )  # fmt: skip
     except (RuntimeError, sa.exc.SQLAlchemyError, OSError) as e:
         print(f"error: {one_line(e)}", file=sys.stderr)
         return 2

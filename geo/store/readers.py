@@ -51,6 +51,7 @@ class Item:
     published: dt.date | None = None
     external_id: str | None = None
     site: str | None = None
+    region: str | None = None  # the publication's home region ("US-TX", "Texas"), for the resolver
 
     @property
     def where(self) -> str:
@@ -292,7 +293,7 @@ def record_item(src: str, line: int, rec: dict) -> Item | ReadError:
         except ValueError as e:
             return ReadError(src, line, str(e))
     fields = {}
-    for key in ("title", "url", "id", "source"):
+    for key in ("title", "url", "id", "source", "region"):
         value = rec.get(key)
         if value is not None and not isinstance(value, str):
             value = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
@@ -306,6 +307,7 @@ def record_item(src: str, line: int, rec: dict) -> Item | ReadError:
         published=published,
         external_id=fields["id"],
         site=fields["source"] or _host(fields["url"]),
+        region=fields["region"],
     )
 
 

@@ -95,41 +95,59 @@ class Pipeline:
                 extract_events = None
             self._extract_events = extract_events
 
-    def parse(self, text: str, published: dt.date | None = None, title: str | None = None) -> Document:
-        return next(self.pipe([(text, published, title)]))
+    def parse(
+        self, text: str, published: dt.date | None = None, title: str | None = None, region: str | None = None
+    ) -> Document:
+        """`region`: the publication's home region, an ISO 3166 code ("US-TX", "CA-ON", "GB") or
+        a country or state name; the resolver weighs it against what the text says."""
+        return next(self.pipe([(text, published, title, region)]))
+
+    def region(self, value):
+        """The place a region field names, None for none; InputError when it names none."""
+        if value in (None, "") or not hasattr(self.resolver, "region_place"):
+            return None
+        try:
+            return self.resolver.region_place(value)
+        except ValueError as e:
+            raise InputError(str(e)) from None
 
     def pipe(
         self,
-        items: Iterable[tuple[str, dt.date | None, str | None]],
+        items: Iterable[tuple],
         batch_size: int = 16,
         n_process: int = 1,
     ) -> Iterator[Document]:
-        """Documents for (text, published, title) items, in order. A long text goes through spaCy
-        as sections (geo/text/sections.py) and comes back as one Document. InputError for a text
-        `check_text` refuses: check a stream first when one bad text must not stop it."""
+        """Documents for (text, published, title) or (text, published, title, region) items, in
+        order. A long text goes through spaCy as sections (geo/text/sections.py) and comes back as
+        one Document. InputError for a text `check_text` refuses or a region that names no place:
+        check a stream first when one bad item must not stop it."""
         items = iter(items)
         # One entry per item, appended as nlp.pipe reads ahead and taken in the same order.
-        meta: deque[tuple[str, list[tuple[int, int]], dt.date | None, str | None]] = deque()
+        meta: deque[tuple] = deque()
 
         def texts():
-            for text, published, title in items:
+            for text, published, title, *region in items:
+                place = self.region(region[0] if region else None)
                 cuts = sections.cuts(check_text(text, empty_ok=True), self.whole_chars, self.section_chars)
-                meta.append((text, cuts, published, title))
+                meta.append((text, cuts, published, title, place))
                 for start, end in cuts:
                     yield text[start:end]
 
         sdocs = self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)
         for sdoc in sdocs:
-            text, cuts, published, title = meta.popleft()
-            parts = [(cuts[0][0], self._document(sdoc, published, title))]
+            text, cuts, published, title, place = meta.popleft()
+            parts = [(cuts[0][0], self._document(sdoc, published, title, place))]
             for start, _ in cuts[1:]:
-                parts.append((start, self._document(next(sdocs), published, title)))
+                parts.append((start, self._document(next(sdocs), published, title, place)))
             yield sections.join(text, parts, published, title)
 
-    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None) -> Document:
+    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None, region=None) -> Document:
         text = sdoc.text
         mentions = self.finder.find(sdoc)
-        self.resolver.resolve(mentions, text)
+        if region is not None:
+            self.resolver.resolve(mentions, text, region=region)
+        else:
+            self.resolver.resolve(mentions, text)
         store_aliases.apply(mentions, self.aliases)
         events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)
