@@ -10,6 +10,7 @@ import streamlit as st
 
 if __name__ == "__main__":
     import app_state
+
     from geo.text.version import parser_version
 
     @st.cache_data(max_entries=8, show_spinner=False)
@@ -38,8 +39,10 @@ if __name__ == "__main__":
             st.Page("pages/4_Corrections.py", title="Corrections", url_path="Corrections"),
         ]
     )
-    parser_notice()
-    page.run()
+    app_state.begin_page(page.url_path)
+    with app_state.page_guard():  # a failing page shows a plain message, never a traceback
+        parser_notice()
+        page.run()
 else:
     # Imported by the ASGI server, before any session: import nothing of the pages here, or
     # their st.cache_data functions would be made without Streamlit's runtime.

@@ -1,7 +1,8 @@
-"""Browser benchmark of the map page: prints a Markdown table, asserts nothing.
+"""Browser benchmark of the map page: prints Markdown tables, asserts nothing.
 
-    python bench/bench_browser.py                     # 1,000, 10,000 and 100,000 events
-    python bench/bench_browser.py --events 1000 10000 --plain-max 10000
+    python bench/bench_browser.py                     # 100,000 and 1,000,000 events, beside main
+    python bench/bench_browser.py --events 1000 10000 --plain-max 10000 --baseline none
+    python bench/bench_browser.py --baseline 719bddb --runs 3
 
 For each store size, a synthetic store (bench/bench_store.py's generator: 2,000 places, 2% of
 events with a flow) is served by `streamlit run app.py`, and Debian's Chromium measures:
@@ -13,7 +14,13 @@ events with a flow) is served by `streamlit run app.py`, and Debian's Chromium m
     messages;
   - repeat load: the same in a new tab, browser and query caches warm;
   - filter change: choosing one event type in the sidebar until the new map is drawn (a query
-    the app has not cached yet).
+    the app has not cached yet);
+  - playback (this app): frames per second while the map plays the selection through time at
+    its top speed (cumulative, then a 3-bin window), from the first frame to the last;
+  - a date step: the last day of the date filter moved (one rerun per step), which is what
+    playing through time costs an app without playback.
+The previous app (--baseline, a git revision: the code before playback) is served from a
+checkout of that revision beside this one, on the same stores, in the same run, for the ratio.
 Dateline's times are the page's own: the map stamps the moment it is drawn (data-dl-at), counted
 from the page's navigation start or from the moment the widget's message left the page. Each
 server gets a fresh browser.
@@ -82,6 +89,7 @@ app = st.App("plain_app.py", middleware=compression(immutable=["/static/"]))
 
 
 NEW_VISITORS = 3
+PLAY_PASSES = 3
 
 
 class Meter:
@@ -157,6 +165,42 @@ def drawn_at(frame) -> float:
     return float(frame.evaluate("document.documentElement.getAttribute('data-dl-at')")) / 1000
 
 
+# One pass of the playback at the page's top speed: frames rendered from the first to the last,
+# each drawn in its own animation frame (so the time includes layout and paint).
+PLAY_PASS = """async ([mode, win]) => {
+  DL.play.stop(); DL.play.set('mode', mode); DL.play.set('win', win); DL.play.set('speed', 100);
+  const f0 = DL.play.state().frames, t0 = performance.now();
+  DL.play.play();
+  while (DL.play.state().playing) await new Promise(r => setTimeout(r, 10));
+  const s = DL.play.state(), t1 = performance.now();
+  return {frames: s.frames - f0, ms: t1 - t0, bins: s.bins};
+}"""
+
+
+def playback_fps(frame, mode: str, win: int = 3) -> tuple[float, int]:
+    """Median frames per second over PLAY_PASSES passes, and the frames in a pass."""
+    rates, bins = [], 0
+    for _ in range(PLAY_PASSES):
+        r = frame.evaluate(PLAY_PASS, [mode, win])
+        bins = r["bins"]
+        rates.append(r["frames"] / (r["ms"] / 1000))
+    frame.evaluate("DL.play.stop()")
+    return statistics.median(rates), bins
+
+
+def date_steps(page, years: tuple[int, ...], token) -> float:
+    """Median time of moving the date filter's last year (one rerun each), widget message to map drawn."""
+    times = []
+    for y in years:
+        t0 = time.time()
+        page.get_by_role("spinbutton", name="year, Dates end date").click()
+        page.keyboard.type(str(y))
+        page.get_by_text("Filters", exact=True).click()
+        f, token = wait_for_map(page, token, timeout=600)
+        times.append(drawn_at(f) - sent_since(page, t0))
+    return statistics.median(times)
+
+
 def load(browser, url: str, plain: bool, expected: int, meter: bool = False):
     """A page in a new browser context (empty HTTP cache), timed from navigation to the map
     drawn. Dateline's map stamps the moment it is drawn, so the time is the page's own
@@ -179,7 +223,7 @@ def load(browser, url: str, plain: bool, expected: int, meter: bool = False):
     return ctx, page, m, frame, token, took
 
 
-def measure(browser, url: str, plain: bool, expected: int, pick: tuple[str, int]) -> dict:
+def measure(browser, url: str, plain: bool, expected: int, pick: tuple[str, int], play: bool = False, years=()) -> dict:
     out: dict = {}
     # First visit: the server has just started (imports, store, queries all cold).
     ctx, page, meter, frame, token, out["cold"] = load(browser, url, plain, expected)
@@ -244,16 +288,33 @@ def measure(browser, url: str, plain: bool, expected: int, pick: tuple[str, int]
         page.get_by_role("combobox", name="Event types").click()
         page.keyboard.press("Backspace")
         page.keyboard.press("Escape")
-        f3, _ = wait_for_map(page, picked, timeout=600)
+        f3, back = wait_for_map(page, picked, timeout=600)
         out["cached"] = drawn_at(f3) - sent_since(page, t0)
+        if play:
+            out["fps"], out["bins"] = playback_fps(f3, "cumulative")
+            out["fps_window"], _ = playback_fps(f3, "window", 3)
+        if years:
+            out["step"] = date_steps(page, years, back)
     ctx.close()
     return out
 
 
+def previous_app(rev: str, into: Path) -> Path:
+    """A checkout of `rev` (its tracked files) with Leaflet & co. installed, to serve beside this one."""
+    import subprocess
+
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    subprocess.run([sys.executable, "-c", "from geo.web import assets; assets.install()"], cwd=into, check=True)
+    return into
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--events", type=int, nargs="+", default=[1_000, 10_000, 100_000])
-    ap.add_argument("--plain-max", type=int, default=10_000, help="largest store the plain approach is run on")
+    ap.add_argument("--events", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--plain-max", type=int, default=0, help="largest store the plain approach is run on")
+    ap.add_argument("--baseline", default="main", help="git revision of the previous app, measured beside this one ('none': skip)")
     args = ap.parse_args()
     reason = browser_missing()
     if reason:
@@ -262,6 +323,13 @@ def main() -> int:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        prev = None
+        if args.baseline != "none":
+            import subprocess
+
+            label = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", args.baseline], check=True, capture_output=True, text=True).stdout.strip()
+            prev = previous_app(args.baseline, tmp / "previous")
+            prev_name = f"previous app ({args.baseline}, {label})"
         plain_script = tmp / "plain_app.py"
         plain_script.write_text(PLAIN_APP, encoding="utf-8")
         plain_entry = tmp / "plain_entry.py"
@@ -278,8 +346,12 @@ def main() -> int:
             print(f"built {n:,} events in {t_build:.1f} s", file=sys.stderr, flush=True)
             # A browser of its own for each server, so one run's leftovers (the plain map's 10,000
             # markers) do not weigh on the next.
+            years = (2023, 2022)  # the synthetic stores span 2022-2024: the end moves back a year at a time
             with serve_app(url_db) as url, chromium() as browser:
-                rows.append((n, "Dateline (aggregated)", measure(browser, url, False, 0, pick)))
+                rows.append((n, "Dateline (this branch)", measure(browser, url, False, 0, pick, play=True, years=years)))
+            if prev is not None:
+                with serve_app(url_db, script=prev / "app.py", cwd=prev) as url, chromium() as browser:
+                    rows.append((n, prev_name, measure(browser, url, False, 0, pick, years=years)))
             if n <= args.plain_max:
                 with serve_app(url_db, script=plain_entry, env=env) as url, chromium() as browser:
                     rows.append((n, "plain: one folium Marker per event", measure(browser, url, True, located, pick)))
@@ -297,27 +369,50 @@ def main() -> int:
             f"| {m['repeat']:.2f} s | {m['filter']:.2f} s | {cached} | {m['dom']:,} |"
         )
     print()
-    by = {(n, name.startswith("plain")): m for n, name, m in rows}
+    print("\n### Playback\n")
+    print("| events | app | frames in a pass | playback, cumulative | playback, 3-bin window | one date step (a rerun) | steps per second by rerunning |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for n, name, m in rows:
+        if "step" not in m:
+            continue
+        fps = f"{m['fps']:.1f} fps" if "fps" in m else "no playback"
+        win = f"{m['fps_window']:.1f} fps" if "fps_window" in m else "no playback"
+        bins = f"{m['bins']:,}" if "bins" in m else "-"
+        print(f"| {n:,} | {name} | {bins} | {fps} | {win} | {m['step']:.2f} s | {1 / m['step']:.1f} |")
+    print()
+    by = {(n, name.split(" ")[0]): m for n, name, m in rows}
     for n in args.events:
-        if (n, True) in by and (n, False) in by:
-            a, b = by[(n, False)], by[(n, True)]
+        a = by.get((n, "Dateline"))
+        if a and (n, "plain:") in by:
+            b = by[(n, "plain:")]
             print(
                 f"- {n:,} events: plain / aggregated = {b['first'] / a['first']:.1f}x first load, "
                 f"{b['payload'] / a['payload']:.1f}x payload, {b['filter'] / a['filter']:.1f}x filter change."
             )
-    big = by.get((max(args.events), False))
-    if big:
-        checks = [
-            ("new visitor <= 3 s", big["first"] <= 3, f"{big['first']:.2f} s"),
-            ("payload <= 5 MB", big["payload"] <= 5e6, f"{big['payload'] / 1e6:.2f} MB"),
-            ("filter change <= 1 s", big["filter"] <= 1, f"{big['filter']:.2f} s"),
-        ]
-        print(
-            f"- Targets at {max(args.events):,} events: "
-            + "; ".join(f"{name}: {'met' if ok else 'NOT met'} ({got})" for name, ok, got in checks)
-            + "."
-        )
-    if max(args.events) > args.plain_max:
+        if a and (n, "previous") in by:
+            b = by[(n, "previous")]
+            print(
+                f"- {n:,} events, this branch / previous app: new visitor {a['first']:.2f} / {b['first']:.2f} s "
+                f"({a['first'] / b['first']:.2f}x), payload {a['payload'] / 1e6:.2f} / {b['payload'] / 1e6:.2f} MB "
+                f"({a['payload'] / b['payload']:.2f}x), filter change {a['filter']:.2f} / {b['filter']:.2f} s "
+                f"({a['filter'] / b['filter']:.2f}x); playback {a['fps']:.1f} fps where the previous app redraws "
+                f"{1 / b['step']:.1f} times a second by rerunning ({a['fps'] * b['step']:.0f}x)."
+            )
+    goals = {100_000: ("new visitor <= 3 s", "payload <= 5 MB", "filter change <= 1 s", "playback >= 5 fps"),
+             1_000_000: ("new visitor <= 3 s", "playback >= 2 fps")}  # fmt: skip
+    for n in args.events:
+        m = by.get((n, "Dateline"))
+        if not m or n not in goals:
+            continue
+        got = {
+            "new visitor <= 3 s": (m["first"] <= 3, f"{m['first']:.2f} s"),
+            "payload <= 5 MB": (m["payload"] <= 5e6, f"{m['payload'] / 1e6:.2f} MB"),
+            "filter change <= 1 s": (m["filter"] <= 1, f"{m['filter']:.2f} s"),
+            "playback >= 5 fps": (m["fps"] >= 5, f"{m['fps']:.1f} fps"),
+            "playback >= 2 fps": (m["fps"] >= 2, f"{m['fps']:.1f} fps"),
+        }
+        print(f"- Targets at {n:,} events: " + "; ".join(f"{g}: {'met' if got[g][0] else 'NOT met'} ({got[g][1]})" for g in goals[n]) + ".")
+    if args.plain_max and max(args.events) > args.plain_max:
         print(f"- The plain approach is not run above {args.plain_max:,} events: its page grows by about 1 kB per event.")
     print(
         "\nTimes run from navigation to the map drawn (markers, flows, basemap), as the page itself stamps them "
@@ -326,7 +421,11 @@ def main() -> int:
         f"running, median of {NEW_VISITORS} visits. *Repeat visit*: median of 2 more tabs, both caches warm. "
         "*Filter change*: one event type chosen in the sidebar (a query not yet cached), from the widget's message to "
         "the server until the new layers are drawn. "
-        "*Back to a cached view*: the type removed again, a view the app has cached. *Payload*: bytes received by "
+        "*Back to a cached view*: the type removed again, a view the app has cached. "
+        f"*Playback*: frames drawn per second while the map plays the selection at its top speed, from the first frame "
+        f"to the last (every frame in an animation frame of its own, so layout and paint count), median of {PLAY_PASSES} passes. "
+        "*One date step*: the date filter's last year moved back, from the widget's message to the map drawn, median of 2: "
+        "what each step of time costs an app that can only rerun. *Payload*: bytes received by "
         "one more new visitor (metered apart: counting every request slows the page being timed), HTTP bodies as sent plus websocket messages as decoded (deflate compresses them on the wire); in "
         "brackets what this app sends, without Streamlit's own frontend bundle (/static/, gzip-compressed by app.py). "
         f"Machine: {os.cpu_count()} CPUs, "

@@ -21,12 +21,12 @@ from geo.store import Filters
 from geo.web import assets
 from geo.web.layers import base_map, data_layers, layer_control
 from geo.web.map_data import MapData, map_data
+from geo.web.playback import time_unit
 from geo.web.styles import type_order, type_style
 from geo.web.view import brush_range
 
 MAP_HEIGHT = 600
 TIMELINE_HEIGHT = 150
-MAX_BARS = 120  # dates on the timeline; each stacks a segment per event type
 
 @st.cache_resource(show_spinner=False)
 def install_assets() -> str:
@@ -48,15 +48,10 @@ def _on_brush() -> None:
 
 
 def timeline_unit(first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """The finest of day, week, month and year that draws the span in MAX_BARS bars or fewer:
-    bars stay wide enough to read and hover, and Vega's work (it evaluates each bar's colour,
-    opacity and tooltip in the browser: about 0.1 s per 1,000 bar segments on a 2-CPU laptop) stays bounded
-    whatever the store holds."""
-    days = (last - first).days + 1
-    for unit, length in (("day", 1), ("week", 7), ("month", 30.44)):
-        if days / length <= MAX_BARS:
-            return unit
-    return "year"
+    """The bars' unit (geo/web/playback.py, whose bins the map's playback steps through): at most
+    120 bars, so Vega's work (it evaluates each bar's colour, opacity and tooltip in the browser:
+    about 0.1 s per 1,000 bar segments on a 2-CPU laptop) stays bounded whatever the store holds."""
+    return time_unit(first.date(), last.date())
 
 
 def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
@@ -81,6 +76,7 @@ def timeline_frame(counts: pd.DataFrame) -> tuple[pd.DataFrame, str]:
 
 def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] | None) -> alt.Chart:
     types = type_order(df["type"].unique())
+    labels = [type_style(t).label for t in types]
     span = (pd.Timestamp(df["end"].max()) - pd.Timestamp(df["date"].min())).days
     # One label per year, month or day, never the same label twice.
     if span > 3 * 366:
@@ -106,10 +102,12 @@ def timeline_chart(df: pd.DataFrame, unit: str, brush: tuple[dt.date, dt.date] |
             ),
             x2="end:T",
             y=alt.Y("sum(events):Q", title=f"events per {unit}", axis=alt.Axis(tickMinStep=1)),
+            # The key: the map's colours by the names the sidebar and legend use.
             color=alt.Color(
-                "type:N",
-                scale=alt.Scale(domain=types, range=[type_style(t).color for t in types]),
-                legend=None,
+                "kind:N",
+                scale=alt.Scale(domain=labels, range=[type_style(t).color for t in types]),
+                legend=alt.Legend(title=None, orient="right", labelLimit=140, symbolSize=60, labelFontSize=11, rowPadding=1),
+                sort=labels,
             ),
             opacity=alt.condition(sel, alt.value(1.0), alt.value(0.35)),
             tooltip=[
@@ -128,6 +126,7 @@ def map_page() -> None:
     install_assets()
     store = app_state.get_store()
     f = app_state.sidebar_filters(store)
+    st.title("Map")
     # Containers in page order, filled out of order on a session's first run: the timeline is
     # sent first though it shows under the map, so the browser loads and compiles Vega-Lite
     # (about 1 MB of script) while the server is still aggregating and rendering the map, not
@@ -168,7 +167,7 @@ def headline(store, f, data: MapData) -> None:
     if whole["events"] == 0:
         st.info(
             "No events are stored yet. `make run` loads the bundled sample articles; the Ingest page "
-            "takes your own. The store is " + store.url.split("///")[-1] + "."
+            "takes your own."
         )
 
     def s(k: int) -> str:
@@ -183,7 +182,7 @@ def headline(store, f, data: MapData) -> None:
     if data.events - data.located:
         parts.append(f"{data.events - data.located:,} without a place")
     st.markdown(" · ".join(parts))
-    st.caption("Selection: " + f.describe(app_state.country_name))
+    app_state.plain("Selection: " + f.describe(app_state.country_name))
 
 
 def timeline(store, f) -> None:
@@ -195,7 +194,8 @@ def timeline(store, f) -> None:
         )
         st.caption(
             f"Events per {unit}, coloured by type. Drag across the timeline to show only those dates on the map; "
-            "click outside the selection to clear it."
+            "click outside the selection to clear it. ▶ at the foot of the map plays the selection through time "
+            "(cumulative, or a sliding window), one step per bar; undated events sit out."
         )
     else:
         st.caption("No dated events under these filters, so no timeline.")

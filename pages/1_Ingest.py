@@ -21,6 +21,8 @@ from geo.model import Document
 from geo.store import Store
 from geo.store.readers import KNOWN_SUFFIXES, Item, ReadError, read_file
 from geo.text.pipeline import InputError, default_pipeline
+from geo.web.popups import date_cell
+from geo.web.styles import type_style
 
 # Per uploaded file. JSONL and CSV files hold many articles; the readers enforce the per-article
 # limit themselves, with a message naming the file and line.
@@ -168,9 +170,9 @@ def events_frame(doc: Document) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "type": e.type,
+                "type": type_style(e.type).label,
                 "trigger": e.trigger,
-                "date": e.date,
+                "date": date_cell(e.date, e.date_precision),
                 "precision": e.date_precision,
                 "actors": ", ".join(e.actors) or None,
                 "count": e.count,
@@ -215,7 +217,7 @@ def show_run(run: Run) -> None:
     (st.warning if failed else st.success)(summary)
     for o in run.outcomes:
         if o.status == "failed":
-            st.error(f"{o.where}: {o.error}")
+            app_state.plain(f"{o.where}: {o.error}", tone="error")  # file names and reasons quote the input
     parsed = [o for o in run.outcomes if o.doc is not None]
     if not parsed:
         return
@@ -227,7 +229,7 @@ def show_run(run: Run) -> None:
             format_func=lambda o: f"{o.where}: {o.doc.title or o.doc.text[:60]}",
             key="ingest_article",
         )
-    st.caption(f"{chosen.where}: {STATUS[chosen.status]}")
+    app_state.plain(f"{chosen.where}: {STATUS[chosen.status]}")
     show_document(chosen.doc)
 
 
@@ -236,8 +238,9 @@ def show_run(run: Run) -> None:
 st.title("Ingest articles")
 store = app_state.get_store()
 url = store.engine.url
-where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
-st.caption(f"Articles are stored in `{where}` (the DATELINE_DB setting names another store).")
+# The store's name only: a visitor has no business with the server's folders or database host.
+where = Path(url.database or "").name if url.get_backend_name() == "sqlite" else f"PostgreSQL database {url.database}"
+app_state.plain(f"Articles are stored in {where} (the DATELINE_DB setting names another store).")
 keep = st.checkbox(
     "Store the articles", value=True, key="store_articles", help="Unchecked: parse and show only; the store is not touched."
 )

@@ -16,7 +16,7 @@ import streamlit as st
 import app_state
 from geo.store import Store
 from geo.store.corrections import EVENT_TYPES, PRECISIONS, CorrectionError, date_value
-from geo.web.popups import date_label, evidence_html
+from geo.web.popups import date_cell, date_label, evidence_html
 from geo.web.styles import type_style
 
 # Rows sent to the browser; a larger selection is cut to the newest, with a note. Sorting in the
@@ -311,7 +311,7 @@ def route(o, d) -> str | None:
 table = pd.DataFrame(
     {
         "id": events["id"],
-        "date": events["date"].dt.date,
+        "date": [date_cell(d, p) for d, p in zip(events["date"], events["date_precision"])],
         "type": [type_style(t).label for t in events["type"]],
         "place": events["place_name"],
         "corrected": ["✎ " + c if isinstance(c, str) else None for c in events["correction"]],
@@ -341,6 +341,8 @@ picked = st.dataframe(
     column_config={
         "count": st.column_config.NumberColumn(format="compact", help="How many people or things"),
         "route": st.column_config.TextColumn(help="Origin → destination of a movement"),
+        "date": st.column_config.TextColumn(help="As precisely as the text dates it: 2019 (a year), 2019-02 (a month), "
+                                            "2019-02-18 (week) (the week starting that Monday) or a day"),
         "confidence": st.column_config.ProgressColumn(
             min_value=0.0, max_value=1.0, format="%.2f",
             help="How firmly the text reports the event: lower when it is hedged, planned, denied or failed",

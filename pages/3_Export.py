@@ -13,10 +13,36 @@ from geo.store.export import MEDIA_TYPES, export_bytes, geojson_chunks
 EAGER_EVENTS = 20_000
 
 FORMATS = {
-    "geojson": ("GeoJSON", "dateline.geojson", "RFC 7946 FeatureCollection: events as points, flows as lines, WGS 84 lon/lat."),
-    "csv": ("CSV", "dateline-events.csv", "One row per event with lon/lat and the flow ends; actors joined by '; '."),
-    "gpkg": ("GeoPackage", "dateline.gpkg", "Layers `events` (points) and `flows` (lines), for QGIS and other GIS tools."),
+    "geojson": ("GeoJSON", ".geojson", "RFC 7946 FeatureCollection: events as points, flows as lines, WGS 84 lon/lat."),
+    "csv": ("CSV", "-events.csv", "One row per event with lon/lat and the flow ends; actors joined by '; '."),
+    "gpkg": ("GeoPackage", ".gpkg", "Layers `events` (points) and `flows` (lines), for QGIS and other GIS tools."),
 }
+MAX_NAME = 80  # characters before the suffix; file systems allow 255, a download list shows fewer
+
+
+def file_stem(f: Filters) -> str:
+    """A file name that says what was exported: dateline-2019-02-01-to-2019-03-31-border-crossing-VE-CO;
+    plain dateline for everything. Only letters, digits and hyphens, so any file system takes it."""
+    import re
+    import unicodedata
+
+    start, end = f.window()
+    parts = []
+    if start or end:
+        parts.append(f"{start or 'start'}-to-{end or 'end'}")
+    parts += [t.replace("_", "-") for t in f.types] + list(f.countries) + list(f.actors)
+    if f.text:
+        parts.append(f.text)
+    if f.min_confidence:
+        parts.append(f"conf-{f.min_confidence:g}")
+    words = []
+    for p in parts:
+        ascii_ = unicodedata.normalize("NFKD", str(p)).encode("ascii", "ignore").decode()
+        w = re.sub(r"[^A-Za-z0-9.]+", "-", ascii_).strip("-.")
+        if w:
+            words.append(w)
+    stem = "-".join(["dateline", *words])
+    return stem if len(stem) <= MAX_NAME else stem[:MAX_NAME].rstrip("-.")
 
 st.set_page_config(page_title="Export · Dateline", layout="wide")
 
@@ -56,7 +82,7 @@ store = app_state.get_store()
 url = store.url
 selection = app_state.sidebar_filters(store)
 st.title("Export")
-st.caption(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
+app_state.plain(f"The events selected in the sidebar ({selection.describe(app_state.country_name)}), as files for GIS tools and spreadsheets.")
 st.caption(app_state.counts_line(store, selection))
 
 state = app_state.store_state(url)
@@ -72,7 +98,8 @@ if n_events == 0:
         else "No events match these filters: the files would be empty."
     )
 
-for fmt, (label, file_name, what) in FORMATS.items():
+stem = file_stem(selection)
+for fmt, (label, suffix, what) in FORMATS.items():
     with st.container(border=True):
         left, right = st.columns([3, 1], vertical_alignment="center")
         if fmt == "geojson":
@@ -89,7 +116,7 @@ for fmt, (label, file_name, what) in FORMATS.items():
         right.download_button(
             f"Download {label}",
             data=data,
-            file_name=file_name,
+            file_name=stem + suffix,
             mime=MEDIA_TYPES[fmt],
             key=f"download_{fmt}",
             on_click="ignore",

@@ -50,9 +50,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(db_url: str, script: Path = APP, timeout: float = START_TIMEOUT, env: dict | None = None) -> Iterator[str]:
+def serve_app(
+    db_url: str, script: Path = APP, timeout: float = START_TIMEOUT, env: dict | None = None, cwd: Path = REPO
+) -> Iterator[str]:
     """`streamlit run SCRIPT` against `db_url` on a free port, as `make run` starts it; yields
-    the base URL (the map; other pages at base + their url_path). The log goes to ARTIFACTS."""
+    the base URL (the map; other pages at base + their url_path). The log goes to ARTIFACTS.
+    `cwd`: another checkout to serve (the benchmark's previous app)."""
     from geo.web import assets
 
     assets.install()  # the map page would do it on its first run; the browser must not race it
@@ -66,7 +69,7 @@ def serve_app(db_url: str, script: Path = APP, timeout: float = START_TIMEOUT, e
     run_env.pop("DATELINE_ONLINE", None)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(cmd, cwd=REPO, env=run_env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=cwd, env=run_env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + timeout
         while True:

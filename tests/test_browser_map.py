@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/. The helpers live in browser_support.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import pytest
@@ -175,15 +176,150 @@ def test_pan_and_zoom_stay_in_the_browser(page, app_url):
     assert frame.evaluate("window.__still_here === true"), "the map was not redrawn"
     view = query_of(page)["view"][0].split(",")
     assert view[2] == "4"
-    # A filter change draws a new map, which keeps the view the user chose.
+    # A filter change draws a new map on the same page; border crossings on several continents
+    # are not all in this view, so the map fits them, and the URL has the new view.
     page.get_by_role("combobox", name="Event types").click()
     page.keyboard.type("border cross")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
     frame, _ = wait_for_map(page, token)
-    assert frame.evaluate("map.getZoom()") == 4
-    assert query_of(page)["type"] == ["border_crossing"] and "view" in query_of(page)
+    assert frame.evaluate("window.__still_here === true"), "a filter change reloaded the map"
+    assert frame.evaluate("map.getBounds().contains(L.latLngBounds(DL.bounds))"), "the map fits the new selection"
+    page.wait_for_timeout(500)
+    q = query_of(page)
+    assert q["type"] == ["border_crossing"] and q["view"][0].split(",")[2] == str(frame.evaluate("map.getZoom()"))
     shot(page, "map-zoomed-filtered")
+    page.traffic.check_offline()
+
+
+def choose(page, box: str, typed: str) -> None:
+    page.get_by_role("combobox", name=box).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def test_a_shared_view_survives_a_filter_change_and_a_page_switch(page, app_url):
+    view = "8.000,-66.000,5"  # Venezuela
+    page.goto(app_url + "?view=" + view)
+    frame, token = wait_for_map(page)
+    frame.evaluate("window.__still_here = true")
+    assert frame.evaluate("[Math.round(map.getCenter().lat), Math.round(map.getCenter().lng), map.getZoom()]") == [8, -66, 5]
+    # Venezuela's events are in this view: the view stays, in the map and in the link.
+    choose(page, "Countries", "Venezuela")
+    frame, token = wait_for_map(page, token)
+    page.wait_for_timeout(500)
+    assert frame.evaluate("window.__still_here === true")
+    assert frame.evaluate("map.getZoom()") == 5
+    q = query_of(page)
+    assert q["country"] == ["VE"] and q["view"] == [view]
+    # To the Events page and back: the map opens where it was.
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Events").click()
+    page.get_by_role("heading", name="Events", exact=True).wait_for()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Map").click()
+    frame, _ = wait_for_map(page)
+    page.wait_for_timeout(500)
+    assert frame.evaluate("[Math.round(map.getCenter().lat), Math.round(map.getCenter().lng), map.getZoom()]") == [8, -66, 5]
+    assert query_of(page)["view"] == [view] and query_of(page)["country"] == ["VE"]
+    # A selection outside the view: the map moves to it.
+    page.get_by_role("button", name="Reset filters").click()
+    frame, token = wait_for_map(page)
+    choose(page, "Countries", "Ukraine")
+    frame, _ = wait_for_map(page, token)
+    page.wait_for_timeout(500)
+    assert frame.evaluate("map.getBounds().contains(L.latLngBounds(DL.bounds))")
+    lat, lon, _ = (float(x) for x in query_of(page)["view"][0].split(","))
+    assert 40 < lat < 60 and 15 < lon < 45, "the map shows Ukraine and the link says so"
+    shot(page, "map-view-kept-then-fitted")
+    page.traffic.check_offline()
+
+
+def test_playback_runs_and_changes_the_drawn_markers(page, app_url, sample_url):
+    from geo.store import Store
+
+    with Store(sample_url) as store:
+        dated = store.events(located=True)
+        dated = dated[dated["date"].notna()]
+    page.goto(app_url)
+    frame, token = wait_for_map(page)
+    everything = drawn(frame)["markers"]
+    bar = frame.locator(".dl-play")
+    assert bar.is_visible() and frame.locator(".dl-date").is_hidden()
+    frame.locator(".dl-speed").select_option("4")
+    frame.locator(".dl-go").click()  # play
+    frame.wait_for_function("+document.documentElement.getAttribute('data-dl-frame') >= 10")
+    frame.locator(".dl-go").click()  # pause
+    state = frame.evaluate("DL.play.state()")
+    assert state["active"] and not state["playing"] and 10 <= state["i"] < state["bins"] - 1
+    page.wait_for_timeout(300)
+    assert frame.evaluate("DL.play.state().i") == state["i"], "paused: the frame stays"
+    label = frame.locator(".dl-date").inner_text()
+    assert label.startswith("up to ")
+    # Cumulative: every marker drawn has events up to the frame's month, and only those.
+    first = dt.date.fromisoformat(frame.evaluate("DL.timebins.first"))
+    month = first.year * 12 + first.month - 1 + state["i"]
+    upto = dt.date(month // 12 + (month % 12 == 11), (month + 1) % 12 + 1, 1)  # the next month's first day
+    early = dated[dated["date"].dt.date < upto]
+    shown = drawn(frame)["markers"]
+    assert shown == len(early.groupby(["lat", "lon", "type"])) < everything
+    q = query_of(page)
+    assert q["play"] == ["cumulative"] and q["at"][0].startswith(f"{(upto - dt.timedelta(days=1)).isoformat()[:7]}")
+    shot(page, "map-playback-paused")
+    # A window of 3 months at the same date: fewer markers again, and the label says which months.
+    frame.locator(".dl-mode").select_option("window")
+    windowed = drawn(frame)["markers"]
+    assert windowed <= shown and " – " in frame.locator(".dl-date").inner_text()
+    assert query_of(page)["play"] == ["window"] and query_of(page)["win"] == ["3"]
+    # The link keeps the playback: a new tab opens on the same frame, paused.
+    link = page.evaluate("location.href")
+    other = page.context.new_page()
+    other.goto(link)
+    f2, _ = wait_for_map(other)
+    f2.wait_for_function("document.documentElement.getAttribute('data-dl-frame') !== ''")
+    assert f2.evaluate("DL.play.state()")["i"] == state["i"] and not f2.evaluate("DL.play.state().playing")
+    assert drawn(f2)["markers"] == windowed
+    other.close()
+    # Stop: the whole selection again, and the URL forgets the playback.
+    frame.locator(".dl-stop").click()
+    assert drawn(frame)["markers"] == everything and frame.locator(".dl-date").is_hidden()
+    page.wait_for_timeout(300)
+    assert "play" not in query_of(page)
+    # Played to the end, cumulative shows every dated event.
+    frame.locator(".dl-mode").select_option("cumulative")
+    frame.locator(".dl-speed").select_option("4")
+    frame.locator(".dl-go").click()
+    frame.wait_for_function("!DL.play.state().playing", timeout=60_000)
+    assert drawn(frame)["markers"] == len(dated.groupby(["lat", "lon", "type"]))
+    page.traffic.check_offline()
+
+
+def test_walkthrough_fixes_a_browser_shows(page, app_url, browser):
+    page.goto(app_url)
+    frame, token = wait_for_map(page)
+    # The page starts with its title, not 100 px of blank.
+    title = page.get_by_role("heading", name="Map", exact=True)
+    assert title.bounding_box()["y"] < 90
+    # Enter takes the highlighted type, not "Select N matches".
+    choose(page, "Event types", "diplomatic")
+    frame, token = wait_for_map(page, token)
+    assert len(query_of(page)["type"]) == 1 and query_of(page)["type"][0].startswith("diplomatic_")
+    # Country-level and dateline-only markers are drawn apart, and the legend says how.
+    assert frame.evaluate("document.querySelectorAll('.dl-mk.dl-area').length") > 0
+    # Hovering a whole country's marker outlines the country.
+    country = frame.evaluate("""() => { const j = DL.mk.D.rows.findIndex(r => r[11] === 2);
+        DL.mk.list[j].fire('mouseover'); return DL.mk.D.rows[j][7]; }""")
+    frame.wait_for_function("document.querySelectorAll('path.dl-outline').length === 1")
+    assert frame.evaluate("DL._outline.getLayers()[0].feature.properties.iso_a2") == country
+    legend = frame.locator(".dl-legend")
+    frame.locator(".dl-legend summary").click()
+    assert "as a whole" in legend.inner_text()
+    # A narrow window folds the sidebar.
+    narrow = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
+    narrow.goto(app_url)
+    wait_for_map(narrow)
+    narrow.wait_for_function("document.querySelector('[data-testid=\"stSidebar\"]').getAttribute('data-collapsed') === 'true'")
+    shot(narrow, "map-800px")
+    narrow.context.close()
     page.traffic.check_offline()
 
 

@@ -102,7 +102,7 @@ def test_export_page_downloads_valid_geojson(tab, urls, sample_store):
     with tab.page.expect_download() as info:
         tab.page.get_by_role("button", name="Download GeoJSON").click()
     download = info.value
-    assert download.suggested_filename == "dateline.geojson"
+    assert download.suggested_filename == "dateline-VE-CO.geojson"  # named after the selection
     data = Path(download.path()).read_bytes()
     fc = FeatureCollection.model_validate_json(data)
     kinds = [f.properties["kind"] for f in fc.features]

@@ -221,6 +221,14 @@ def test_demonyms(gaz, word, cc):
     assert [p.country_code for p in gaz.demonym(word)] == [cc]
 
 
+def test_a_nations_demonym_is_the_nation_not_the_state(gaz):
+    # "English pianist", "the English Premier League": England, not the United Kingdom.
+    for word, nation in (("English", "England"), ("Scottish", "Scotland"), ("Welsh", "Wales")):
+        [place] = gaz.demonym(word)
+        assert (place.name, place.level, place.country_code) == (nation, "admin1", "GB"), word
+    assert [(p.name, p.level) for p in gaz.demonym("British")] == [("United Kingdom", "country")]
+
+
 def test_not_demonyms(gaz):
     assert gaz.demonym("Kurdish") == []
     assert gaz.demonym("Caracas") == []
@@ -268,6 +276,22 @@ def test_lookup_speed(gaz):
             fresh.lookup(name)
     warm = (time.perf_counter() - t) / len(names) / 1000
     print(f"lookup: uncached {cold * 1e6:.0f} us, cached {warm * 1e6:.2f} us")
+
+
+def test_package_versions_for_the_key_match_the_installed_ones():
+    # The key reads versions from .dist-info folder names, faster than importlib.metadata; they
+    # must be the same answer, or an upgrade of a source package would leave a stale index.
+    import importlib.metadata
+
+    for package in (*gazetteer.build.SOURCE_PACKAGES, "countryinfo"):
+        assert gazetteer.build.package_version(package) == importlib.metadata.version(package)
+
+
+def test_places_at_a_level(gaz):
+    states = gaz.places_at("admin1")
+    assert {"Texas", "Ontario", "New South Wales"} <= {p.name for p in states}
+    assert all(p.level == "admin1" for p in states)
+    assert len(gaz.places_at("country")) == len(gaz.countries())
 
 
 def test_index_key_covers_the_curated_files(tmp_path):

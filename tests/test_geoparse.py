@@ -138,19 +138,30 @@ def test_seed_article_mentions(tmp_path):
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_geowebnews_dev_quality(tmp_path):
-    """The issue's quality bar on the dev half: recognition and resolution together."""
-    gold = _need_shared(SHARED / "eval" / "geowebnews_dev.jsonl")
-    pred = tmp_path / "pred.jsonl"
+def _eval_summary(*args: str) -> dict:
     run = subprocess.run(
-        [sys.executable, "bench/eval_geoparse.py", str(gold), "--keep", str(pred), "--quiet"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        [sys.executable, "bench/eval_geoparse.py", *args, "--quiet"], cwd=REPO, capture_output=True, text=True, check=True
     )
-    summary = json.loads(run.stdout.strip().splitlines()[-1])
-    assert summary["f1_overlap"] >= 0.80, summary
-    assert summary["f1_exact"] >= 0.75, summary
-    assert summary["geocoding"]["acc161"] >= 0.94, summary
-    assert summary["geocoding"]["auc"] <= 0.10, summary
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def test_geowebnews_dev_quality(tmp_path):
+    """The dev half, in-sample (the shipped ranker was trained on it): recognition and resolution.
+    The cross-validated figure is bench/eval_geoparse.py's, too slow for a test."""
+    gold = _need_shared(SHARED / "eval" / "geowebnews_dev.jsonl")
+    summary = _eval_summary(str(gold), "--keep", str(tmp_path / "pred.jsonl"), "--no-cv", "--no-local")
+    assert summary["f1_overlap"] >= 0.87, summary
+    assert summary["f1_exact"] >= 0.83, summary
+    assert summary["geocoding"]["acc161"] >= 0.95, summary
+    assert summary["geocoding"]["auc"] <= 0.07, summary
+
+
+def test_local_news_quality():
+    """Our local-news paragraphs (an evaluation set: never trained or tuned on): the issue's bar,
+    and far above the naive "most populous place of that name" measured in the same run."""
+    summary = _eval_summary("--local-only")
+    assert summary["local_acc161_recognised"] >= 0.90, summary
+    assert summary["local_acc161_all"] >= summary["naive_acc161_all"] + 0.2, summary
 
 
 def test_pipeline_takes_any_geopy_geocoder():
@@ -207,19 +218,54 @@ def test_only_small_namesakes_abroad_give_way(pipeline):
     # a reader may well mean, so only the small American Bostons are marked down.
     from collections import Counter
 
-    from geo.text.resolve import Resolver, _Context
+    from geo.text.resolve_features import Evidence, FeatureMaker
 
-    res = Resolver(pipeline.gaz)
-    ctx = _Context(countries=Counter({"GB": 2}), admin1=set(), points=[], focus=None)
-    feats = {(p.country_code, p.population): res.features(p, "Boston", ctx, [], False) for p in res.gaz.lookup("Boston")}
+    gaz = pipeline.gaz
+    fm = FeatureMaker(gaz)
+    places = gaz.lookup("Boston")
+    feats = {(p.country_code, p.population): f for p, f in zip(places, fm.group(places, "Boston", Evidence(countries=Counter({"GB": 2})), []))}
     big_us = max((k for k in feats if k[0] == "US"), key=lambda k: k[1])
     small_us = min((k for k in feats if k[0] == "US"), key=lambda k: k[1])
     assert big_us[1] >= 100_000 and "namesake_abroad" not in feats[big_us]
     assert "namesake_abroad" in feats[small_us]
     assert not any("namesake_abroad" in f for (cc, _), f in feats.items() if cc == "GB")
     # With no country in the article there is nothing to be abroad from.
-    bare = _Context(countries=Counter(), admin1=set(), points=[], focus=None)
-    assert not any("namesake_abroad" in res.features(p, "Boston", bare, [], False) for p in res.gaz.lookup("Boston"))
+    assert not any("namesake_abroad" in f for f in fm.group(places, "Boston", Evidence(), []))
+
+
+def test_ap_state_abbreviations_qualify_towns(pipeline):
+    doc = pipeline.parse("A truck overturned on the bypass in Paris, Tenn., on Thursday. The driver, from Murray, Ky., was unhurt.")
+    paris, murray = mentions_of(doc, "Paris")[0], mentions_of(doc, "Murray")[0]
+    assert (paris.place.country_code, paris.place.admin1) == ("US", "Tennessee"), paris.reason
+    assert "Tenn." in paris.reason
+    assert (murray.place.country_code, murray.place.admin1) == ("US", "Kentucky")
+    tenn = mentions_of(doc, "Tenn.")[0]
+    assert tenn.kind == "qualifier" and tenn.place.name == "Tennessee"
+    # Canadian Press abbreviations, which the NER takes for names of people
+    doc = pipeline.parse("The plant in London, Ont., will close in June, the company said.")
+    london = mentions_of(doc, "London")[0]
+    assert london.place.admin1 == "Ontario", (london.place, london.reason)
+
+
+def test_a_bracketed_qualifier_and_one_sense_per_article(pipeline):
+    doc = pipeline.parse(
+        "The festival in Dublin (Ohio) drew 20,000 people on Saturday. Dublin police closed two streets."
+    )
+    dublins = mentions_of(doc, "Dublin")
+    assert len(dublins) == 2 and all(m.place.admin1 == "Ohio" for m in dublins), [(m.place, m.reason) for m in dublins]
+
+
+def test_the_publication_region_decides_when_the_text_does_not(pipeline):
+    text = "Springfield police are asking residents to lock their cars after a string of break-ins."
+    for region, state in (("US-MA", "Massachusetts"), ("US-OH", "Ohio"), ("Ohio", "Ohio")):
+        town = pipeline.parse(text, region=region).mentions[0]
+        assert (town.place.country_code, town.place.admin1) == ("US", state), (region, town.place, town.reason)
+        assert "home region" in town.reason
+    # A region is a hint, not an order: a qualifier in the text wins.
+    paris = pipeline.parse("The choir from Dallas sang in Paris, France, on Sunday.", region="US-TX").mentions
+    assert [m.place.country_code for m in paris if m.text == "Paris"] == ["FR"]
+    with pytest.raises(ValueError):
+        pipeline.parse(text, region="XX-NOWHERE")
 
 
 def test_a_part_of_an_unknown_name_is_no_town_abroad(pipeline):
@@ -252,3 +298,97 @@ def test_a_place_named_inside_an_unknown_name_still_counts(pipeline):
     doc = pipeline.parse("Researchers at the University of Alberta published the study on Monday.")
     uni = [m for m in doc.mentions if "Alberta" in m.text][0]
     assert uni.place.country_code == "CA"
+
+
+# --- reading the whole article -------------------------------------------------------------------
+
+
+def place_of(doc, surface):
+    return mentions_of(doc, surface)[0].place
+
+
+def test_names_near_each_other_pick_each_others_namesakes(pipeline):
+    # Lebanon, Annville and Hershey each have namesakes; only in Pennsylvania are all three
+    # within a short drive. Near such towns even a country's name is weighed as a town's.
+    doc = pipeline.parse("The festival in Lebanon drew crowds from Annville and Hershey on Saturday.")
+    for name in ("Lebanon", "Annville", "Hershey"):
+        assert (place_of(doc, name).country_code, place_of(doc, name).admin1) == ("US", "Pennsylvania"), name
+    assert "near" in mentions_of(doc, "Lebanon")[0].reason
+    doc = pipeline.parse("Lebanon's parliament met in Beirut on Monday.")
+    assert place_of(doc, "Lebanon").level == "country"
+    doc = pipeline.parse("The choir from Athens sang in Decatur and Huntsville last week.")
+    assert place_of(doc, "Athens").admin1 == "Alabama"
+
+
+def test_cooccurrence_counts_other_names_with_a_place_nearby(pipeline):
+    from geo.text.resolve_features import cooccurrence
+
+    gaz = pipeline.gaz
+    names = [(n, gaz.lookup(n)) for n in ("Athens", "Decatur", "Paris")]
+    counts = cooccurrence(names)
+    athens = dict(zip(names[0][1], counts[0]))
+    alabama = next(p for p in athens if p.admin1 == "Alabama")
+    greece = next(p for p in athens if p.country_code == "GR")
+    assert athens[alabama][0] >= 1 and athens[greece] == (0, 0.0)
+    # one name split by its qualifiers does not vouch for itself
+    same = cooccurrence([("paris", gaz.lookup("Paris")), ("paris", gaz.lookup("Paris"))])
+    assert all(n == 0 for row in same for n, _ in row)
+
+
+def test_a_qualifier_is_the_state_that_holds_the_town(pipeline):
+    doc = pipeline.parse("A bakery in Spokane, Washington, won the state prize.")
+    state = [m for m in doc.mentions if m.text == "Washington"][0]
+    assert state.kind == "qualifier" and (state.place.level, state.place.country_code) == ("admin1", "US")
+    assert "Spokane" in state.reason
+    # the name alone means the city: news writes "New York" for it (learned, see resolve_train)
+    doc = pipeline.parse("Police in New York said the suspect fled on foot.")
+    assert place_of(doc, "New York").level == "city"
+    doc = pipeline.parse("Albany, New York, approved the budget.")
+    assert place_of(doc, "New York").level == "admin1"
+
+
+def test_the_text_says_whether_it_means_the_town_or_the_province(pipeline):
+    assert place_of(pipeline.parse("Fighting spread across Ibb province on Monday."), "Ibb").level == "admin1"
+    assert place_of(pipeline.parse("A bomb went off at a market in the city of Ibb."), "Ibb").level == "city"
+
+
+def test_small_towns_the_ner_misses_are_kept_only_near_the_articles_places(pipeline):
+    doc = pipeline.parse("Shoppers from Coggeshall and Kelvedon filled the market in Colchester on Saturday.")
+    kelvedon = mentions_of(doc, "Kelvedon")[0]
+    assert kelvedon.label.endswith("LOCAL") and kelvedon.place.admin1 == "England", (kelvedon.label, kelvedon.place)
+    assert kelvedon.reason.startswith("near")
+    # "Mason" is a town in Ohio and Michigan, and a surname: nothing near London vouches for it.
+    doc = pipeline.parse("Mason told reporters in London that the vote was close.")
+    assert [m.text for m in doc.mentions] == ["London"]
+
+
+def test_a_name_the_gazetteer_lacks_is_placed_where_the_text_says(pipeline):
+    doc = pipeline.parse("The museum opened on Ocean Drive in Miami Beach on Friday.")
+    drive = mentions_of(doc, "Ocean Drive")[0]
+    assert drive.place.name == "Miami Beach" and "holds it" in drive.reason
+    # Nationalities say who, not where: the scene of this story is New Orleans, not France.
+    doc = pipeline.parse(
+        "French and Irish settlers laid out the streets of New Orleans. Later, Frenchmen Street got its name."
+    )
+    assert place_of(doc, "Frenchmen Street").name == "New Orleans"
+
+
+def test_nations_and_longer_names(pipeline):
+    doc = pipeline.parse("English fans sang in Lisbon before the match.")
+    assert (place_of(doc, "English").name, place_of(doc, "English").level) == ("England", "admin1")
+    doc = pipeline.parse("Wages in Western Australia rose again.")
+    assert place_of(doc, "Western Australia").level == "admin1"  # not Australia, which the NER saw
+
+
+def test_synthetic_training_stories_are_reproducible_and_teach_the_big_city(pipeline):
+    from geo.text.resolve_train import _state_cities, synthetic_stories
+
+    gaz = pipeline.gaz
+    a, b = synthetic_stories(gaz, 40, seed=5), synthetic_stories(gaz, 40, seed=5)
+    assert [(s.text, s.gold, s.region) for s in a] == [(s.text, s.gold, s.region) for s in b]
+    assert [s.text for s in synthetic_stories(gaz, 40, seed=6)] != [s.text for s in a]
+    for story in a:
+        for m in story.mentions:
+            assert story.text[m.start : m.end] == m.text
+    pairs = {name: city for name, city in _state_cities(gaz)}
+    assert pairs["New York"].name == "New York City" and pairs["Washington"].feature_code == "PPLC"

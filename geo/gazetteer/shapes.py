@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
-import tempfile
 from functools import lru_cache
 
 from geo.settings import cache_dir
 
-from .build import BUILD_VERSION, countryinfo_entries
+from .build import BUILD_VERSION, countryinfo_entries, package_version
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +18,7 @@ def country_shapes() -> dict:
     countryinfo ships low-resolution outlines for most but not all countries (no Hungary, Serbia,
     Singapore...); the missing ones are simply absent.
     """
-    version = importlib.metadata.version("countryinfo")
+    version = package_version("countryinfo")
     path = cache_dir() / f"country-shapes-{version}-{BUILD_VERSION}.geojson"
     if path.exists():
         return json.loads(path.read_text(encoding="utf-8"))
@@ -35,6 +33,8 @@ def country_shapes() -> dict:
                     features.append({"type": "Feature", "properties": props, "geometry": geom})
                 break
     shapes = {"type": "FeatureCollection", "features": features}
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".country-shapes-", suffix=".tmp", dir=path.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(shapes, fh, separators=(",", ":"))

@@ -7,9 +7,7 @@ interrupted export never leaves a half-written file under the requested name.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -21,6 +19,7 @@ import pandas as pd
 import shapely
 import sqlalchemy as sa
 
+from .cli import ArgumentParser, OutputError, one_line, replacing
 from .filters import Filters
 from .sql import gc_paused
 from .store import Store, normalise_url
@@ -133,12 +132,30 @@ def _flat(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet shows as text: one starting like a formula gets a leading quote
+    (the OWASP rule). Numbers are left alone: -72.5 is a longitude, not a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(events: gpd.GeoDataFrame) -> str:
-    """One row per event: the GeoJSON properties plus lon/lat and the flow's two ends."""
+    """One row per event: the GeoJSON properties plus lon/lat and the flow's two ends. Text
+    cells that a spreadsheet would run as formulas are neutralised (`neutralise`)."""
     out = _flat(events)
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralise, na_action="ignore")
     for c in CSV_COORDS:
         out[c] = events[c].astype("float64").round(PRECISION)
-    return out.to_csv(index=False, lineterminator="\n")
+    # RFC 4180's CRLF rows: the csv module quotes a cell only for the characters of the line
+    # terminator, so with "\n" alone a cell holding a bare "\r" would split its row.
+    return out.to_csv(index=False, lineterminator="\r\n")
 
 
 def write_gpkg(path: str | Path, events: gpd.GeoDataFrame, flows: gpd.GeoDataFrame | None = None) -> None:
@@ -230,23 +247,15 @@ def export_file(
     if str(path) == "-":
         write_text(sys.stdout)
         return counts["event"], counts["flow"]
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         if fmt == "gpkg":
-            os.unlink(tmp)  # GDAL creates the file itself and will not write into an empty one
+            tmp.unlink()  # GDAL creates the file itself and will not write into an empty one
             events, flows = query(store, fmt, filters, limit)
             counts.update(event=len(events), flow=len(flows))
             write_gpkg(tmp, events, flows)
         else:
             with open(tmp, "w", encoding="utf-8", newline="") as out:
                 write_text(out)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return counts["event"], counts["flow"]
 
 
@@ -259,7 +268,7 @@ def _check_format(fmt: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
+    ap = ArgumentParser(
         prog="python -m geo export",
         description="Write stored events (points) and flows (lines) as GeoJSON, CSV or GeoPackage.",
     )
@@ -274,32 +283,52 @@ def main(argv: list[str] | None = None) -> int:
         "--min-confidence", type=float, metavar="C",
         help="only events the text reports at least this firmly, 0-1 (hedged, planned, denied or failed events score lower)",
     )  # fmt: skip
+    ap.add_argument("--no-statements", action="store_true", help="leave statements out (what was said, not what happened)")
     ap.add_argument("--bbox", metavar="W,S,E,N", help="bounding box in degrees; W > E crosses the antimeridian")
     ap.add_argument("--limit", type=int, metavar="N", help="at most N events (newest first)")
     ap.add_argument("--format", choices=FORMATS, help="output format (default: from the -o suffix)")
     ap.add_argument("-o", "--output", required=True, metavar="FILE", help="output file, or - for standard output")
     args = ap.parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        ap.error(f"--limit {args.limit}: give 1 or more events (leave it out for all)")
     fmt = args.format or SUFFIXES.get(Path(args.output).suffix.lower())
     if fmt is None:
         ap.error(f"--format is needed: cannot tell the format of {args.output!r} from its name")
     try:  # bad dates and boxes fail before the query
         filters = Filters(
             start=args.start, end=args.end, types=args.types, countries=args.countries, actors=args.actors,
-            text=args.text, min_confidence=args.min_confidence, bbox=args.bbox,
+            text=args.text, min_confidence=args.min_confidence, bbox=args.bbox, hide_statements=args.no_statements,
         )  # fmt: skip
     except ValueError as e:
         ap.error(str(e))
-    url = normalise_url(args.db)
-    db_file = sa.engine.make_url(url).database if url.startswith("sqlite") else None
-    if db_file and db_file != ":memory:" and not Path(db_file).exists():
-        print(f"error: no database at {db_file} (ingest some articles first, or pass --db)", file=sys.stderr)
+    try:
+        url = normalise_url(args.db)
+        db_file = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+    except sa.exc.ArgumentError:
+        ap.error(f"--db {args.db!r} is neither a database URL nor a file name")
+    if db_file and db_file != ":memory:" and not Path(db_file).is_file():
+        if Path(db_file).is_dir():
+            print(f"error: {db_file} is a folder, not a database", file=sys.stderr)
+        else:
+            print(f"error: no database at {db_file} (ingest some articles first, or pass --db)", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
     try:
-        with Store(url) as store:
+        store = Store(url)
+    except (ValueError, OSError, sa.exc.SQLAlchemyError) as e:
+        print(f"error: cannot open the store {args.db or url}: {one_line(e)}", file=sys.stderr)
+        return 2
+    try:
+        with store:
             n_events, n_flows = export_file(store, fmt, args.output, filters, limit=args.limit)
-    except ValueError as e:
+    except (ValueError, OutputError) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except sa.exc.SQLAlchemyError as e:
+        print(f"error: reading the store {args.db or url}: {one_line(e)}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: writing {args.output}: {one_line(e)}", file=sys.stderr)
         return 2
     where = "standard output" if args.output == "-" else args.output
     flows = f" and {n_flows} flows" if fmt != "csv" else ""

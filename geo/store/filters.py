@@ -13,7 +13,10 @@ other. Each field's metadata gives its key in the URL's query string and how it 
 
 `bbox` and `located` have no URL key: the export command and the API set them, while the map keeps
 its own view (`view=lat,lon,zoom`, geo/web/view.py). The constructor is strict (a bad value raises
-ValueError naming it); `from_query` is forgiving, because anything can arrive in a link.
+ValueError naming it); `parse_query` is forgiving, because anything can arrive in a link: each kind
+of value has one validating function (`url_dates`, `url_names`, `url_text`, `url_number`,
+`url_range`), and what a link says that cannot be used is dropped and named, so the page can say
+what it ignored.
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -103,6 +109,155 @@ def _url(key: str, kind: str) -> dict:
     return {"query": key, "kind": kind}
 
 
+# -- values from a link: one validating function per kind ----------------------------------------
+# Each takes the values a key has in the query string and returns the value to use (None for
+# none) and notes on what it dropped or changed, in words a visitor reads.
+
+# The days a link may name, and the date picker's range: a picker given a day outside its range
+# fails, and Python's dates end at 9999-12-31, where a day more overflows.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+MAX_VALUES = 50  # per key: names to select by
+MAX_NAME_CHARS = 200
+MAX_TEXT_CHARS = 500
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+Notes = list[str]
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value quoted for a note, cut short: it comes from a link."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+def plain_text(value: str) -> str:
+    """A value from a link without control, format and line-separator characters (which could
+    reorder or hide the text around it), and with its spaces collapsed."""
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in value if unicodedata.category(c) != "Cf")
+    return " ".join(kept.split())
+
+
+def url_day(value: str) -> tuple[dt.date | None, Notes]:
+    """A day written YYYY-MM-DD, moved into FIRST_DAY..LAST_DAY."""
+    value = value.strip()
+    try:
+        if not _ISO_DAY.fullmatch(value):
+            raise ValueError
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None, [f"{_shown(value)} is not a date (YYYY-MM-DD)"]
+    if not FIRST_DAY <= day <= LAST_DAY:
+        moved = min(max(day, FIRST_DAY), LAST_DAY)
+        return moved, [f"{day} is outside {FIRST_DAY}..{LAST_DAY}; {moved} is used"]
+    return day, []
+
+
+def url_dates(values: list[str]) -> tuple[tuple[dt.date, dt.date] | None, Notes]:
+    """`dates=FIRST&dates=LAST`: two days, in either order."""
+    if not values:
+        return None, []
+    if len(values) != 2:
+        return None, [f"dates: {len(values)} value{'s' if len(values) > 1 else ''} where a first and a last day are needed"]
+    return _two_days(values, "dates")
+
+
+def url_range(values: list[str]) -> tuple[tuple[dt.date, dt.date] | None, Notes]:
+    """`brush=FIRST..LAST`: two days, in either order."""
+    if not values:
+        return None, []
+    parts = values[0].split("..")
+    if len(parts) != 2:
+        return None, [f"brush: {_shown(values[0])} is not FIRST..LAST"]
+    return _two_days(parts, "brush")
+
+
+def _two_days(values: list[str], key: str) -> tuple[tuple[dt.date, dt.date] | None, Notes]:
+    days, notes = [], []
+    for v in values:
+        day, why = url_day(v)
+        notes += [f"{key}: {n}" for n in why]
+        days.append(day)
+    if None in days:
+        return None, notes
+    return (min(days), max(days)), notes
+
+
+def url_names(values: list[str], key: str, known: Callable[[str], str | None] | None = None) -> tuple[tuple[str, ...], Notes]:
+    """Names to select by: plain text, at most MAX_VALUES of MAX_NAME_CHARS each. `known(name)`
+    gives the name as stored (a code upper-cased), or None for a name that is not one."""
+    out, notes, unknown = [], [], []
+    for v in values:
+        name = plain_text(v)
+        if not name:
+            continue
+        if len(name) > MAX_NAME_CHARS:
+            notes.append(f"{key}: {_shown(name)} is longer than {MAX_NAME_CHARS} characters")
+            continue
+        if known is not None:
+            canonical = known(name)
+            if canonical is None:
+                unknown.append(name)
+                continue
+            name = canonical
+        if name not in out:
+            out.append(name)
+    if unknown:
+        notes.append(f"{key}: {', '.join(map(_shown, unknown[:10]))}{' and more' if len(unknown) > 10 else ''} unknown")
+    if len(out) > MAX_VALUES:
+        notes.append(f"{key}: only the first {MAX_VALUES} of {len(out)} are used")
+        out = out[:MAX_VALUES]
+    return tuple(out), notes
+
+
+def url_text(values: list[str], key: str) -> tuple[str, Notes]:
+    """Words to search for: plain text, at most MAX_TEXT_CHARS."""
+    if not values:
+        return "", []
+    text = plain_text(values[0])
+    if len(text) > MAX_TEXT_CHARS:
+        return text[:MAX_TEXT_CHARS].rstrip(), [f"{key}: cut to its first {MAX_TEXT_CHARS} characters"]
+    return text, []
+
+
+def url_number(values: list[str], key: str, low: float, high: float) -> tuple[float | None, Notes]:
+    """A finite number from `low` to `high`."""
+    if not values:
+        return None, []
+    try:
+        x = float(values[0])
+    except ValueError:
+        x = math.nan
+    if not (math.isfinite(x) and low <= x <= high):
+        return None, [f"{key}: {_shown(values[0])} is not a number from {low:g} to {high:g}"]
+    return x, []
+
+
+def url_hide(values: list[str], key: str) -> tuple[bool, Notes]:
+    """`hide` asks to leave something out; anything else is named and ignored."""
+    if not values:
+        return False, []
+    if values[0].lower() == "hide":
+        return True, []
+    return False, [f"{key}: {_shown(values[0])} is not 'hide'"]
+
+
+def known_type(name: str) -> str | None:
+    from geo.text.taxonomy import BY_NAME
+
+    return name if name in BY_NAME else None
+
+
+def known_country(code: str) -> str | None:
+    """An ISO 3166-1 alpha-2 code (current or former, or GeoNames' XK for Kosovo), upper-cased."""
+    import pycountry
+
+    code = code.upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        return None
+    if code == "XK" or pycountry.countries.get(alpha_2=code) or pycountry.historic_countries.get(alpha_2=code):
+        return code
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
     """The selection: every field optional (empty selects everything), all combined with AND."""
@@ -117,6 +272,9 @@ class Filters:
     brush: tuple[dt.date, dt.date] | None = field(default=None, metadata=_url("brush", "range"))
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
     located: bool | None = None  # True: only events with a point; False: only those without
+    # Statements are what is said, not what happened, and they are many (179 of 392 sample
+    # events): the map's switch leaves them out so the events are not buried.
+    hide_statements: bool = field(default=False, metadata=_url("statements", "hide"))
 
     def __post_init__(self):
         def put(name, value):
@@ -138,6 +296,8 @@ class Filters:
             put("brush", brush)
         if self.bbox is not None:
             put("bbox", parse_bbox(self.bbox))
+        if self.hide_statements not in (True, False):
+            raise ValueError(f"hide_statements {self.hide_statements!r} is not true or false")
 
     # -- derived views ----------------------------------------------------------------------
 
@@ -182,6 +342,8 @@ class Filters:
             parts.append(f"confidence ≥ {self.min_confidence:g}")
         if self.bbox:
             parts.append("within {:g},{:g},{:g},{:g}".format(*self.bbox))
+        if self.hide_statements:
+            parts.append("statements hidden")
         return " · ".join(parts) or "everything"
 
     # -- spellings: the URL and cache keys, both derived from the fields ---------------------
@@ -201,41 +363,40 @@ class Filters:
                 out[f.metadata["query"]] = f"{value:g}"
             elif kind == "range":
                 out[f.metadata["query"]] = format_range(value)
+            elif kind == "hide":
+                out[f.metadata["query"]] = "hide"
             else:
                 out[f.metadata["query"]] = value
         return out
 
     @classmethod
     def from_query(cls, q: Mapping) -> Filters:
-        """The selection a link spells. Values that are not what their key takes are dropped
-        (a link must still open)."""
+        """The selection a link spells, dropping what cannot be used (`parse_query`)."""
+        return cls.parse_query(q)[0]
+
+    @classmethod
+    def parse_query(cls, q: Mapping) -> tuple[Filters, list[str]]:
+        """The selection a link spells, and notes naming what it said that could not be used
+        (a link must still open: each bad value is dropped, or moved into range, on its own)."""
         kw: dict[str, Any] = {}
-        dates = []
-        for v in query_values(q, _QUERY["start"]):
-            try:
-                d = as_date(v, "date")
-            except ValueError:
-                continue
-            if d is not None:
-                dates.append(d)
-        if len(dates) >= 2:
-            kw["start"], kw["end"] = min(dates[0], dates[-1]), max(dates[0], dates[-1])
-        for f in _URL_FIELDS:
-            kind, values = f.metadata["kind"], query_values(q, f.metadata["query"])
-            if kind in ("first", "last") or not values:
-                continue
-            if kind == "names":
-                kw[f.name] = values
-            elif kind == "text":
-                kw[f.name] = values[0]
-            elif kind == "number":
-                try:
-                    kw[f.name] = _confidence(values[0])
-                except ValueError:
-                    pass
-            elif kind == "range":
-                kw[f.name] = parse_range(values[0])
-        return cls(**kw)
+        notes: list[str] = []
+
+        def take(value, why):
+            notes.extend(why)
+            return value
+
+        # Not made unique: a one-day selection is the same day twice.
+        dates = take(*url_dates(query_values(q, _QUERY["start"], unique=False)))
+        if dates:
+            kw["start"], kw["end"] = dates
+        kw["types"] = take(*url_names(query_values(q, _QUERY["types"]), "type", known_type))
+        kw["countries"] = take(*url_names(query_values(q, _QUERY["countries"]), "country", known_country))
+        kw["actors"] = take(*url_names(query_values(q, _QUERY["actors"]), "actor"))
+        kw["text"] = take(*url_text(query_values(q, _QUERY["text"]), "q"))
+        kw["min_confidence"] = take(*url_number(query_values(q, _QUERY["min_confidence"]), "conf", 0.0, 1.0)) or 0.0
+        kw["brush"] = take(*url_range(query_values(q, _QUERY["brush"])))
+        kw["hide_statements"] = take(*url_hide(query_values(q, _QUERY["hide_statements"]), "statements"))
+        return cls(**kw), notes
 
     def to_key(self) -> str:
         """A JSON text naming this selection exactly: a cache key that round-trips (`from_key`)."""
@@ -253,8 +414,9 @@ _QUERY = {f.name: f.metadata["query"] for f in _URL_FIELDS}
 QUERY_KEYS = tuple(dict.fromkeys(_QUERY.values()))
 
 
-def query_values(q: Mapping, key: str) -> list[str]:
-    """All values of `key`, from st.query_params (get_all), a dict of lists or of strings."""
+def query_values(q: Mapping, key: str, unique: bool = True) -> list[str]:
+    """All values of `key`, from st.query_params (get_all), a dict of lists or of strings;
+    blank ones dropped, and repeated ones too when `unique`."""
     if hasattr(q, "get_all"):
         vals = q.get_all(key)
     else:
@@ -263,7 +425,7 @@ def query_values(q: Mapping, key: str) -> list[str]:
     out = []
     for v in vals:
         v = str(v).strip()
-        if v and v not in out:
+        if v and not (unique and v in out):
             out.append(v)
     return out
 

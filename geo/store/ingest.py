@@ -9,7 +9,6 @@ parses what is missing.
 
 from __future__ import annotations
 
-import argparse
 import concurrent.futures as cf
 import datetime as dt
 import multiprocessing as mp
@@ -24,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .cli import ArgumentParser, check_region, one_line
 from .readers import Item, ReadError, iter_inputs, parse_date
 from .store import Store, text_hash
 
@@ -67,22 +67,43 @@ _pipeline = None
 _pipeline_lock = threading.Lock()
 
 
-def _get_pipeline():
+def _get_pipeline(events: bool = True):
     global _pipeline
     if _pipeline is None:
-        from geo.text.pipeline import default_pipeline
+        from geo.text.pipeline import Pipeline, default_pipeline
 
-        _pipeline = default_pipeline()
+        _pipeline = default_pipeline() if events else Pipeline(events=False)
     return _pipeline
 
 
-def _init_worker() -> None:
+def _init_worker(events: bool = True, run_alive=None) -> None:
+    if run_alive is not None:
+        _exit_with_run(run_alive)
     # Pay the model load when the pool starts, not inside the first batch's timing.
-    _get_pipeline()
+    _get_pipeline(events)
 
 
-def parse_batch(batch: list[tuple[str, dt.date | None, str | None]], aliases: dict | None = None) -> list:
-    """Documents for a batch of (text, published, title); a failure is a string naming the cause.
+def _exit_with_run(run_alive) -> None:
+    """End this worker process as soon as the run that started it is gone.
+
+    The workers wait on a queue whose writing end they hold themselves, and the forkserver they
+    were forked from lives as long as they do, so when the run is killed (kill -9: no clean-up
+    runs) nothing would tell them: they, the forkserver and multiprocessing's resource tracker
+    would live on holding the model's memory. `run_alive` is the reading end of a pipe whose
+    writing end only the run holds; the system closes it when the run ends, however it ends."""
+
+    def watch() -> None:
+        try:
+            run_alive.recv()  # nothing is ever sent: this returns by EOFError when the run is gone
+        except (EOFError, OSError):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dateline-exit-with-run", daemon=True).start()
+
+
+def parse_batch(batch: list[tuple], aliases: dict | None = None) -> list:
+    """Documents for a batch of (text, published, title[, region]); a failure is a string naming the cause.
     `aliases` are the store's (Store.alias_places), sent with every batch: a worker has no store.
 
     One Pipeline per process, behind a lock: a Dask worker may run tasks on several threads and a
@@ -96,9 +117,9 @@ def parse_batch(batch: list[tuple[str, dt.date | None, str | None]], aliases: di
         except Exception:
             pass  # one bad article spoils the batch: find it by parsing one at a time
         out = []
-        for text, published, title in batch:
+        for text, published, title, *region in batch:
             try:
-                out.append(pipeline.parse(text, published=published, title=title))
+                out.append(pipeline.parse(text, published=published, title=title, region=region[0] if region else None))
             except Exception as e:  # noqa: BLE001 - any parser failure is this article's failure
                 out.append(f"parse failed: {type(e).__name__}: {e}")
         return out
@@ -133,14 +154,17 @@ class _Inline:
 class _Processes:
     batch_size = REMOTE_BATCH
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, events: bool = True):
         # forkserver: workers start from a clean process, not a fork of one holding open
         # database connections and threads (tqdm's monitor); spawn where there is no forkserver.
         method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
         ctx = mp.get_context(method)
         if method == "forkserver":
             ctx.set_forkserver_preload(["geo.text.pipeline"])
-        self.pool = cf.ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_init_worker)
+        self.run_alive, self._alive_w = ctx.Pipe(duplex=False)
+        self.pool = cf.ProcessPoolExecutor(
+            max_workers=n, mp_context=ctx, initializer=_init_worker, initargs=(events, self.run_alive)
+        )
         self.window = 2 * n
 
     def submit(self, batch, aliases=None):
@@ -152,6 +176,9 @@ class _Processes:
 
     def close(self, cancel=False):
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        # After the shutdown: closing it earlier would end workers still finishing their batch.
+        self._alive_w.close()
+        self.run_alive.close()
 
 
 class _Dask:
@@ -197,14 +224,14 @@ def _worker_check() -> str:
     return os.getcwd()
 
 
-def parsers(*, workers: int = 1, dask: str | None = None, pipeline=None):
+def parsers(*, workers: int = 1, dask: str | None = None, pipeline=None, events: bool = True):
     """Where parsing runs: on a Dask cluster, in `workers` local processes, or here (with
-    `pipeline` if given). Each has submit(batch, aliases) -> future of parse_batch's list,
+    `pipeline` if given; `events=False`: places only). Each has submit(batch, aliases) -> future of parse_batch's list,
     wait(pending) -> done futures, close(cancel), and batch_size and window (batches in flight)."""
     if dask:
         return _Dask(dask)
     if workers > 1:
-        return _Processes(workers)
+        return _Processes(workers, events)
     return _Inline(pipeline)
 
 
@@ -265,6 +292,7 @@ def ingest(
     published: dt.date | None = None,
     progress: bool = True,
     pipeline=None,
+    region: str | None = None,
 ) -> Report:
     """Store every new article under `paths`; bad inputs go to the ingest_errors table and the report."""
     from tqdm import tqdm
@@ -327,10 +355,10 @@ def ingest(
                 seen_urls.add(x.url)
             batch.append((h, x))
             if len(batch) >= parser.batch_size:
-                yield batch, [(it.text, it.published, it.title) for _, it in batch]
+                yield batch, [(it.text, it.published, it.title, it.region or region) for _, it in batch]
                 batch = []
         if batch:
-            yield batch, [(it.text, it.published, it.title) for _, it in batch]
+            yield batch, [(it.text, it.published, it.title, it.region or region) for _, it in batch]
 
     try:
         report.interrupted = parse_all(parser, batches(), aliases, write)
@@ -343,7 +371,7 @@ def ingest(
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
+    ap = ArgumentParser(
         prog="python -m geo ingest",
         description="Parse articles and store their places and events. Already stored articles "
         "(same URL or text) are skipped, so re-running a command is safe.",
@@ -359,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
     ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
     ap.add_argument("--published", metavar="DATE", help="publication date for inputs that carry none (YYYY-MM-DD)")
+    ap.add_argument("--region", metavar="REGION", help="publication's home region for inputs that carry none "
+                    "(ISO 3166: US-TX, CA-ON, GB; or a country or state name)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
     if args.workers < 1:
@@ -371,15 +401,19 @@ def main(argv: list[str] | None = None) -> int:
             published = parse_date(args.published)
         except ValueError as e:
             ap.error(f"--published: {e}")
+    check_region(args.region)
     try:
         store = Store(args.db)
     except Exception as e:  # noqa: BLE001 - one line naming the database, not a traceback
-        print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {e}", file=sys.stderr)
+        print(f"error: cannot open database {args.db or 'from DATELINE_DB/default'}: {one_line(e)}", file=sys.stderr)
         return 2
     try:
-        report = ingest(args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet)
-    except (RuntimeError, sa.exc.OperationalError) as e:
-        print(f"error: {e}", file=sys.stderr)
+        report = ingest(
+            args.paths, store, workers=args.workers, dask=args.dask, published=published, progress=not args.quiet,
+            region=args.region,
+        )  # fmt: skip
+    except (RuntimeError, sa.exc.SQLAlchemyError, OSError) as e:
+        print(f"error: {one_line(e)}", file=sys.stderr)
         return 2
     finally:
         store.close()

@@ -20,14 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-try:  # the pipeline owns the article size limit; readers must agree with it
-    from geo.text.pipeline import MAX_CHARS
-except Exception:  # pragma: no cover - pipeline missing or failing to import (spaCy absent)
-    MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
+from geo.text.inputs import MAX_BYTES, MAX_CHARS, InputError, check_text
 
 # A text file can hold at most 4 bytes per character; anything larger cannot fit MAX_CHARS, so it
 # is refused before it is read into memory.
-MAX_TEXT_BYTES = MAX_CHARS * 4
+MAX_TEXT_BYTES = MAX_BYTES
 # Saved web pages carry scripts and styles around the article; 10 MB is far past any real page.
 MAX_HTML_BYTES = max(10_000_000, MAX_TEXT_BYTES)
 # A title longer than this is a first paragraph, not a headline.
@@ -54,6 +51,7 @@ class Item:
     published: dt.date | None = None
     external_id: str | None = None
     site: str | None = None
+    region: str | None = None  # the publication's home region ("US-TX", "Texas"), for the resolver
 
     @property
     def where(self) -> str:
@@ -205,11 +203,12 @@ def _decode(data: bytes, encoding: str = "utf-8") -> str:
     return text.removeprefix("\ufeff")
 
 
-def _check(text: str) -> str | None:
-    if not text.strip():
-        return "empty article (no text)"
-    if len(text) > MAX_CHARS:
-        return f"{len(text):,} characters is over the {MAX_CHARS:,}-character article limit"
+def _check(text) -> str | None:
+    """Why `text` is not an article (the one check parse, batch and ingest share), or None."""
+    try:
+        check_text(text)
+    except InputError as e:
+        return str(e)
     return None
 
 
@@ -278,22 +277,11 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-# Bytes that were not UTF-8 (kept by surrogateescape) or lone surrogates from JSON escapes: either
-# would fail later, when the text is encoded for the database.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _record(src: str, line: int, rec: dict) -> Item | ReadError:
+def record_item(src: str, line: int, rec: dict) -> Item | ReadError:
     """A JSONL object or CSV row with id, title, url, published, text."""
     text = rec.get("text")
     if text is None:
         return ReadError(src, line, "no 'text' field")
-    if not isinstance(text, str):
-        return ReadError(src, line, f"'text' is {type(text).__name__}, not a string")
-    if _SURROGATE.search(text):
-        return ReadError(src, line, "not valid UTF-8")
-    if "\x00" in text:
-        return ReadError(src, line, "text contains NUL bytes (binary data)")
     problem = _check(text)
     if problem:
         return ReadError(src, line, problem)
@@ -305,7 +293,7 @@ def _record(src: str, line: int, rec: dict) -> Item | ReadError:
         except ValueError as e:
             return ReadError(src, line, str(e))
     fields = {}
-    for key in ("title", "url", "id", "source"):
+    for key in ("title", "url", "id", "source", "region"):
         value = rec.get(key)
         if value is not None and not isinstance(value, str):
             value = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
@@ -319,43 +307,78 @@ def _record(src: str, line: int, rec: dict) -> Item | ReadError:
         published=published,
         external_id=fields["id"],
         site=fields["source"] or _host(fields["url"]),
+        region=fields["region"],
     )
 
 
 def read_jsonl(f, src: str) -> Iterator[Item | ReadError]:
     """One JSON object per line; a bad line is an error for that line only."""
-    n_records = 0
-    for n, raw in enumerate(f, start=1):
+    for n, rec in jsonl_records(f, src):
+        yield rec if isinstance(rec, ReadError) else record_item(src, n, rec)
+
+
+# A line may hold an article at the character limit written with JSON's \uXXXX escapes (6 bytes
+# a character), plus its other fields.
+MAX_LINE_BYTES = 6 * MAX_CHARS + 65536
+
+
+def jsonl_records(f, src: str) -> Iterator[tuple[int | None, dict | ReadError]]:
+    """(line number, object) per line of a binary stream, or (line, ReadError) for a line that is
+    not a JSON object. Lines are read as bytes, one at a time and at most MAX_LINE_BYTES each,
+    so a bad byte or a huge line costs its own line only and the numbers stay right."""
+    n = n_records = 0
+    while True:
+        raw = f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            break
+        n += 1
+        if len(raw) > MAX_LINE_BYTES:
+            size = len(raw) + _skip_line(f)
+            n_records += 1
+            yield n, ReadError(src, n, f"{size / 1e6:.1f} MB line is over the size limit for one article")
+            continue
         if not raw.strip():
             continue
         n_records += 1
-        if len(raw) > MAX_TEXT_BYTES + 4096:
-            yield ReadError(src, n, f"{len(raw) / 1e6:.1f} MB line is over the size limit for one article")
-            continue
         try:
             rec = json.loads(_decode(raw))
         except ValueError as e:
-            yield ReadError(src, n, f"not JSON: {e}" if not str(e).startswith("not valid") else str(e))
+            yield n, ReadError(src, n, f"not JSON: {e}" if not str(e).startswith("not valid") else str(e))
             continue
         if not isinstance(rec, dict):
-            yield ReadError(src, n, f"a JSON {type(rec).__name__}, not an object with a 'text' field")
+            yield n, ReadError(src, n, f"a JSON {type(rec).__name__}, not an object with a 'text' field")
             continue
-        yield _record(src, n, rec)
+        yield n, rec
     if n_records == 0:
-        yield ReadError(src, None, "empty file (no JSON lines)")
+        yield None, ReadError(src, None, "empty file (no JSON lines)")
+
+
+def _skip_line(f) -> int:
+    """Read past the rest of an over-long line without holding it; the bytes skipped."""
+    skipped = 0
+    while True:
+        chunk = f.readline(1 << 20)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
 
 
 def read_csv(f, src: str, delimiter: str = ",") -> Iterator[Item | ReadError]:
-    """A CSV with a header naming id, title, url, published, text (any order, any case)."""
-    # surrogateescape keeps going past a bad byte; the record holding it is refused alone.
-    stream = io.TextIOWrapper(f, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    """A CSV with a header naming id, title, url, published, text (any order, any case).
+
+    Strict: a record with a quote left open, or closed in the middle of a field, is an error
+    reported at the line it starts on, and reading goes on from the line after, so the rows
+    that an open quote ran into are read as rows rather than swallowed into one article."""
     # Articles are longer than csv's 128 KB default field limit; MAX_CHARS is enforced per record.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_TEXT_BYTES + 1))
-    reader = csv.reader(stream, delimiter=delimiter)
-    try:
-        header = next(reader, None)
-    except csv.Error as e:
-        yield ReadError(src, 1, f"CSV header unreadable: {e}")
+    records = csv_records(f, delimiter)
+    first = next(records, None)
+    if first is None:
+        yield ReadError(src, None, "empty file (no CSV header)")
+        return
+    _, header = first
+    if isinstance(header, str):
+        yield ReadError(src, 1, f"CSV header unreadable: {header}")
         return
     if not header:
         yield ReadError(src, None, "empty file (no CSV header)")
@@ -364,24 +387,98 @@ def read_csv(f, src: str, delimiter: str = ",") -> Iterator[Item | ReadError]:
     if "text" not in names:
         yield ReadError(src, 1, f"CSV has no 'text' column (columns: {', '.join(header)})")
         return
-    start = reader.line_num + 1
     n_records = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as e:
-            # The parser's position is unreliable after a malformed record: stop this file.
-            yield ReadError(src, start, f"malformed CSV: {e}")
-            return
-        line, start = start, reader.line_num + 1
+    for line, row in records:
+        if isinstance(row, str):
+            n_records += 1
+            yield ReadError(src, line, row)
+            continue
         if not any(cell.strip() for cell in row):
             continue
         n_records += 1
         if len(row) != len(names):
             yield ReadError(src, line, f"{len(row)} fields where the header has {len(names)}")
             continue
-        yield _record(src, line, dict(zip(names, row)))
+        yield record_item(src, line, dict(zip(names, row)))
     if n_records == 0:
         yield ReadError(src, None, "CSV has a header but no rows")
+
+
+class _LongLine(Exception):
+    pass
+
+
+def csv_records(f, delimiter: str = ",") -> Iterator[tuple[int, list[str] | str]]:
+    """(first line, fields) per record of a seekable binary CSV stream, or (first line, reason)
+    for a record that is not CSV. Python's csv module reads in strict mode; after a bad record
+    that spans lines it starts again at the record's second line, since a stray quote is what
+    made those lines look like one record."""
+    line, offset = 1, f.tell()
+    width = None  # fields in the first record, the header
+    while True:
+        feed = _Lines(f, line, offset)
+        reader = csv.reader(feed, delimiter=delimiter, strict=True)
+        while True:
+            first, first_offset = feed.line, feed.offset
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except _LongLine as e:
+                yield first, str(e)
+                line, offset = feed.line, feed.offset  # go on after the long line
+                break
+            except csv.Error as e:
+                spanned = feed.line - first
+                yield first, f"malformed CSV: {'a quote is not closed' if spanned > 1 else _csv_reason(e)}"
+                if spanned > 1:
+                    line, offset = first + 1, first_offset + feed.lengths[first]
+                else:
+                    line, offset = feed.line, feed.offset
+                break
+            if width is None:
+                width = len(row)
+            elif feed.line - first > 1 and len(row) != width:
+                # A quoted field ran over several lines and left a record of the wrong shape:
+                # a quote left open, most likely. Read again from its second line.
+                yield first, "malformed CSV: a quote is not closed"
+                line, offset = first + 1, first_offset + feed.lengths[first]
+                break
+            yield first, row
+        f.seek(offset)
+
+
+def _csv_reason(e: csv.Error) -> str:
+    if "unexpected end of data" in str(e):
+        return "a quote is not closed"
+    if "expected after" in str(e):
+        return f"a quote inside a quoted field must be doubled ({e})"
+    return str(e)
+
+
+class _Lines:
+    """The lines of a binary stream as text for csv.reader, counting lines and bytes read, so a
+    record's first line and where it starts in the file are known."""
+
+    def __init__(self, f, line: int, offset: int):
+        self.f, self.line, self.offset = f, line, offset
+        self.lengths: dict[int, int] = {}
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        raw = self.f.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        n = self.line
+        self.line += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raw_len = len(raw) + _skip_line(self.f)
+            self.offset += raw_len
+            raise _LongLine(f"line of {raw_len / 1e6:.1f} MB is over the size limit for one article")
+        self.lengths[n] = len(raw)
+        self.offset += len(raw)
+        # surrogateescape keeps going past a bad byte; the record holding it is refused alone.
+        text = raw.decode("utf-8", errors="surrogateescape")
+        return text.removeprefix("\ufeff") if n == 1 else text

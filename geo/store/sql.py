@@ -112,7 +112,7 @@ class Queries:
         when the filters need columns that index lacks, it then tests every row against them: a
         whole-table walk where the filter's own index reads a tenth (seconds at a million
         events). `col || ''` keeps the values and takes that index out of the running."""
-        renamed = {"types": "type", "countries": "country_code", "brush": "start"}
+        renamed = {"types": "type", "hide_statements": "type", "countries": "country_code", "brush": "start"}
         used = {renamed.get(u, u) for u in f.used()}
         if self.postgis or used <= self.INDEX_COVERS.get(col.name, set()) | {col.name}:
             return col
@@ -155,6 +155,8 @@ class Queries:
             w.append(self._point_box(f.bbox))
         if f.min_confidence:
             w.append(e.c.confidence >= f.min_confidence)
+        if f.hide_statements:
+            w.append(e.c.type != "statement")
         return w
 
     def _text_match(self, text: str):

@@ -777,8 +777,21 @@ class Store:
         return out
 
     def place_groups(self, filters: Filters | None = None, /, **fields) -> list[tuple]:
-        """Located events counted per place and type (geo/store/aggregates.py), for the map."""
+        """Located events counted per place and type, with how many were placed only by the
+        dateline and the place's level (geo/store/aggregates.py), for the map."""
         return aggregates.place_groups(self, selection(filters, fields))
+
+    def date_range(self, filters: Filters | None = None, /, **fields) -> tuple[dt.date | None, dt.date | None]:
+        """The first and last date of the selected events; (None, None) when none is dated."""
+        lo, hi = aggregates.date_range(self, selection(filters, fields))
+        return as_date(lo, "min date"), as_date(hi, "max date")
+
+    def time_series(
+        self, filters: Filters | None = None, /, *, unit: str, first: dt.date, group: str = "place_type",
+        cell_deg: float | None = None, **fields,
+    ) -> list[tuple]:  # fmt: skip
+        """Dated events per map group, country and time bin, for the map's playback (aggregates.py)."""
+        return aggregates.time_series(self, selection(filters, fields), unit, first, group, cell_deg)
 
     def latest_events(
         self, filters: Filters | None = None, /, *, per_group: int, group: str = "place_type", cell_deg: float | None = None, **fields

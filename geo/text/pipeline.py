@@ -7,7 +7,7 @@ batches go through `pipe`, which streams texts through `nlp.pipe`.
 from __future__ import annotations
 
 import datetime as dt
-import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -19,12 +19,13 @@ from geo.gazetteer import Gazetteer, geocoders
 from geo.model import Document, Place
 
 from . import aliases as store_aliases
+from . import sections
+from .inputs import MAX_CHARS, InputError, check_text
 from .resolve import GeocoderResolver, Resolver
 from .toponyms import MentionFinder
 from .version import parser_version
 
-# spaCy refuses texts over nlp.max_length; an "article" this long is a mistake in the input.
-MAX_CHARS = int(os.environ.get("DATELINE_MAX_CHARS", 1_000_000))
+__all__ = ["MAX_CHARS", "InputError", "Pipeline", "check_text", "default_pipeline"]
 
 
 @Language.component("dateline_paragraphs")
@@ -52,23 +53,6 @@ def paragraphs(doc: Doc) -> Doc:
 
 
 SENTENCE_END = {".", "!", "?", '"', "'", ")", "\u201d", "\u2019", ":"}
-
-
-class InputError(ValueError):
-    """Input that cannot be parsed, with a message naming it and what is wrong."""
-
-
-def check_text(text: str, name: str = "input") -> str:
-    if not isinstance(text, str):
-        raise InputError(f"{name}: expected text, got {type(text).__name__}")
-    if "\x00" in text:
-        raise InputError(f"{name}: looks binary (contains NUL bytes), not an article")
-    if len(text) > MAX_CHARS:
-        raise InputError(
-            f"{name}: {len(text):,} characters is over the {MAX_CHARS:,}-character article limit "
-            "(set DATELINE_MAX_CHARS to raise it)"
-        )
-    return text
 
 
 class Pipeline:
@@ -101,6 +85,8 @@ class Pipeline:
         # A store's aliases (folded name -> Place), set by whoever parses for that store.
         self.aliases: dict[str, Place] = {}
         self.with_events = events
+        # Texts longer than whole_chars are parsed in sections of at most section_chars.
+        self.whole_chars, self.section_chars = sections.WHOLE_CHARS, sections.SECTION_CHARS
         self._extract_events = None
         if events:
             from .event_model import Ranker
@@ -109,33 +95,59 @@ class Pipeline:
             Ranker.default()  # the placement model, read once per process, here rather than mid-batch
             self._extract_events = extract_events
 
-    def parse(self, text: str, published: dt.date | None = None, title: str | None = None) -> Document:
-        check_text(text)
-        return self._document(self.nlp(text), published, title)
+    def parse(
+        self, text: str, published: dt.date | None = None, title: str | None = None, region: str | None = None
+    ) -> Document:
+        """`region`: the publication's home region, an ISO 3166 code ("US-TX", "CA-ON", "GB") or
+        a country or state name; the resolver weighs it against what the text says."""
+        return next(self.pipe([(text, published, title, region)]))
+
+    def region(self, value):
+        """The place a region field names, None for none; InputError when it names none."""
+        if value in (None, "") or not hasattr(self.resolver, "region_place"):
+            return None
+        try:
+            return self.resolver.region_place(value)
+        except ValueError as e:
+            raise InputError(str(e)) from None
 
     def pipe(
         self,
-        items: Iterable[tuple[str, dt.date | None, str | None]],
+        items: Iterable[tuple],
         batch_size: int = 16,
         n_process: int = 1,
     ) -> Iterator[Document]:
+        """Documents for (text, published, title) or (text, published, title, region) items, in
+        order. A long text goes through spaCy as sections (geo/text/sections.py) and comes back as
+        one Document. InputError for a text `check_text` refuses or a region that names no place:
+        check a stream first when one bad item must not stop it."""
         items = iter(items)
-        meta: list[tuple[dt.date | None, str | None]] = []
+        # One entry per item, appended as nlp.pipe reads ahead and taken in the same order.
+        meta: deque[tuple] = deque()
 
         def texts():
-            for text, published, title in items:
-                meta.append((published, title))
-                yield check_text(text)
+            for text, published, title, *region in items:
+                place = self.region(region[0] if region else None)
+                cuts = sections.cuts(check_text(text, empty_ok=True), self.whole_chars, self.section_chars)
+                meta.append((text, cuts, published, title, place))
+                for start, end in cuts:
+                    yield text[start:end]
 
-        for i, sdoc in enumerate(self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)):
-            published, title = meta[i]
-            meta[i] = None  # keep memory flat on long streams
-            yield self._document(sdoc, published, title)
+        sdocs = self.nlp.pipe(texts(), batch_size=batch_size, n_process=n_process)
+        for sdoc in sdocs:
+            text, cuts, published, title, place = meta.popleft()
+            parts = [(cuts[0][0], self._document(sdoc, published, title, place))]
+            for start, _ in cuts[1:]:
+                parts.append((start, self._document(next(sdocs), published, title, place)))
+            yield sections.join(text, parts, published, title)
 
-    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None) -> Document:
+    def _document(self, sdoc: Doc, published: dt.date | None, title: str | None, region=None) -> Document:
         text = sdoc.text
         mentions = self.finder.find(sdoc)
-        self.resolver.resolve(mentions, text)
+        if region is not None:
+            self.resolver.resolve(mentions, text, region=region)
+        else:
+            self.resolver.resolve(mentions, text)
         store_aliases.apply(mentions, self.aliases)
         events = self._extract_events(sdoc, mentions, published, self.resolver) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)

@@ -1,81 +1,80 @@
 """Choose the place each mention refers to, with a score, a reason and the runners-up.
 
-Population alone sends "Rome" to whichever Rome is biggest; readers use the article instead.
-So does this resolver, in two passes over the document:
-  1. Evidence that needs no context: country and continent names, demonyms, "X, Y" qualifiers,
-     the dateline. These give the article's countries and states.
-  2. Every mention scored with that context: feature level and capital status, population and
-     how many names the world has for the place (a prior for how well known it is), whether the
-     name is the place's own or only an alternate, the countries and states the article talks
-     about, and distance to the places already resolved.
-One sense per discourse: every occurrence of a name in an article gets the same place.
-Names the gazetteer lacks (streets, buildings, rivers) fall back to a place named inside them
-("University of Alberta" -> Alberta), else to the article's focus, with a low score saying so.
+Population alone sends "Paris" to France; a reader of a story that names Lamar County and Texas
+towns knows it is Paris, Texas. So the resolver reads the whole article, in passes:
+  1. What needs no context: countries, continents and demonyms, wire-style state abbreviations,
+     names the gazetteer knows only one place for, names a qualifier pins down ("Paris,
+     Tenn.", "Dublin (Ohio)", "Boone County, Missouri"), and the qualifiers themselves (the
+     state that holds the town before them). These are the article's anchors.
+  2. The dateline, then every other name, each in the light of the anchors and of the others'
+     current places: the countries, states and counties the article names, how near the
+     candidate is to places already placed, how many other names have a candidate near it
+     (resolve_features.cooccurrence), the dateline and the publication's home region.
+  3. Names the gazetteer lacks, placed by what holds or contains them, else at the article's
+     focus; and small towns only the gazetteer found (toponyms.LOCAL), kept if the article's
+     places vouch for them.
+A learned ranker (resolve_model.py) weighs each candidate's features (resolve_features.py).
+One name keeps one place in an article, unless a qualifier says otherwise ("Paris, Texas" and
+"Paris, France" in one story are two places).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-
-from geopy.distance import great_circle
+from collections import Counter
+from dataclasses import dataclass, field
 
 from geo.gazetteer import Gazetteer, normalize
 from geo.model import Candidate, Mention, Place
 
-from .toponyms import GENERIC_NAMES
+from .qualifiers import abbreviation
+from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
+from .resolve_model import Ranker, load_ranker
+from .toponyms import GENERIC_NAMES, WORD_TOWNS, is_tentative
 
-# Weights of the scoring features: set by hand, then fitted on the GeoWebNews dev half with
-# bench/tune_resolver.py (coordinate ascent on acc@161). Features are listed in `features`.
-WEIGHTS = {
-    "country": 3.0,
-    "continent": 3.0,
-    "region": 3.25,
-    "admin1": 1.0,
-    "admin2": 2.5,
-    "country_primary": 4.0,  # the name is a country's own name: "Mexico" is the country
-    "curated": 4.0,  # a reviewed alias in data/gazetteer/overrides.csv names this place
-    "logpop": 1.1,  # per log10(population)
-    "logalt": 0.45,  # per ln(alternate names)
-    "primary": 1.0,  # the name is the place's own name, not only an alternate
-    "capital": 1.0,
-    "ctx_share": 1.2,  # share of the article's country evidence pointing at this country
-    "ctx_seen": 1.55,  # the country is mentioned at all
-    "admin1_ctx": 1.6,
-    "qualifier": 8.0,
-    "near": 1.5,  # close to an already-resolved place (1 at 0 km, 0 at 500 km)
-    "state_vs_big_city": -1.6,  # "New York", "Washington": news mean the big city, not the state
-    # A small town or district abroad while the article's countries have one. By hand: no winner
-    # on the dev half changes between 0 and -5; -2 undoes the admin2 bonus a Perth suburb has.
-    "namesake_abroad": -2.0,
-}
 MAX_CANDIDATES = 5
+# A name placed at least this surely counts as evidence for the names after it.
+EVIDENCE_SCORE = 0.5
+ROUNDS = 3  # passes over the ambiguous names; most articles settle in one or two
+# Context features whose weight, in the chosen place's favour, the reason puts into words.
+_LOCAL_FEATURES = ("admin2_named", "admin1_named", "admin1_shared", "near", "near_close", "near_other", "near_other_close")
 
 
 @dataclass
-class _Context:
-    countries: Counter
-    admin1: set  # (cc, admin1 name)
-    points: list  # (lat, lon) of places resolved with confidence
-    focus: Place | None
+class Group:
+    """The mentions of one name that share one place: all of them, or those one qualifier names."""
+
+    key: tuple
+    mentions: list[Mention]
+    places: list[Place]
+    quals: list[tuple[Place, str]] = field(default_factory=list)  # qualifier places, as written
+    done: bool = False
+    cooc: list[tuple[int, float]] | None = None  # per candidate: other names with a place near it
+    qualifies: list[Mention] = field(default_factory=list)  # for a qualifier: the names it follows
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer, weights: dict[str, float] | None = None):
+    def __init__(self, gazetteer: Gazetteer, ranker: Ranker | None = None):
         self.gaz = gazetteer
         # Generic words a reviewed alias gives a meaning to ("Gulf", "Pacific") keep it.
         self._curated_generic = {w for w in GENERIC_NAMES if any(gazetteer.is_curated(p, w) for p in gazetteer.lookup(w))}
-        self.weights = dict(WEIGHTS if weights is None else weights)
+        self.features = FeatureMaker(gazetteer)
+        self.ranker = ranker if ranker is not None else load_ranker()
 
     # --- candidates ----------------------------------------------------------------------
     def candidates(self, mention: Mention) -> list[Place]:
         if mention.kind == "demonym":
             return self.gaz.demonym(mention.text)
-        if mention.text.lower() in GENERIC_NAMES and mention.text.lower() not in self._curated_generic:
+        lower = mention.text.lower()
+        if lower in GENERIC_NAMES and lower not in self._curated_generic and lower not in WORD_TOWNS:
             # "the Valley", "Metro": a description the NER capitalised, placed by the fallback
             return []
+        abbr = abbreviation(mention.text) if mention.kind in ("qualifier", "dateline") or "." in mention.text else None
+        if abbr:
+            state = self.gaz.admin1(*abbr)
+            if state is not None:
+                return [state]
         found = self.gaz.lookup(mention.text)
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
@@ -85,196 +84,367 @@ class Resolver:
             found = [p for p in found if p.level in ("country", "admin1", "continent", "region") or self.gaz.is_curated(p, mention.text)]
         return found
 
-    # --- the two passes ------------------------------------------------------------------
-    def resolve(self, mentions: list[Mention], text: str) -> list[Mention]:
-        by_name: dict[str, list[Mention]] = defaultdict(list)
-        for m in mentions:
-            by_name[(m.kind == "demonym", normalize(m.text))].append(m)
-        cands = {key: self.candidates(ms[0]) for key, ms in by_name.items()}
-        qualifiers = self._qualifiers(mentions, text)
+    def region_place(self, region: str | Place | None) -> Place | None:
+        """The publication's home region: an ISO 3166 code ("US", "US-TX", "GB-ENG", "CA-ON") or
+        the name of a country or state ("Texas"). ValueError when the gazetteer knows no such place."""
+        if region is None or isinstance(region, Place):
+            return region
+        value = region.strip()
+        if not value:
+            return None
+        cc, _, sub = value.partition("-")
+        if len(cc) == 2 and cc.isalpha():
+            country = self.gaz.country(cc)
+            if country is not None and not sub:
+                return country
+            if country is not None:
+                state = self.gaz.admin1(cc.upper(), sub)
+                if state is not None:
+                    return state
+        found = [p for p in self.gaz.lookup(value) if p.level in ("country", "admin1")]
+        if found:
+            return found[0]
+        raise ValueError(f"region {region!r} is neither an ISO 3166 code nor a country or state the gazetteer knows")
 
-        ctx = _Context(countries=Counter(), admin1=set(), points=[], focus=None)
-        # Pass 1: countries, continents and demonyms are what they say.
-        for key, ms in by_name.items():
-            places = cands[key]
-            top = self._unambiguous(places, ms[0])
-            if top is not None and top.country_code:
-                ctx.countries[top.country_code] += len(ms)
-                if top.level == "admin1":
-                    ctx.admin1.add((top.country_code, top.name))
-                    ctx.points.append((top.lat, top.lon))
-        for m, q in qualifiers.items():
-            for p in q:
-                if p.country_code:
-                    ctx.countries[p.country_code] += 1
-                if p.level == "admin1":
-                    ctx.admin1.add((p.country_code, p.name))
-                    ctx.points.append((p.lat, p.lon))
+    # --- the passes ----------------------------------------------------------------------
+    def resolve(self, mentions: list[Mention], text: str, region: str | Place | None = None, trace: list | None = None) -> list[Mention]:
+        """Place every mention (in place) and return the list, without names that turned out to
+        be organisations. `region`: the publication's home region (see `region_place`).
+        `trace`: a list that receives (group, features of its candidates) for each decision, for
+        the trainer."""
+        ev = Evidence(region=self.region_place(region))
+        quals, qualified = self._qualifiers(mentions, text)
+        # Small towns only the gazetteer found (toponyms.LOCAL) wait until the article's sure
+        # places are known, unless a qualifier vouches for them ("Kelvedon, Essex").
+        tentative = [m for m in mentions if is_tentative(m) and id(m) not in quals and id(m) not in qualified]
+        waiting = {id(m) for m in tentative}
+        sure = [m for m in mentions if id(m) not in waiting]
+        groups = self._groups(sure, quals, qualified)
+        for g in groups:
+            _designated(g, text)
+        for g, c in zip(groups, cooccurrence([(g.key[0], g.places) for g in groups])):
+            g.cooc = c
 
-        # Pass 2: most-evidenced names first, so their places can inform the rest by proximity.
-        order = sorted(by_name, key=lambda k: -len(by_name[k]))
-        for key in order:
-            ms = by_name[key]
-            places = cands[key]
-            quals = [p for m in ms for p in qualifiers.get(id(m), [])]
-            if not places:
-                continue
-            scored = self._score(places, ms[0], ctx, quals)
-            best = scored[0]
-            if self._implausible(best.place, ms[0], ctx, quals):
-                continue  # left to the fallback, which places it by the article's own places
-            for m in ms:
-                self._assign(m, scored)
-            if best.place.level in ("city", "admin1", "admin2") and best.score >= 0.6:
-                ctx.points.append((best.place.lat, best.place.lon))
-                if best.place.level == "admin1":
-                    ctx.admin1.add((best.place.country_code, best.place.name))
-            if best.place.country_code and best.place.level not in ("country", "continent", "region"):
-                ctx.countries[best.place.country_code] += 0.5 * len(ms)
+        # Pass 1a: countries, continents, demonyms and state abbreviations are what they say.
+        for g in groups:
+            if g.places and self._unambiguous(g):
+                self._decide(g, ev, trace, anchor=True)
+        # Pass 1b: names a qualifier pins down, and names the gazetteer knows one place for.
+        for g in groups:
+            if not g.done and g.places and not g.qualifies and (g.quals or len(g.places) == 1):
+                self._decide(g, ev, trace, anchor=True)
+        # A qualifier is the state or country that holds the name it follows: the "Washington" of
+        # "Tacoma, Washington" is the state, whatever the article's other Washingtons are.
+        for g in groups:
+            if not g.done and g.places and g.qualifies:
+                held = [m.place for m in g.qualifies if m.place is not None]
+                fits = [q for q in g.places if any(p == q or within(p, q) for p in held)]
+                if fits:
+                    self._decide(g, ev, None, anchor=True, only=fits)
+                    for m, a in zip(g.mentions, g.qualifies):
+                        if m.place in fits:
+                            m.reason = f"where {a.text}, which it follows, lies"
+        # Pass 2: the dateline sets the scene. Then every other name is placed in the light of
+        # the anchors and of the others' current places, again until nothing changes: a Lebanon
+        # that population first sends abroad comes back to Pennsylvania once Annville and
+        # Hershey, placed beside it, are seen to be there.
+        for g in groups:
+            if not g.done and g.places and any(m.kind == "dateline" for m in g.mentions):
+                self._decide(g, ev, trace, anchor=True)
+        rest = [g for g in groups if not g.done and g.places]
+        current = {id(g): self._rank(g, ev)[0] for g in rest}
+        for _ in range(ROUNDS):
+            changed = False
+            for g in rest:
+                others = self._with_others(ev, rest, current, g)
+                cands = self._rank(g, others)
+                changed |= cands[0].place != current[id(g)].place
+                current[id(g)] = cands[0]
+            if not changed:
+                break
+        for g in rest:
+            self._decide(g, self._with_others(ev, rest, current, g), trace)
 
-        ctx.focus = self._focus(mentions, ctx)
-        for m in mentions:
+        self._possessives(sure, text)
+        placed = [(m.place, m.text) for m in sure if m.place is not None]
+        focus = self._focus(sure, ev)
+        # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
+        holder = {id(a): b for a, b in zip(sure, sure[1:]) if text[a.end : b.start].strip(" ,") == "in"}
+        for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
-                self._fallback(m, ctx, qualifiers.get(id(m), []))
+                self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
-        mentions[:] = [m for m in mentions if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
+        sure = [m for m in sure if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
+        mentions[:] = sorted(sure + self._confirm_local(tentative, placed), key=lambda m: m.start)
         return mentions
 
-    def _implausible(self, p: Place, mention: Mention, ctx: _Context, quals: list[Place]) -> bool:
+    def _possessives(self, mentions: list[Mention], text: str) -> None:
+        """"London's Heathrow": the second place is in or by the first. A namesake far away
+        (Heathrow, Florida) gives way to one near the first, else to the first itself."""
+        for b, a in zip(mentions, mentions[1:]):
+            if text[b.end : a.start] not in ("'s ", "\u2019s ") or a.place is None or b.place is None:
+                continue
+            if b.place.level not in ("city", "admin2", "admin1", "country") or a.kind == "demonym":
+                continue
+            if _holds(b.place, a.place):
+                continue
+            near = [c.place for c in a.candidates if _holds(b.place, c.place)]
+            said = f"'{b.text}'s {a.text}'"
+            if near:
+                a.place, a.score, a.reason = near[0], 0.5, f"in or by {b.text}: {said}"
+            elif a.place.level in ("city", "admin2"):
+                a.place, a.score, a.reason = b.place, 0.3, f"no {a.text} by {b.text} in the gazetteer; placed at {b.text}: {said}"
+            a.candidates = []
+
+    def _confirm_local(self, tentative: list[Mention], placed: list[tuple[Place, str]]) -> list[Mention]:
+        """The tentative small towns that the article's own places vouch for: a town within
+        COOC_KM of a town or county it names for sure, or in a county it names; a county
+        holding a town it names. The others were most likely people or organisations."""
+        towns = [(p, t) for p, t in placed if p.level in ("city", "admin2")]
+        if not tentative or not towns:
+            return []
+        counties = {(p.country_code, p.admin1, p.name): t for p, t in towns if p.level == "admin2"}
+        county_of = {(p.country_code, p.admin1, self.gaz.admin2(p)) for p, _ in towns if p.level == "city"}
+        kept: list[Mention] = []
+        chosen: dict[str, tuple[Place, list[str]] | None] = {}
+        for m in tentative:
+            key = normalize(m.text)
+            if key not in chosen:
+                best = None
+                for p in self.candidates(m):
+                    if p.level not in ("city", "admin2") or not self.gaz.name_matches_primary(p, m.text):
+                        continue
+                    names = _unique([t for q, t in towns if q != p and q.level == "city" and km(p, q) <= COOC_KM])
+                    if p.level == "city":
+                        county = counties.get((p.country_code, p.admin1, self.gaz.admin2(p)))
+                        names += [county] if county and county not in names else []
+                    elif (p.country_code, p.admin1, p.name) in county_of:
+                        names += [t for q, t in towns if q.level == "city" and self.gaz.admin2(q) == p.name and q.admin1 == p.admin1][:1]
+                    if names and (best is None or (len(names), p.population) > (len(best[1]), best[0].population)):
+                        best = (p, names)
+                chosen[key] = best
+            if chosen[key] is not None:
+                p, names = chosen[key]
+                m.place, m.score, m.candidates = p, 0.5, []
+                m.reason = f"near {_join(names[:2])}, which the article names"
+                kept.append(m)
+        return kept
+
+    def _groups(self, mentions: list[Mention], quals: dict[int, list[tuple[Place, str]]],
+                qualified: dict[int, Mention]) -> list[Group]:  # fmt: skip
+        """One group per name, split where qualifiers name different places; an unqualified
+        mention joins its name's qualified group when there is just one. A name written as a
+        qualifier ("Tacoma, Washington") is a group of its own, among states and countries."""
+        by_name: dict[tuple, list[Mention]] = {}
+        for m in mentions:
+            kind = "demonym" if m.kind == "demonym" else "qualifier" if id(m) in qualified else ""
+            by_name.setdefault((kind, normalize(m.text)), []).append(m)
+        groups = []
+        for key, ms in by_name.items():
+            if key[0] == "qualifier":
+                # its places, as _qualifiers found them (a postal code "CA" is a state, not Canada)
+                ms.sort(key=lambda m: m.start)
+                places = _unique([p for m in ms for p, _ in quals.get(id(qualified[id(m)]), [])])
+                groups.append(Group((key, ()), ms, places, qualifies=[qualified[id(m)] for m in ms]))
+                continue
+            places = self.candidates(ms[0])
+            sub: dict[tuple, list[Mention]] = {}
+            for m in ms:
+                q = tuple(sorted({(p.level, p.country_code, p.name) for p, _ in quals.get(id(m), [])}))
+                sub.setdefault(q, []).append(m)
+            pinned = [k for k in sub if k]
+            if len(pinned) == 1 and () in sub:
+                sub[pinned[0]].extend(sub.pop(()))
+            for q, members in sub.items():
+                members.sort(key=lambda m: m.start)
+                qs = [pq for m in members for pq in quals.get(id(m), [])]
+                groups.append(Group((key, q), members, places, _unique(qs)))
+        return groups
+
+    def _unambiguous(self, g: Group) -> bool:
+        m = g.mentions[0]
+        if m.kind == "demonym":
+            return len(g.places) == 1
+        if abbreviation(m.text) and len(g.places) == 1:
+            return True
+        strong = [p for p in g.places if p.level in ("country", "continent") and self.gaz.name_matches_primary(p, m.text)]
+        if not strong:
+            strong = [p for p in g.places if p.level in ("country", "continent", "region")]
+        # "Georgia": the country's own name is also a state's; the article must choose.
+        rival = any(p.level == "admin1" and self.gaz.name_matches_primary(p, m.text) for p in g.places)
+        # "Lebanon" is the country, unless the article names places near a town called Lebanon
+        # (Annville, Hershey): then it is weighed like any other name.
+        local = any(
+            p.level in ("city", "admin2") and n and self.gaz.name_matches_primary(p, m.text)
+            for p, (n, _) in zip(g.places, g.cooc or ())
+        )
+        return len(strong) == 1 and not rival and not local
+
+    def _scored(self, g: Group, ev: Evidence) -> list[tuple[float, Place, dict]]:
+        quals = [p for p, _ in g.quals]
+        feats = self.features.group(g.places, g.mentions[0].text, ev, quals, g.cooc)
+        out = [(self.ranker.score(f), p, f) for p, f in zip(g.places, feats)]
+        out.sort(key=lambda x: -x[0])
+        return out
+
+    def _rank(self, g: Group, ev: Evidence, trace: list | None = None, reasons: bool = False,
+              only: list[Place] | None = None) -> list[Candidate]:  # fmt: skip
+        scored = self._scored(g, ev)
+        if only is not None:
+            scored = [x for x in scored if x[1] in only] + [x for x in scored if x[1] not in only]
+        if trace is not None:
+            trace.append((g, [(p, f) for _, p, f in scored]))
+        # A softmax over raw scores gives a 0..1 confidence that reads like one.
+        top = max(x[0] for x in scored)
+        z = sum(math.exp(s - top) for s, _, _ in scored)
+        return [
+            Candidate(place=p, score=math.exp(s - top) / z, reason=self._reason(p, f, g, ev) if reasons else "")
+            for s, p, f in scored
+        ]
+
+    def _with_others(self, ev: Evidence, rest: list[Group], current: dict, g: Group) -> Evidence:
+        """The anchors' evidence plus the other names' current places, where they are sure enough."""
+        out = ev.copy()
+        for h in rest:
+            c = current[id(h)]
+            if h is not g and c.score >= EVIDENCE_SCORE:
+                self._count(out, h, c.place, firm=False)
+        return out
+
+    def _count(self, ev: Evidence, g: Group, place: Place, firm: bool = True) -> None:
+        n = len(g.mentions)
+        if any(m.kind == "demonym" for m in g.mentions):
+            ev.countries[place.country_code] += n
+        else:
+            ev.add(place, g.mentions[0].text, self.gaz.admin2(place), n, firm=firm)
+
+    def _decide(self, g: Group, ev: Evidence, trace: list | None, anchor: bool = False,
+                only: list[Place] | None = None) -> None:  # fmt: skip
+        g.done = True
+        cands = self._rank(g, ev, trace, reasons=True, only=only)
+        best = cands[0]
+        if self._implausible(best.place, g, ev):
+            return  # left to the fallback, which places it by the article's own places
+        for m in g.mentions:
+            _assign(m, cands)
+        if anchor:
+            self._count(ev, g, best.place)
+            if any(m.kind == "dateline" for m in g.mentions):
+                ev.dateline = best.place
+
+    def _implausible(self, p: Place, g: Group, ev: Evidence) -> bool:
         """'Zhari' in a story about Kandahar is not Zary in Poland: a small town that only an
         alternate spelling connects to the name, in a country the article never mentions while
         it does mention others, is a worse guess than the article's own surroundings."""
-        return (
-            p.level == "city"
-            and p.population < 100_000
-            and not quals
-            and bool(ctx.countries)
-            and not ctx.countries.get(p.country_code)
-            and not self.gaz.name_matches_primary(p, mention.text)
-            and not self.gaz.is_curated(p, mention.text)
-        )
+        name = g.mentions[0].text
+        if p.level != "city" or p.population >= 100_000 or g.quals:
+            return False
+        if self.gaz.name_matches_primary(p, name) or self.gaz.is_curated(p, name):
+            return False
+        # "Washington Square" in New Orleans is not Franklin Square, New York, which once had
+        # that name: a square, street or park is not a town that only an old name connects to.
+        return _last_word(name) in LOCAL_FEATURE_HEADS or (bool(ev.countries) and not ev.countries.get(p.country_code))
 
-    def _unambiguous(self, places: list[Place], mention: Mention) -> Place | None:
-        if mention.kind == "demonym":
-            return places[0] if len(places) == 1 else None
-        top = [p for p in places if p.level in ("country", "continent") and self.gaz.name_matches_primary(p, mention.text)]
-        if not top:
-            top = [p for p in places if p.level in ("country", "continent", "region")]
-        return top[0] if len(top) == 1 else None
-
-    def _qualifiers(self, mentions: list[Mention], text: str) -> dict[int, list[Place]]:
-        """'Caracas, Venezuela', 'Long Beach, CA': the qualifier's places, keyed by id(qualified)."""
-        out: dict[int, list[Place]] = {}
+    def _qualifiers(self, mentions: list[Mention], text: str) -> tuple[dict[int, list[tuple[Place, str]]], dict[int, Mention]]:
+        """'Caracas, Venezuela', 'Long Beach, CA', 'Athens, Ga.', 'Dublin (Ohio)', 'Boone County,
+        Missouri': the qualifier's places, keyed by id(qualified mention), and the qualified
+        mention of each qualifier, keyed by id(qualifier)."""
+        out: dict[int, list[tuple[Place, str]]] = {}
+        qualified: dict[int, Mention] = {}
         for a, b in zip(mentions, mentions[1:]):
-            if text[a.end : b.start].strip() != ",":
+            between = text[a.end : b.start].strip()
+            if between not in (",", "("):
+                continue
+            if between == "(" and not text[b.end : b.end + 2].lstrip().startswith(")"):
                 continue
             places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
             if not places and len(b.text) == 2 and b.text.isupper():
                 st = self.gaz.admin1("US", b.text)
                 places = [st] if st else []
-            if places:
+            # "Cyprus, Greece, Italy" is a list: a country is not qualified by another
+            own = self.candidates(a) if places and a.kind != "demonym" else []
+            if places and a.kind != "demonym" and not (own and all(p.level in ("country", "continent", "region") for p in own)):
                 b.kind = "qualifier"
-                out[id(a)] = places
-        return out
+                out[id(a)] = [(p, b.text) for p in places]
+                qualified[id(b)] = a
+        return out, qualified
 
-    def features(
-        self, p: Place, name: str, ctx: _Context, quals: list[Place], big_city: bool, local: bool | None = None
-    ) -> dict[str, float]:
-        """`local`: whether a town or district of this name lies in a country the article talks
-        about; None works it out from the gazetteer (bench/tune_resolver.py calls us that way)."""
-        f: dict[str, float] = {}
-        if p.level != "city":
-            f[p.level] = 1.0
-        if self.gaz.is_curated(p, name):
-            f["curated"] = 1.0
-        primary = self.gaz.name_matches_primary(p, name)
-        if primary:
-            f["primary"] = 1.0
-            if p.level == "country":
-                f["country_primary"] = 1.0
-        f["logpop"] = math.log10(p.population + 1)
-        f["logalt"] = math.log(p.alt_names + 1)
-        if p.feature_code == "PPLC":
-            f["capital"] = 1.0
-        cc = p.country_code
-        if cc and ctx.countries.get(cc) and p.level != "country":
-            f["ctx_share"] = ctx.countries[cc] / (sum(ctx.countries.values()) or 1.0)
-            f["ctx_seen"] = 1.0
-        if cc and p.admin1 and (cc, p.admin1) in ctx.admin1:
-            f["admin1_ctx"] = 1.0
-        if quals and any(_within(p, q) for q in quals):
-            f["qualifier"] = 1.0
-        if ctx.points and p.level == "city":
-            d = min(great_circle((p.lat, p.lon), pt).km for pt in ctx.points[:20])
-            if d < 500:
-                f["near"] = 1 - d / 500
-        if big_city and p.level == "admin1":
-            f["state_vs_big_city"] = 1.0
-        if p.level in ("city", "admin2") and not quals and not ctx.countries.get(cc) and not _well_known(p):
-            # Population and the admin2 level bonus make a suburb of Perth outscore a Hong Kong
-            # park the article is about; a reader takes the local one unless the foreign namesake
-            # is a capital or a real city. ctx_seen alone is too weak once a neighbour (China)
-            # takes most of the country evidence.
-            if local is None:
-                local = _has_local(self.gaz.lookup(name), ctx)
-            if local:
-                f["namesake_abroad"] = 1.0
-        return f
+    def _reason(self, p: Place, f: dict, g: Group, ev: Evidence) -> str:
+        if "qualifier" in f:
+            q, written = next((q, t) for q, t in g.quals if within(p, q) or p == q)
+            return f"qualified by '{written}'" + (f" ({q.name})" if normalize(written) != normalize(q.name) else "")
+        if g.mentions[0].kind == "demonym":
+            return f"the nationality of {p.name}"
+        if p.level == "country":
+            return "the country of that name"
+        if p.level in ("continent", "region"):
+            return f"the {p.level} of that name"
+        local = self.ranker.strongest(f, _LOCAL_FEATURES)
+        if local is not None:
+            names = self.features.supporters(p, ev)
+            if names:
+                return f"near {_join(names)}, which the article names"
+        if "dateline_admin1" in f and ev.dateline is not None and ev.dateline != p:
+            return f"in {p.admin1 or p.name}, like the dateline's {ev.dateline.name}"
+        if "region_admin1" in f or ("region_country" in f and ev.region is not None and ev.region.level == "country"):
+            return f"in the publication's home region, {ev.region.name}"
+        if "capital" in f and "country_seen" in f:
+            return "capital of a country the article is about"
+        if "country_seen" in f:
+            country = self.gaz.country(p.country_code)
+            return "in a country the article is about" + (f" ({country.name})" if country else "")
+        if "capital" in f:
+            return "a national capital"
+        if p.level == "admin1":
+            return "the state or province of that name"
+        return "the best-known place of that name"
 
-    def _score(self, places: list[Place], mention: Mention, ctx: _Context, quals: list[Place]) -> list[Candidate]:
-        name = mention.text
-        big_city = has_big_city(places)
-        local = _has_local(places, ctx)
-        w = self.weights
-        out = []
-        for p in places:
-            f = self.features(p, name, ctx, quals, big_city, local)
-            out.append((sum(w.get(k, 0.0) * v for k, v in f.items()), p, f))
-        out.sort(key=lambda x: -x[0])
-        # A softmax over raw scores gives a 0..1 confidence that reads like one.
-        top = out[0][0]
-        z = sum(math.exp(s - top) for s, _, _ in out)
-        return [Candidate(place=p, score=math.exp(s - top) / z, reason=_reason(p, f, quals, ctx)) for s, p, f in out]
-
-    def _assign(self, m: Mention, scored: list[Candidate]) -> None:
-        best = scored[0]
-        metonym_note = m.reason if m.kind == "metonym" else ""
-        m.place, m.score = best.place, best.score
-        m.reason = best.reason + (f"; {metonym_note}" if metonym_note else "")
-        m.candidates = scored[1 : 1 + MAX_CANDIDATES]
-
-    def _focus(self, mentions: list[Mention], ctx: _Context) -> Place | None:
+    def _focus(self, mentions: list[Mention], ev: Evidence) -> Place | None:
         """The place the article is about: the most-mentioned city of its most-mentioned country.
 
         Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
         becoming the focus; the country itself is the focus when no town of it is named.
         """
+        # "French settlers", "Irish dockworkers": a nationality says who, not where; it counts
+        # only when nothing else is placed.
+        mentions = [m for m in mentions if m.kind != "demonym" and m.place is not None] or mentions
         placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
         if not placed:
             return None
+        # Towns reached by their own name: "Washington Square" may be an old name of a town in
+        # New York, but twice that is no reason to move a New Orleans story there.
+        own = [m.place for m in mentions if m.place is not None and m.place.country_code and m.kind != "demonym"
+               and self.gaz.name_matches_primary(m.place, m.text)]  # fmt: skip
+        placed = [p for p in placed if p.level not in ("city", "admin2")] + [p for p in own if p.level in ("city", "admin2")] or placed
         country = Counter(p.country_code for p in placed).most_common(1)[0][0]
+        states = set(ev.admin1_named) | set(ev.admin1)
         for levels in (("city", "admin2"), ("admin1",)):
             local = Counter(p for p in placed if p.country_code == country and p.level in levels)
             if local:
                 # ties go to a town in a state the article names, then to the bigger town
-                return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in ctx.admin1, p.population))
+                return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in states, p.population))
         return self.gaz.country(country)
 
-    def _fallback(self, m: Mention, ctx: _Context, quals: list[Place] = ()) -> None:
-        """A name the gazetteer lacks: in the place that qualifies it, else a well-known place
-        named inside it, else the article's focus.
+    def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = (),
+                  holder: Mention | None = None) -> None:  # fmt: skip
+        """A name the gazetteer lacks: in the place that qualifies it or that the text says holds
+        it, else a well-known place named inside it, else the article's focus.
 
-        "TORKHAM, Pakistan" is in Pakistan; "University of Alberta" is in Alberta; "Royal Street"
-        and "Rogers Centre" are somewhere in the city the article is about, not in a town called
-        Street or Rogers.
+        "TORKHAM, Pakistan" is in Pakistan; "Collins Avenue in Miami Beach" in Miami Beach;
+        "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere
+        in the city the article is about, not in a town called Street or Rogers.
         """
         if quals:
             # A qualifier names a country or a state far more often than a county.
-            q = min(quals, key=lambda p: (("country", "admin1", "admin2").index(p.level), -p.population))
+            q = min((p for p, _ in quals), key=lambda p: (("country", "admin1", "admin2").index(p.level), -p.population))
             m.place, m.score = q, 0.3
             m.reason = f"not in the gazetteer; placed in {q.name}, named after it"
             m.candidates = []
+            return
+        if holder is not None and holder.place is not None and holder.place.level not in ("continent", "region"):
+            m.place, m.score, m.candidates = holder.place, 0.3, []
+            m.reason = f"not in the gazetteer; placed in {holder.place.name}, which the text says holds it"
             return
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         bound = _article_bound(m.text, words)
@@ -291,19 +461,69 @@ class Resolver:
                         # A town named by part of the name is a guess; in a country the article
                         # never mentions, while it mentions others, it is a worse one than the
                         # article's focus ("Maarat al-Numan" in a Syria story is not in Nigeria).
-                        and (p.level not in ("city", "admin2") or not ctx.countries or ctx.countries.get(p.country_code))
+                        and (p.level not in ("city", "admin2", "admin1") or not ev.countries or ev.countries.get(p.country_code))
                     ]  # fmt: skip
                     if not places:
                         continue
-                    scored = self._score(places, Mention(text=part, start=0, end=0), ctx, [])
-                    best = scored[0]
-                    m.place, m.score = best.place, best.score * 0.5
-                    m.reason = f"not in the gazetteer; placed at {best.place.name}, named inside it"
-                    m.candidates = scored[1 : 1 + MAX_CANDIDATES]
+                    g = Group(("part", part), [Mention(text=part, start=0, end=0)], places)
+                    scored = self._scored(g, ev)
+                    top, best = scored[0][0], scored[0][1]
+                    z = sum(math.exp(x - top) for x, _, _ in scored)
+                    m.place, m.score = best, 0.5 / z
+                    m.reason = f"not in the gazetteer; placed at {best.name}, named inside it"
+                    m.candidates = [
+                        Candidate(p, math.exp(x - top) / z, self._reason(p, ff, g, ev)) for x, p, ff in scored[1 : 1 + MAX_CANDIDATES]
+                    ]
                     return
-        if ctx.focus is not None and m.kind != "demonym":
-            m.place, m.score = ctx.focus, 0.1
-            m.reason = f"not in the gazetteer; placed at the article's focus, {ctx.focus.name}"
+        if focus is not None and m.kind != "demonym":
+            m.place, m.score = focus, 0.1
+            m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
+
+
+# "the city of Ibb", "Ibb province": the text says which kind of place it means.
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)
+_ADMIN_BEFORE = re.compile(
+    r"\b(?:state|province|region|county|district|governorate|department|prefecture|oblast|canton)\s+of\s+$", re.I
+)
+_TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b")  # lower case: "Kansas City" is a name
+_ADMIN_AFTER = re.compile(r"^\s+(?:state|province|governorate|region|prefecture|oblast)\b")
+_TOWN_LEVELS = ("city", "district")
+_ADMIN_LEVELS = ("admin1", "admin2")
+
+
+def _designated(g: Group, text: str) -> None:
+    """Keep only the towns, or only the states and counties, when the text calls the name one."""
+    kinds = set()
+    for m in g.mentions:
+        before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 20]
+        if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after):
+            kinds.add(_TOWN_LEVELS)
+        elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):
+            kinds.add(_ADMIN_LEVELS)
+    if len(kinds) == 1:
+        levels = kinds.pop()
+        g.places = [p for p in g.places if p.level in levels] or g.places
+
+
+def _assign(m: Mention, scored: list[Candidate]) -> None:
+    best = scored[0]
+    metonym_note = m.reason if m.kind == "metonym" else ""
+    m.place, m.score = best.place, best.score
+    m.reason = best.reason + (f"; {metonym_note}" if metonym_note else "")
+    m.candidates = scored[1 : 1 + MAX_CANDIDATES]
+
+
+def _unique(items: list) -> list:
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # Words that name places somewhere but, inside a longer name, are descriptions, not places.
@@ -332,10 +552,6 @@ LOCAL_FEATURE_HEADS = {
 }
 
 
-def has_big_city(places: list[Place]) -> bool:
-    """Whether a name's candidates include a capital or a city of a million: news means it."""
-    return any(p.level == "city" and (p.feature_code == "PPLC" or p.population >= 1_000_000) for p in places)
-
 
 # The Arabic article in its assimilated spellings ("al-", "ash-", "ez-"). Only "al" and "el" are
 # taken without a hyphen: "as", "at", "an" are English words too.
@@ -355,13 +571,18 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
     return out
 
 
-def _well_known(p: Place) -> bool:
-    """A capital or a city of 100,000: a namesake abroad that news may well mean anyway."""
-    return p.feature_code == "PPLC" or p.population >= 100_000
 
 
-def _has_local(places: list[Place], ctx: _Context) -> bool:
-    return any(p.level in ("city", "admin2") and ctx.countries.get(p.country_code) for p in places)
+def _holds(b: Place, a: Place) -> bool:
+    """Whether a lies in b, or (for a town b) within COOC_KM of it."""
+    if b.level in ("country", "admin1", "admin2") and (a == b or within(a, b)):
+        return True
+    return b.level in ("city", "admin2") and km(a, b) <= COOC_KM
+
+
+def _last_word(name: str) -> str:
+    words = name.lower().split()
+    return words[-1].strip(".") if words else ""
 
 
 def _acronym(text: str) -> bool:
@@ -369,35 +590,6 @@ def _acronym(text: str) -> bool:
     return 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()
 
 
-def _within(p: Place, q: Place) -> bool:
-    if q.level == "country":
-        return p.country_code == q.country_code
-    if q.level == "admin1":
-        return p.country_code == q.country_code and (p.admin1 == q.name or p.level == "admin2")
-    return p.country_code == q.country_code
-
-
-def _reason(p: Place, f: dict, quals: list[Place], ctx: _Context) -> str:
-    if "qualifier" in f:
-        q = next(q for q in quals if _within(p, q))
-        return f"qualified by '{q.name}'"
-    if p.level == "country":
-        return "the country of that name"
-    if p.level in ("continent", "region"):
-        return f"the {p.level} of that name"
-    if "capital" in f and "ctx_seen" in f:
-        return "capital of a country the article is about"
-    if "admin1_ctx" in f:
-        return f"in {p.admin1}, which the article mentions"
-    if "ctx_seen" in f:
-        return "in a country the article is about"
-    if "capital" in f:
-        return "a national capital"
-    if "near" in f:
-        return "near other places in the article"
-    if p.level == "admin1":
-        return "the state or province of that name"
-    return "the best-known place of that name"
 
 
 class GeocoderResolver:
@@ -413,6 +605,8 @@ class GeocoderResolver:
         self.name = type(geocoder).__name__
 
     def resolve(self, mentions: list[Mention], text: str) -> list[Mention]:
+        # A geocoder cannot say whether a tentative small town lies near the article's places.
+        mentions[:] = [m for m in mentions if not is_tentative(m)]
         answers: dict[str, list[Place]] = {}
         for m in mentions:
             key = normalize(m.text)

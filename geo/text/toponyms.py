@@ -10,7 +10,10 @@ places it has not seen, and hides places inside organisation names ("Toronto Pol
      ("U.S. State Department" -> "U.S.").
   4. Outside any entity, capitalised words the gazetteer knows well are added.
   5. Wire datelines ("CARACAS, Venezuela --") are recognised as such.
-Tokens inside PERSON entities never become places.
+  6. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
+     an organisation's name the NER gave them, become tentative mentions (label ending in
+     LOCAL): the resolver keeps them only near the places the article certainly names.
+Tokens inside PERSON entities never become places, except through 6 or a locative preposition.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from spacy.tokens import Doc, Span
 
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
+
+from .qualifiers import ABBREVIATION_AFTER, abbreviation
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -55,10 +60,11 @@ def _trim(span: Span) -> tuple[int, int] | None:
     return start, end
 
 
-def _person_words(doc: Doc) -> set[str]:
+def _person_words(doc: Doc, besides: Span | None = None) -> set[str]:
+    """Words of the article's full names of people (other than the entity `besides`)."""
     words = set()
     for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1:
+        if ent.label_ == "PERSON" and len(ent) > 1 and not (besides is not None and ent.start == besides.start):
             words.update(t.text for t in ent if t.is_alpha and t.is_title)
     return words
 
@@ -93,13 +99,15 @@ def _is_capitalised(token) -> bool:
 class MentionFinder:
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
-        self.max_words = min(gazetteer.max_name_words(), 5)
+        # tokens, not words: "Democratic People's Republic of Korea" is five words and six tokens
+        self.max_words = min(gazetteer.max_name_words(), 5) + 1
 
     # --- gazetteer judgements -------------------------------------------------------------
     def _well_known(self, name: str, min_pop: int) -> str | None:
         """'demonym' or 'toponym' when the gazetteer knows the name as a major place."""
         if name.lower() in GENERIC_NAMES:
-            return None
+            # "the Gulf": a reviewed alias gives some generic words their news meaning
+            return "toponym" if any(p.level == "region" for p in self.gaz.lookup(name)) else None
         if self.gaz.demonym(name):
             return "demonym"
         for p in self.gaz.lookup(name):
@@ -109,6 +117,11 @@ class MentionFinder:
                 return "toponym"
         return None
 
+    def _country(self, name: str) -> bool:
+        return name.lower() not in GENERIC_NAMES and any(
+            p.level == "country" and self.gaz.name_matches_primary(p, name) for p in self.gaz.lookup(name)
+        )
+
     def _major_level(self, name: str) -> bool:
         return any(p.level in ("continent", "region", "country", "admin1") for p in self.gaz.lookup(name))
 
@@ -117,12 +130,15 @@ class MentionFinder:
         text = _token_table(doc).text
         mentions: list[Mention] = []
         taken = [False] * len(text)  # characters already inside a mention or a person's name
+        in_mention = [False] * len(text)
 
-        def add(start: int, end: int, kind: str, label: str) -> None:
-            if start >= end or any(taken[start:end]):
+        def add(start: int, end: int, kind: str, label: str, over_person: bool = False) -> None:
+            # The NER takes "Ont" of "London, Ont." for a person; a state abbreviation after a
+            # place may override that, never another mention.
+            if start >= end or any((in_mention if over_person else taken)[start:end]):
                 return
             for i in range(start, end):
-                taken[i] = True
+                taken[i] = in_mention[i] = True
             mentions.append(Mention(text=text[start:end], start=start, end=end, kind=kind, label=label))
 
         person_words = _person_words(doc)
@@ -143,8 +159,11 @@ class MentionFinder:
                 if not (name[:1].isupper() or name[:1].isdigit()):
                     continue  # "veranda", "downtown": the NER's lowercase places are common nouns
                 words = {t.text for t in span if t.is_alpha}
-                if words and words <= person_words and not self._major_level(name):
+                # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
+                # Chamber of Commerce" that it calls a person, is a capital.
+                if words and words <= person_words and not self._major_level(name) and self._well_known(name, 100_000) is None:
                     continue
+                span = self._longer_name(span)
                 self._split_qualified(span, ent.label_, add)
             elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):
                 add(ent.start_char, ent.end_char, "toponym", "PERSON>GAZ")
@@ -154,11 +173,17 @@ class MentionFinder:
                     continue
                 span = doc[bounds[0] : bounds[1]]
                 if self.gaz.demonym(span.text):
-                    add(span.start_char, span.end_char, "demonym", "NORP")
+                    named = self._named_after_people(span)
+                    if named is not None:
+                        add(named.start_char, named.end_char, "toponym", "NORP+")
+                    else:
+                        add(span.start_char, span.end_char, "demonym", "NORP")
             elif ent.label_ in EMBEDDING_LABELS:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
 
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
+        self._local_towns(doc, person_words, add)
+        self._abbreviated_qualifiers(text, list(mentions), add)
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
@@ -183,15 +208,55 @@ class MentionFinder:
         knows as a sizeable place, and that stands where places stand: after a locative
         preposition, or coordinated with a place.
         """
-        if len(ent) != 1 or ent.text in person_words:
-            return False
         tok = ent[0]
         prev = tok.doc[tok.i - 1] if tok.i > 0 else None
         locative = prev is not None and prev.lower_ in LOCATIVE_PREPS
+        if len(ent) > 1:
+            # "In Klamath Falls", "in Ciudad Juarez": a town's whole name after "in" is that town,
+            # unless its words name someone else in the article.
+            others = _person_words(ent.doc, besides=ent)
+            return (
+                locative and all(t.is_title for t in ent) and not any(t.text in others for t in ent)
+                and any(p.level == "city" and p.population >= 5000 and self.gaz.name_matches_primary(p, ent.text)
+                        for p in self.gaz.lookup(ent.text))
+            )  # fmt: skip
+        if ent.text in person_words:
+            return False
         coordinated = tok.dep_ == "conj" and tok.head.ent_type_ in PLACE_LABELS
         if not (locative or coordinated):
             return False
         return self._well_known(ent.text, 50_000) == "toponym"
+
+    def _longer_name(self, span: Span) -> Span:
+        """The NER's place with the capitalised words before it that make a longer name the
+        gazetteer knows: "Western Australia" for "Australia", "Democratic People's Republic of
+        Korea" for "Republic of Korea"."""
+        doc = span.doc
+        best = span
+        for k in range(span.start - 1, max(-1, span.start - 5), -1):
+            if doc[k + 1].is_sent_start:
+                break
+            t = doc[k]
+            if t.text in ("'s", "of"):
+                continue
+            if not t.text[:1].isupper():
+                break
+            wider = doc[k : span.end]
+            if self.gaz.is_name(wider.text) and self._well_known(wider.text, 100_000) == "toponym":
+                best = wider
+        return best
+
+    def _named_after_people(self, span: Span) -> Span | None:
+        """'French Quarter', 'British International School': a nationality that begins the
+        name of a place in town, not a reference to the country."""
+        doc = span.doc
+        for n in range(3, 0, -1):
+            end = span.end + n
+            if end > len(doc) or not all(t.text[:1].isupper() and t.is_alpha for t in doc[span.end : end]):
+                continue
+            if doc[end - 1].lower_ in NAMED_HEADS:
+                return doc[span.start : end]
+        return None
 
     def _looks_like_feature(self, span: Span) -> bool:
         return span[-1].lower_ in FEATURE_HEADS
@@ -200,6 +265,16 @@ class MentionFinder:
         """'Long Beach, California' as one entity: the name, then its qualifier."""
         commas = [t.i for t in span if t.text == ","]
         if not commas:
+            # "Greece Italy": a missing comma runs two countries together
+            cut = next(
+                (k for k in range(span.start + 1, span.end) if not self.gaz.is_name(span.text)
+                 and self._country(span.doc[span.start : k].text) and self._country(span.doc[k : span.end].text)),
+                None,
+            )  # fmt: skip
+            if cut is not None:
+                for piece in (span.doc[span.start : cut], span.doc[cut : span.end]):
+                    add(piece.start_char, piece.end_char, "toponym", label)
+                return
             add(span.start_char, span.end_char, "toponym", label)
             return
         doc = span.doc
@@ -244,11 +319,71 @@ class MentionFinder:
                 break
             i += matched or 1
 
+    def _local_towns(self, doc: Doc, person_words: set[str], add) -> None:
+        """Small towns the NER missed or took for a person or an organisation ("shoppers from
+        Coggeshall and Kelvedon", "the Kelvedon parish council"), as tentative mentions.
+
+        Alone, "Byron" or "Mason" is as likely a name as a town. These are kept by the resolver
+        only when the town lies near places the article certainly names, or in a county it
+        names (see LOCAL); otherwise they are dropped.
+        """
+        toks = _token_table(doc)
+        text = toks.text
+        label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+        i = 0
+        while i < len(doc):
+            if not toks.cap[i] or label_at.get(i) in NOT_PLACE_LABELS:
+                i += 1
+                continue
+            matched = 0
+            for n in range(min(self.max_words, len(doc) - i), 0, -1):
+                j = i + n - 1
+                if not all(toks.cap[k] and label_at.get(k) not in NOT_PLACE_LABELS for k in range(i, j + 1)):
+                    continue
+                words = person_words
+                if label_at.get(i) == "PERSON":
+                    # the words of this very name do not make it a person's
+                    words = _person_words(doc, besides=next((e for e in doc.ents if e.start <= i < e.end), None))
+                if any(toks.text[toks.start[k] : toks.end[k]] in words for k in range(i, j + 1)):
+                    continue
+                name = text[toks.start[i] : toks.end[j]]
+                if not self._local_name(name):
+                    continue
+                labels = {label_at.get(k, "") for k in range(i, j + 1)}
+                label = (next(iter(labels)) + ">" if len(labels) == 1 and "" not in labels else "") + LOCAL
+                add(toks.start[i], toks.end[j], "toponym", label, over_person=True)
+                matched = n
+                break
+            i += matched or 1
+
+    def _local_name(self, name: str) -> bool:
+        """Whether the gazetteer knows `name` as the own name of a town or county."""
+        key = name.lower()
+        if len(name) < 3 or key in GENERIC_NAMES or key in LEADING_DROP or (name.isupper() and len(name) <= 5):
+            return False
+        if not self.gaz.is_name(name) or self.gaz.demonym(name):
+            return False
+        return any(
+            p.level in ("city", "admin2") and (p.population >= 50_000 or self.gaz.name_matches_primary(p, name))
+            for p in self.gaz.lookup(name)
+        )
+
+    def _abbreviated_qualifiers(self, text: str, found: list[Mention], add) -> None:
+        """'Athens, Ga.', 'London (Ont.)': the state abbreviation after a place qualifies it.
+
+        The NER rarely tags these, and alone they are no place ("Pa.", "Ala."), so they are taken
+        only right after a place name.
+        """
+        for m in found:
+            hit = ABBREVIATION_AFTER.match(text, m.end)
+            if hit:
+                add(hit.start("abbr"), hit.end("abbr"), "qualifier", "ABBR", over_person=True)
+
     def _datelines(self, doc: Doc, add) -> None:
         for m in DATELINE.finditer(_token_table(doc).text):
             city = m.group("city").strip()
             q = (m.group("qual") or "").strip()
-            known_q = bool(q) and self.gaz.is_name(q)
+            known_q = bool(q) and (self.gaz.is_name(q) or abbreviation(q) is not None)
             # A town the gazetteer lacks still heads a dateline when a known place qualifies it
             # ("TORKHAM, Pakistan --"): the resolver places it in that place.
             if len(city) < 3 or not (self.gaz.is_name(city) or known_q):
@@ -256,6 +391,22 @@ class MentionFinder:
             add(m.start("city"), m.start("city") + len(city), "dateline", "DATELINE")
             if known_q:
                 add(m.start("qual"), m.start("qual") + len(q), "qualifier", "DATELINE")
+
+
+# Last words of the name of a place in town, after a nationality ("French Quarter").
+NAMED_HEADS = {
+    "quarter", "embassy", "consulate", "school", "academy", "college", "university", "museum", "hospital",
+    "church", "cathedral", "mosque", "synagogue", "temple", "cemetery", "club", "market", "street", "square",
+}
+# Label (suffix) of a tentative mention: a town name found by the gazetteer alone, which the
+# resolver keeps only if the article's other places vouch for it.
+LOCAL = "LOCAL"
+# Entities that are never place names, whatever the gazetteer says ("March", "Ten").
+NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
+
+
+def is_tentative(m: Mention) -> bool:
+    return m.label.endswith(LOCAL)
 
 
 # Last words that make a span a physical feature even when the gazetteer does not know it.
@@ -282,4 +433,10 @@ GENERIC_NAMES = {
     "liberty", "independence", "hope", "unity", "progress", "reform", "enterprise", "commerce", "industry",
     "mobile", "reading", "orange", "bath", "split", "nice", "university", "college", "paradise", "eden",
     "metro", "market", "harbour", "harbor", "port", "square", "park", "bay", "gulf",
+}
+# Of those, the ones that are first of all towns ("Reading", "Nice", "Victoria"): never taken
+# by the gazetteer alone, but once the NER or a preposition says "place", the town is meant.
+WORD_TOWNS = {
+    "victoria", "liberty", "independence", "hope", "unity", "mobile", "reading", "orange", "bath", "split",
+    "nice", "paradise", "eden",
 }

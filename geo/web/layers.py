@@ -15,6 +15,9 @@ view kept. Layers, as the layer control lists them:
   - Flows: origin -> destination geodesics, width by events on the route, an arrowhead at the
     destination turned to the direction of arrival.
   - Events per country: countries shaded by event count.
+Markers stand apart by how they were placed (hollow: a country or region as a whole; faded:
+only the article's dateline), and every layer carries its events per time bin, which the page
+plays without the server (geo/web/playback.py).
 
 The browser half is static/dateline/map.js and map.css, served by the app like Leaflet.
 """
@@ -32,7 +35,7 @@ from jinja2 import Template
 from . import assets
 from .map_data import CLUSTER_MIN, MapData
 from .popups import esc
-from .styles import FAMILIES, glyph_svg, shading_classes, type_style
+from .styles import FAMILIES, LAND, SHADE_OPACITY, glyph_svg, placement_glyph, shaded_on_land, shading_classes, type_style
 
 
 def _js(obj) -> str:
@@ -109,7 +112,7 @@ class CountryBasemap(_DataLayer):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.featureGroup();
-        DL.basemap({{ this.get_name() }}, {{ this.url|tojson }});
+        DL.basemap({{ this.get_name() }}, {{ this.url|tojson }}, {{ this.land|tojson }});
         {% endmacro %}
         """
     )
@@ -118,6 +121,7 @@ class CountryBasemap(_DataLayer):
         super().__init__(name, overlay=False, show=True, control=True)
         self._name = "CountryBasemap"
         self.url = url
+        self.land = LAND
 
 
 class CountryShading(_DataLayer):
@@ -130,12 +134,14 @@ class CountryShading(_DataLayer):
         """
     )
 
-    def __init__(self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True):
+    def __init__(
+        self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True, series: dict | None = None
+    ):
         super().__init__(name, show=show)
         self._name = "CountryShading"
         self.url = url
         breaks, colors = shading_classes(max(counts.values(), default=0))
-        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors})
+        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "series": series or {}, "opacity": SHADE_OPACITY})
 
 
 class EventMarkers(_DataLayer):
@@ -201,7 +207,7 @@ class Begin(MacroElement):
     def __init__(self, data: MapData):
         super().__init__()
         self._name = "Begin"
-        self.data = _js({"bounds": data.bounds, "token": data.digest()})
+        self.data = _js({"bounds": data.bounds, "token": data.digest(), "play": data.play})
 
 
 class Finish(MacroElement):
@@ -242,6 +248,14 @@ def legend_html(data: MapData) -> str:
         rows.append(f'<div class="note">One marker per {how}, shaped by its commonest type; size = events.</div>')
     elif data.markers:
         rows.append('<div class="note">One marker per place and type; size = events.</div>')
+    if data.area or data.weak:
+        rows.append("<h4>Placed</h4>")
+        rows.append(f'<div class="row">{placement_glyph()}<span>at a town or a point</span></div>')
+        if data.area:
+            rows.append(f'<div class="row">{placement_glyph("dl-area")}<span>in a country or region as a whole</span></div>')
+        if data.weak:
+            rows.append(f'<div class="row">{placement_glyph("dl-weak")}<span>only by the article\'s dateline: a weak guess</span></div>')
+            rows.append('<div class="note">Raise <i>Minimum confidence</i> in the sidebar to hide weak guesses.</div>')
     if data.flows:
         rows.append("<h4>Flows</h4>")
         rows.append('<div class="row"><svg width="34" height="10"><line x1="1" y1="5" x2="25" y2="5" stroke="#555" stroke-width="2"/>'
@@ -255,7 +269,8 @@ def legend_html(data: MapData) -> str:
         lo = 1
         for b, c in zip(breaks, colors):
             label = f"{lo:,}" if lo == b else f"{lo:,}–{b:,}"
-            rows.append(f'<div class="row"><span class="sw" style="background:{c}"></span><span>{label}</span></div>')
+            # The map fills countries at SHADE_OPACITY over the land: the swatch shows that colour.
+            rows.append(f'<div class="row"><span class="sw" style="background:{shaded_on_land(c)}"></span><span>{label}</span></div>')
             lo = b + 1
     return '<details open><summary>Legend</summary>' + "".join(rows) + "</details>"
 
@@ -319,7 +334,7 @@ def data_layers(data: MapData, *, shading: bool = True) -> list[folium.FeatureGr
     start = folium.FeatureGroup(name="start", control=False)
     Begin(data).add_to(start)
     shade = folium.FeatureGroup(name="Events per country", show=shading)
-    CountryShading(data.countries).add_to(shade)
+    CountryShading(data.countries, series=data.country_series).add_to(shade)
     flows = folium.FeatureGroup(name="Flows")
     FlowArcs(data).add_to(flows)
     events = folium.FeatureGroup(name="Events")

@@ -4,6 +4,12 @@ Never one marker per event: a map of 100,000 events would be a 50 MB page. Event
 in the database, one marker per place and type; per place when that is still too many; per grid
 cell when even places are too many. Each marker's popup lists its latest events, fewer per
 marker the more markers there are, so the page stays within a fixed budget.
+
+Each marker, route and country also carries its events per time bin (geo/web/playback.py), so
+the page plays the selection through time on its own. Markers say how they were placed: at a
+country or region as a whole (drawn hollow), or only by the article's dateline (drawn weak); a
+route's end at a country as a whole is drawn at its capital, not at GeoNames' point for the
+country (Russia's is in central Siberia).
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ import pandas as pd
 from geo.store import Filters
 from geo.store.flows import bearing_at_end, geodesic_line
 
-from .popups import TypeIndex, esc, event_record, isna, name_or
+from . import playback
+from .popups import TypeIndex, as_day, esc, event_record, isna, name_or
 from .styles import type_order
 
 # One marker per place and type while that is at most this many markers...
@@ -45,6 +52,8 @@ FLOW_SEGMENT_KM = 300.0
 FLOW_POINTS = 32
 PATH_DIGITS = 3
 COORD_DIGITS = 4
+# Places that are areas, not points: a marker there stands for somewhere in it.
+AREA_LEVELS = frozenset({"country", "admin1", "admin2", "region", "continent"})
 
 
 @dataclass
@@ -67,6 +76,10 @@ class MapData:
     cell_deg: float | None = None
     popup_events: int = 0
     bounds: list | None = None  # [[south, west], [north, east]]
+    play: dict | None = None  # {"unit", "first", "bins"}: the playback's time bins; None: nothing dated
+    country_series: dict = field(default_factory=dict)  # ISO code -> playback.series
+    weak: int = 0  # located events placed only by the dateline
+    area: int = 0  # located events at a country or region as a whole
     type_table: list = field(default_factory=list)  # [name, label, colour, glyph] per type index
     _digest: str = ""
 
@@ -77,17 +90,28 @@ class MapData:
     def digest(self) -> str:
         """Changes whenever what is drawn changes: the page marks the map ready with it."""
         if not self._digest:
-            blob = json.dumps([self.mode, self.markers, self.flows, self.countries, self.type_table], default=str, separators=(",", ":"))
+            blob = json.dumps(
+                [self.mode, self.markers, self.flows, self.countries, self.type_table, self.play, self.country_series],
+                default=str, separators=(",", ":"),
+            )  # fmt: skip
             self._digest = hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
         return self._digest
 
 
-# A place group: (place key, lat, lon, type, place name, country code, events).
-K, LAT, LON, TYPE, NAME, CC, N = range(7)
+# A place group: (place key, lat, lon, type, place name, country code, events, events placed
+# only by the dateline, how the place is an area: 2 a country, 1 another area, 0 a point).
+K, LAT, LON, TYPE, NAME, CC, N, WEAK, AREA = range(9)
 
 
 def _place_groups(store, f: Filters) -> list[tuple]:
-    return [(_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n)) for pid, lat, lon, t, name, cc, n in store.place_groups(f)]
+    return [
+        (_pkey(pid, lat, lon), float(lat), float(lon), t, name, cc, int(n), int(weak or 0), _area(level))
+        for pid, lat, lon, t, name, cc, n, weak, level in store.place_groups(f)
+    ]
+
+
+def _area(level) -> int:
+    return 2 if level == "country" else 1 if level in AREA_LEVELS else 0
 
 
 def _ring(k: int) -> list[tuple[int, int]]:
@@ -175,12 +199,24 @@ def map_data(store, filters: Filters | None = None) -> MapData:
         for row in latest:
             k = gkey(_pkey(row["place_id"], row["lat"], row["lon"]), float(row["lat"]), float(row["lon"]), row["type"])
             if described is None or k in described:
-                evs.setdefault(k, []).append(event_record(row, types))
+                evs.setdefault(k, []).append((event_record(row, types), _iso(row["date"])))
         out.popup_events = sum(len(v) for v in evs.values())
-        out.markers = _markers(out.mode, groups, keys, evs, types)
+        out.weak = sum(g[WEAK] for g in groups)
+        out.area = sum(g[N] for g in groups if g[AREA])
+        play = _play_bins(store, f)
+        marker_series: dict = {}
+        if play:
+            out.play = {"unit": play[0], "first": play[1].isoformat(), "bins": play[2]}
+            marker_series, out.country_series = _series(store, f, play, out.mode, group, out.cell_deg)
+        out.markers = _markers(out.mode, groups, keys, evs, types, marker_series)
         out.bounds = _bounds([g[LAT] for g in groups], [g[LON] for g in groups])
+    else:
+        play = _play_bins(store, f)
+        if play:
+            out.play = {"unit": play[0], "first": play[1].isoformat(), "bins": play[2]}
+            _, out.country_series = _series(store, f, play, "type", "place_type", None)
 
-    out.flows = _routes(out, store.flows(f), types)
+    out.flows = _routes(out, store.flows(f), types, play)
     if out.flows:
         ends = [p for f in out.flows for part in f[0] for p in (part[0], part[-1])]
         lats, lons = [p[0] for p in ends], [p[1] for p in ends]
@@ -190,6 +226,46 @@ def map_data(store, filters: Filters | None = None) -> MapData:
         out.bounds = _bounds(lats, lons)
     out.type_table = types.table()
     return out
+
+
+def _iso(v) -> str | None:
+    d = as_day(v)
+    return d.isoformat() if d else None
+
+
+def _play_bins(store, f: Filters) -> tuple[str, object, int] | None:
+    """The playback's (unit, first bin's start, bins) over the selection's dates."""
+    lo, hi = store.date_range(f)
+    return playback.bins(lo, hi) if lo and hi else None
+
+
+def _series(store, f: Filters, play, mode: str, group: str, cell_deg) -> tuple[dict, dict]:
+    """Events per time bin for each marker (keyed as the markers are grouped) and each country."""
+    unit, first, _ = play
+    by_marker: dict = {}
+    by_country: dict = {}
+    for row in store.time_series(f, unit=unit, first=first, group=group, cell_deg=cell_deg):
+        *key, cc, b, n = row
+        b, n = int(b), int(n)
+        if cc is not None:
+            c = by_country.setdefault(str(cc), {})
+            c[b] = c.get(b, 0) + n
+        if mode == "grid":
+            if key[0] is None:
+                continue
+            k = (int(key[0]), int(key[1]))
+        else:
+            if key[1] is None or key[2] is None:
+                continue
+            k = _pkey(key[0], key[1], key[2])
+            if mode == "type":
+                k = (k, key[3])
+        s = by_marker.setdefault(k, {})
+        s[b] = s.get(b, 0) + n
+    return (
+        {k: playback.series(v) for k, v in by_marker.items()},
+        {k: playback.series(v) for k, v in by_country.items()},
+    )
 
 
 def per_popup(sizes: list[int], budget: int) -> int:
@@ -202,10 +278,13 @@ def per_popup(sizes: list[int], budget: int) -> int:
     return k
 
 
-def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeIndex) -> list:
+def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeIndex, series: dict | None = None) -> list:
     """Marker records: [lat, lon, events, type index, dx, dy, name, country, [[type, n]...] or
-    None, popup events, older events not in the popup]."""
+    None, popup events, older events not in the popup, whether it stands for an area (2: a
+    country as a whole, 1: another area, a region or province; 0: a point), events placed only
+    by the dateline, events per time bin (playback.series), the popup events' ISO dates]."""
     rows = []
+    series = series or {}
     if mode == "type":
         by_place: dict = {}
         for g in groups:
@@ -217,24 +296,27 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
                 ev = evs.get((g[K], g[TYPE]), [])
                 rows.append([
                     round(g[LAT], COORD_DIGITS), round(g[LON], COORD_DIGITS), g[N], types(g[TYPE]), dx, dy,
-                    esc(name_or(g[NAME])), esc(g[CC]), None, ev, g[N] - len(ev),
+                    esc(name_or(g[NAME])), esc(g[CC]), None, [e for e, _ in ev], g[N] - len(ev),
+                    g[AREA], g[WEAK], series.get((g[K], g[TYPE]), []), [d for _, d in ev],
                 ])  # fmt: skip
     else:
         agg: dict = {}
         for g, k in zip(groups, keys):
             a = agg.get(k)
             if a is None:
-                a = agg[k] = [0, 0.0, 0.0, {}, {}]  # events, lat sum, lon sum, types, places
+                a = agg[k] = [0, 0.0, 0.0, {}, {}, 0, 0]  # events, lat sum, lon sum, types, places, weak, in areas
             n = g[N]
             a[0] += n
             a[1] += g[LAT] * n
             a[2] += g[LON] * n
             a[3][g[TYPE]] = a[3].get(g[TYPE], 0) + n
+            a[5] += g[WEAK]
+            a[6] += n if g[AREA] else 0  # a marker of several places is an area only when all are
             p = a[4].get(g[K])
             if p is None:
                 p = a[4][g[K]] = [0, g[NAME], g[CC], g[LAT], g[LON]]
             p[0] += n
-        for k, (n, slat, slon, tcount, places) in agg.items():
+        for k, (n, slat, slon, tcount, places, weak, in_areas) in agg.items():
             by_type = sorted(tcount.items(), key=lambda kv: (-kv[1], kv[0]))
             top = max(places.values(), key=lambda p: p[0])
             if mode == "place":
@@ -247,7 +329,8 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
             ev = evs.get(k, [])
             rows.append([
                 round(lat, COORD_DIGITS), round(lon, COORD_DIGITS), n, types(by_type[0][0]), 0, 0, name, esc(top[2]),
-                [[types(t), c] for t, c in by_type], ev, n - len(ev),
+                [[types(t), c] for t, c in by_type], [e for e, _ in ev], n - len(ev),
+                int(in_areas == n), weak, series.get(k, []), [d for _, d in ev],
             ])  # fmt: skip
     # Big markers first, so small ones drawn later stay clickable on top of them.
     rows.sort(key=lambda r: -r[2])
@@ -259,7 +342,39 @@ _FLOW_COLUMNS = [
     "place_name", "country_code", "location_reason", "article_title", "article_url", "published",
     "origin_name", "destination_name", "origin_lon", "origin_lat", "destination_lon", "destination_lat",
     "id", "correction",  # for the popup's corrected mark and "Correct…" link
+    "origin_geonameid", "destination_geonameid", "origin_cc", "destination_cc",
 ]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=512)
+def _capital(cc: str, geonameid: int) -> tuple[float, float, str] | None:
+    """(lon, lat, name) of the capital when `geonameid` is the country `cc` as a whole, else None."""
+    try:
+        from geo.gazetteer import Gazetteer
+
+        gaz = Gazetteer.default()
+        country, capital = gaz.country(cc), gaz.capital(cc)
+    except Exception:  # noqa: BLE001 - no index built: the ends stay where the store put them
+        return None
+    if country is None or capital is None or int(country.geonameid) != int(geonameid):
+        return None
+    return float(capital.lon), float(capital.lat), capital.name
+
+
+def _route_ends(r: dict) -> tuple[list, list]:
+    """A flow's ends ([lon, lat], ...) and, per end, the capital's name when the end is a whole
+    country and is drawn at its capital (a reader knows Moscow; GeoNames' point for Russia is
+    in central Siberia), else None."""
+    ends, capitals = [], []
+    for side in ("origin", "destination"):
+        lon, lat = r.get(f"{side}_lon"), r.get(f"{side}_lat")
+        cc, gid = r.get(f"{side}_cc"), r.get(f"{side}_geonameid")
+        cap = None if isna(cc) or isna(gid) else _capital(str(cc), int(gid))
+        if cap:
+            lon, lat = cap[0], cap[1]
+        ends += [lon, lat]
+        capitals.append(cap[2] if cap else None)
+    return ends, capitals
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -275,18 +390,23 @@ def _arc(lon1: float, lat1: float, lon2: float, lat2: float) -> tuple[list, floa
     return paths, round(bearing_at_end(line), 1)
 
 
-def _routes(out: MapData, flows, types: TypeIndex) -> list:
+def _routes(out: MapData, flows, types: TypeIndex, play=None) -> list:
     """Route records, busiest first: [[path, ...], events, type index, bearing at the end,
-    people reported or None, origin name, destination name, popup events, older events]."""
+    people reported or None, origin name, destination name, popup events, older events, events
+    per time bin (playback.series), the popup events' ISO dates, the capitals the ends are drawn
+    at when they are whole countries ([origin's or None, destination's or None])]."""
     if flows is None or len(flows) == 0:
         return []
     cols = [c for c in _FLOW_COLUMNS if c in flows.columns]
     routes: dict[tuple, list[dict]] = {}
+    capitals: dict[tuple, list] = {}
     for r in pd.DataFrame(flows[cols]).to_dict("records"):
-        ends = [r.get(c) for c in ("origin_lon", "origin_lat", "destination_lon", "destination_lat")]
+        ends, caps = _route_ends(r)
         if any(isna(v) for v in ends):
             continue
-        routes.setdefault(tuple(round(float(v), 5) for v in ends), []).append(r)
+        key = tuple(round(float(v), 5) for v in ends)
+        routes.setdefault(key, []).append(r)
+        capitals[key] = caps
     out.flow_events = sum(len(v) for v in routes.values())
     tc: dict[str, int] = {}
     for rs in routes.values():
@@ -309,10 +429,18 @@ def _routes(out: MapData, flows, types: TypeIndex) -> list:
         main_type = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0]
         people = [int(r["count"]) for r in rs if not isna(r.get("count"))]
         ev = [event_record(r, types) for r in rs[:per_route]]
+        per_bin: dict[int, int] = {}
+        if play:
+            for r in rs:
+                d = as_day(r.get("date"))
+                if d is not None:
+                    b = playback.bin_of(d, play[0], play[1])
+                    per_bin[b] = per_bin.get(b, 0) + 1
         rows.append([
             paths, len(rs), types(main_type), bearing, sum(people) if people else None,
             esc(name_or(rs[0].get("origin_name"), "?")), esc(name_or(rs[0].get("destination_name"), "?")),
-            ev, len(rs) - len(ev),
+            ev, len(rs) - len(ev), playback.series(per_bin), [_iso(r.get("date")) for r in rs[:per_route]],
+            [esc(c) if c else None for c in capitals[ends]],
         ])  # fmt: skip
     out.routes_drawn = len(rows)
     return rows

@@ -52,6 +52,23 @@ def date_label(date, precision: str | None) -> str:
     return d.isoformat()
 
 
+def date_cell(date, precision: str | None) -> str | None:
+    """A date for a table: no more precise than it is known, and sorting as text sorts it in
+    time (a year before its months, a month before its days): 2019, 2019-02, 2019-02-18 (week),
+    2019-02-23."""
+    d = as_day(date)
+    if d is None:
+        return None
+    p = precision or "day"
+    if p == "year":
+        return f"{d.year}"
+    if p == "month":
+        return f"{d.year}-{d.month:02d}"
+    if p == "week":
+        return f"{(d - dt.timedelta(days=d.weekday())).isoformat()} (week)"
+    return d.isoformat()
+
+
 def _safe_url(url) -> str:
     """An article link only for http(s): a javascript: or data: URL from a feed is not a link."""
     if isna(url):

@@ -98,10 +98,29 @@ def glyph_svg(name: str, size: int | str = SIZE) -> str:
     )
 
 
+def placement_glyph(cls: str = "", size: int = 13) -> str:
+    """A neutral marker drawn as the map draws a placement (static/dateline/map.css): plain for a
+    point, `dl-area` (hollow) for a country or region as a whole, `dl-weak` for the dateline only."""
+    svg = glyph_svg("statement", size).replace("<svg ", '<svg style="color:#555" ', 1)
+    return f'<span class="dl-glyph {cls}">{svg}</span>'
+
+
 # Choropleth classes, fixed so the same shade means the same count in every view.
 CLASS_BREAKS = [1, 5, 20, 100, 500, 2_000, 10_000, 50_000, 200_000, 1_000_000, 10**12]
 # ColorBrewer YlOrRd without its palest yellow, which is hard to tell from the land (#f4f1ea).
 _RAMP = ["#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c", "#bd0026", "#800026"]
+
+
+# The land colour of the offline basemap and how opaque the shading over it is (map.js draws both).
+LAND = "#f4f1ea"
+SHADE_OPACITY = 0.5
+
+
+def shaded_on_land(color: str, alpha: float = SHADE_OPACITY, land: str = LAND) -> str:
+    """The colour a shading class shows on the map: `color` at `alpha` over the land."""
+    a = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(land[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(alpha * x + (1 - alpha) * y):02x}" for x, y in zip(a, b))
 
 
 def shading_classes(top: int) -> tuple[list[int], list[str]]:
