@@ -759,3 +759,38 @@ def test_crossing_takes_its_origin_from_the_movers_nationality():
     e = crossings[0]
     assert e.destination.place.country_code == "ET"
     assert e.origin is not None and e.origin.place.country_code == "ER"
+
+
+def test_a_fronted_scene_places_every_event_that_names_no_place(pipeline):
+    text = ("On 9 March 2024, in Kassala, gunmen ambushed a bus, students staged a sit-in "
+            "against fuel prices, and police arrested four men.")
+    evs = events(pipeline, text)
+    assert {e.type for e in evs} >= {"attack", "protest", "arrest"}
+    for e in evs:
+        assert e.location is not None and e.location.text == "Kassala", (e.trigger, e.location)
+        assert e.location.place.country_code == "SD"
+
+
+def test_a_bracketed_qualifier_is_no_event_of_its_own(pipeline):
+    text = "Villagers blocked the highway in Bunia (Ituri, Congo) on Friday to protest against killings."
+    evs = events(pipeline, text)
+    assert [e.location.text for e in evs if e.location is not None] == ["Bunia"]
+    # a name the NER ran into its bracket ("Bor (Jonglei") is cut at the bracket
+    mentions = pipeline.parse("Raiders attacked a camp outside Bor (Jonglei) on Friday.").mentions
+    assert [m.text for m in mentions] == ["Bor", "Jonglei"]
+
+
+def test_an_event_in_a_province_named_after_its_town_is_in_the_town(pipeline):
+    # GeoNames has the region of Gao and its town Gao; a market hit "in Gao" is in the town
+    (ev,) = [e for e in events(pipeline, "A car bomb exploded at a market in Gao on Monday.") if e.type == "attack"]
+    assert ev.location.place.level == "city" and ev.location.place.country_code == "ML"
+    assert "town of Gao" in ev.location.reason
+    # a province with no town of its name stays the province
+    (ev,) = [e for e in events(pipeline, "Farmers marched in Punjab on Monday.") if e.type == "protest"]
+    assert ev.location.place.level == "admin1"
+
+
+def test_shot_dead_is_an_attack_whatever_the_tagger_says(pipeline):
+    # the tagger reads "shot" in "a sniper shot dead" as a noun
+    (ev,) = [e for e in events(pipeline, "A sniper shot dead a teenager in Taiz on Sunday.") if e.type == "attack"]
+    assert ev.trigger.startswith("shot") and ev.location.text == "Taiz"

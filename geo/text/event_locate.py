@@ -817,7 +817,9 @@ class Locator:
         "Birgunj, Parsa", "Rubaya (Masisi, North Kivu)", "Mehar town of Dadu district, Sindh
         province"): the namesake inside them; a name the gazetteer lacks, or has none of inside
         them, at the finest of them the gazetteer has. The event gets its own copy."""
-        if m.place is not None and m.place.level in ("country", "admin1", "region", "continent") and not _fallback(m):
+        if m.place is not None and m.place.level in ("admin1", "admin2") and not _fallback(m):
+            return self._province_town(m)
+        if m.place is not None and m.place.level in ("country", "region", "continent") and not _fallback(m):
             return m
         quals = [q for q in self.qualifiers(m) if q.place is not None and not _fallback(q)]
         if not quals or (m.place is not None and not _fallback(m) and all(_inside_of(m.place, q.place) for q in quals)):
@@ -836,6 +838,20 @@ class Locator:
         finest = max(quals, key=specificity)
         return replace(m, place=finest.place, score=0.1, candidates=[],
                        reason=f"no {m.text} inside {names} in the gazetteer; placed at {finest.text}, the finest place named with it")
+
+    def _province_town(self, m: Mention) -> Mention:
+        """A province the resolver chose for a name that is also its town ("in Gao": the region
+        Gao and its town Gao): an event there happened in the town, which is the finer place."""
+        gaz = getattr(self.resolver, "gaz", None)
+        if gaz is None:
+            return m
+        prov = m.place
+        towns = [p for p in gaz.lookup(m.text) if p.level == "city" and p.country_code == prov.country_code
+                 and p.name.casefold() == prov.name.casefold() and (p.admin1 or "").casefold() == (prov.admin1 if prov.level == "admin2" else prov.name or "").casefold()]
+        if not towns:
+            return m
+        town = max(towns, key=lambda p: (p.population, -(p.geonameid or 0)))
+        return replace(m, place=town, candidates=[], reason=f"the town of {town.name}, in the province of that name")
 
     def qualified_pairs(self) -> set[tuple[tuple[int, int], tuple[int, int]]]:
         """(name, qualifier) spans of the article: the text says the first lies in the second."""
@@ -859,11 +875,16 @@ class Locator:
             return []
         out: list[Mention] = []
         i = span.end
+        bracket = False
         while i < min(len(doc), self.hi, span.end + 14):
             t = doc[i]
             q = self.mention_at.get(i)
+            bracket = bracket or t.text == "("
+            if q is None and bracket and t.text != ")" and (t.pos_ == "PROPN" or t.is_title):
+                i += 1  # "Kiwanja (Rutshuru territory, North Kivu)": a name the gazetteer lacks
+                continue
             if q is not None and q is not m and q.kind != "demonym":
-                if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m):
+                if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m) and not _fallback(q):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
                 if q not in out:
                     out.append(q)
@@ -1453,6 +1474,8 @@ def _inside_of(place, outer) -> bool:
     if outer.level == "admin1":
         a, b = (place.admin1 or "").casefold(), outer.name.casefold()
         return bool(a) and (a == b or a in b or b in a) or _km(place.lat, place.lon, outer.lat, outer.lon) < 150
+    if outer.level == "admin2" and place.admin1 and outer.admin1 and place.admin1.casefold() == outer.admin1.casefold():
+        return True  # GeoNames puts some provinces at admin2 ("North Kivu" in "Nord Kivu"), far from their towns
     return _km(place.lat, place.lon, outer.lat, outer.lon) < 60
 
 

@@ -375,6 +375,11 @@ class Ranker:
                 return [pl]
             return [Placement(reason="", weight=1.0, score=round(prob(s_none), 3))]
         s, win = loc
+        # "in Tripoli (North Lebanon)": a qualifier says where the name it follows lies; the
+        # event happened at the name
+        qualified = next((c for _, _, c in scored if "location" in c.slots and _span(win) in c.qualifiers), None)
+        if qualified is not None:
+            win = qualified
         out = [placement(win, s, location=mention(win))]
         taken = [win]
         # the places listed with the winner ("shelled Kafr Laha and Tal Dahab", "in Lyon, in

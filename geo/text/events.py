@@ -41,6 +41,7 @@ from .vocabulary import (
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
+    DEAD_PARTICIPLES,
     AIR_STRIKE,
     ARRIVAL_VERBS,
     ARRIVING_AID,
@@ -302,7 +303,14 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
     taken: set[int] = set()
     toks = list(sent)  # one Token object per word for the three passes below
     lemmas = [verb_lemma(t, words.verbs) for t in toks]
-    for tok, lem in zip(toks, lemmas):
+    for n, (tok, lem) in enumerate(zip(toks, lemmas)):
+        if tok.pos_ != "VERB" and tok.lower_ in DEAD_PARTICIPLES and n + 1 < len(toks) and toks[n + 1].lower_ == "dead":
+            lem = lemmas[n] = DEAD_PARTICIPLES[tok.lower_]
+            trig = _Trigger(tok, tok, words.verbs[lem], [tok, toks[n + 1]]) if lem in words.verbs else None
+            if trig is not None:
+                out.append(trig)
+                taken.update(t.i for t in trig.words)
+            continue
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
             if trig is None and lem in words.verbs:
@@ -1317,6 +1325,9 @@ def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
     pa, pb = a.primary(), b.primary()
     if pa is None or pb is None or a.location is None or b.location is None:
         return False
+    if pa.place.level == pb.place.level == "country" and pa.place.country_code == pb.place.country_code:
+        # a name the gazetteer lacks, placed at its country ("in the town of Rada"), lies inside it
+        return any("not in the gazetteer" in (m.reason or "") for m in (pa, pb)) and pa.text != pb.text
     outer, inner = (pa.place, pb.place) if specificity(pa) < specificity(pb) else (pb.place, pa.place)
     # a province and a town in it can be a campaign and one blow of it ("airstrikes on Idlib,
     # hitting positions at Maarat al-Numan"); a country and a town are one report told twice

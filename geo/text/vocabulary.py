@@ -363,6 +363,10 @@ DISASTER_NOUNS = frozenset(
     "tsunami wildfire bushfire avalanche drought eruption downpour rainstorm snowstorm blizzard".split()
 )
 
+# Past participles the tagger takes for a noun or an adjective before "dead" ("a sniper shot
+# dead a girl" parsed as the noun "shot"), with their verbs.
+DEAD_PARTICIPLES = {"shot": "shoot", "stabbed": "stab", "beaten": "beat", "hacked": "hack", "burnt": "burn", "burned": "burn"}
+
 # Words the training file's annotators mark as events that the taxonomy's trigger lists lack,
 # with the type each reports, reviewed by hand from the trainer's list of marked but untyped
 # words (`python -m geo train events` prints it); the trainer keeps the ones marked often enough.
