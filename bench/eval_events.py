@@ -11,7 +11,9 @@ the sentence names the gold place), so this script also prints what keeps it hon
   events_per_gold          predicted events / gold events (and placed ones only)
   placed_when_gold_none    of the gold events the annotators marked "no place in the text", the
                            share whose sentence still gets a placed prediction; also counting only
-                           predictions of the gold event's own type
+                           predictions of the gold event's own type, and counting only the
+                           prediction whose trigger is the gold event's own (the sentence's other
+                           events, which the annotators did not mark, left out)
   name_precision           placed predictions whose place names some gold place of their sentence,
                            over sentences whose gold events all name a place
   gold_triggers_detected   gold events whose annotated trigger word is (part of) a predicted
@@ -102,7 +104,7 @@ def _gold_trigger_span(text: str, trigger: str) -> tuple[int, int] | None:
 
 def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str, str]) -> dict:
     n_gold = n_pred = n_placed = n_detected = 0
-    none_n = none_any = none_same = 0
+    none_n = none_any = none_same = none_own = 0
     prec_n = prec_hit = 0
     for rec in gold:
         evs = preds.get(str(rec["id"]), [])
@@ -113,12 +115,12 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
         names = [(e.get("location") or {}).get("name") for e in rec["events"]]
         for g in rec["events"]:
             span = _gold_trigger_span(rec["text"], g.get("trigger") or "")
-            n_detected += span is not None and any(
-                a < span[1] and span[0] < b for e in evs for a, b in _trigger_spans(rec["text"], e)
-            )
+            own = [e for e in evs if span is not None and any(a < span[1] and span[0] < b for a, b in _trigger_spans(rec["text"], e))]
+            n_detected += bool(own)
             if (g.get("location") or {}).get("name"):
                 continue
             none_n += 1
+            none_own += any(e.get("place") for e in own)
             none_any += bool(placed)
             gt = tmap.get(g["type"])
             none_same += any(e["type"] == gt for e in placed) if gt else False
@@ -134,6 +136,7 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
         "gold_none": none_n,
         "placed_when_gold_none": r(none_any, none_n),
         "placed_same_type_when_gold_none": r(none_same, none_n),
+        "placed_own_trigger_when_gold_none": r(none_own, none_n),
         "name_precision": r(prec_hit, prec_n),
         "name_precision_n": prec_n,
     }
