@@ -347,6 +347,8 @@ class Ranker:
             loc = None
         if etype.movement:
             origin, dest = best_of("origin"), best_of("destination")
+            if loc is not None and any(x is not None and x[1] is loc[1] for x in (origin, dest)):
+                loc = None  # "fled from Savannah to Macon": Savannah is where they left, not where it happened
             if dest is not None and loc is not None and specificity(loc[1].mention) <= specificity(dest[1].mention):
                 loc = None  # "entered the town of Kafr Zeta in northern Hama": where Kafr Zeta is
             if origin is not None or dest is not None:
