@@ -72,7 +72,7 @@ def main() -> int:
         nonlocal n_events
         for d in docs:
             d.user_data.clear()  # no per-Doc caches carried over from the previous pass
-        n_events = sum(len(extract_events(d, ms, published)) for d, ms in zip(docs, mentions))
+        n_events = sum(len(extract_events(d, ms, published, pipe.resolver)) for d, ms in zip(docs, mentions))
 
     events()
     t_geo = best_of(geoparse, args.repeat)

@@ -109,6 +109,11 @@ class Event:
     location_reason: str = ""
     confidence: float = 0.5
     id: str = ""
+    # how sure the placement ranker is of the place it chose (its probability among the
+    # sentence's candidates); None when the event has no place or a fallback placed it
+    place_score: float | None = None
+    trigger_start: int | None = None  # offsets of the trigger's first and last word in the article
+    trigger_end: int | None = None
 
     def primary(self) -> Mention | None:
         """The event's one point on a map: where it happened, else where it went, else whence."""
@@ -146,6 +151,9 @@ class Event:
             "origin": pd(self.origin),
             "destination": pd(self.destination),
             "location_reason": self.location_reason,
+            "place_score": self.place_score,
+            "trigger_start": self.trigger_start,
+            "trigger_end": self.trigger_end,
             "confidence": round(self.confidence, 3),
             "lat": round(p.place.lat, 5) if p else None,
             "lon": round(p.place.lon, 5) if p else None,

@@ -6,6 +6,7 @@ and ingests an article the alias then places. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -39,6 +40,10 @@ def store(tmp_path_factory, pipeline):
     from geo.store import Store
 
     with Store(ingest_samples(tmp_path_factory.mktemp("corrections"), pipeline)) as s:
+        # an article whose "Georgia" the parser reads as the country, with the US state its
+        # runner-up: the place a user corrects below
+        text = "Police detained dozens of protesters in Georgia on Tuesday night after a rally against a bill on foreign agents."
+        s.add_document(pipeline.parse(text, published=dt.date(2023, 3, 9), title="Detentions after a rally in Georgia"))
         yield s
 
 

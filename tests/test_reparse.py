@@ -73,7 +73,7 @@ def test_reparse_keeps_every_correction_and_the_alias_reaches_the_parser(db_url,
     typed = store.correct(ids["marched"], type="armed_clash")
     store.correct(ids["arrested"], place=TOKYO)
     alias, changed = store.add_alias("Georgia", GEORGIA_US, note="this story is about the US state")
-    assert changed == 1  # the movement's point; the arrest keeps its own correction
+    assert changed == 2  # the movement's point and the clashes; the arrest keeps its own correction
     assert by_trigger(store)["fled"]["destination_geonameid"] == GEORGIA_US
 
     report = reparse(store, all_articles=True, pipeline=aliasless, progress=False)
@@ -110,16 +110,17 @@ def test_reparse_redoes_older_versions_and_reports_moves_removals_and_orphans(db
     marched = next(e for e in old.events if e.trigger == "marched")
     marched.location.place = Gazetteer.default().get(TOKYO)  # the protest in Tokyo,
     old.events = [e for e in old.events if e.trigger != "said"]  # no statement,
-    old.events.append(Event("attack", "clashes", "Police arrested 20 protesters in Georgia on Tuesday after clashes near the state capitol.", 100, 189))  # an event that is not there
+    old.events = [e for e in old.events if e.trigger != "clashes"]  # nor the clashes,
+    old.events.append(Event("attack", "riots", "Police arrested 20 protesters in Georgia on Tuesday after clashes near the state capitol.", 100, 189))  # an event that is not there
     store.add_document(old, parser_version="p-older")
     current = aliasless.parse("Troops crossed into Chad on Friday.", published=PUBLISHED)
     store.add_document(current, parser_version=aliasless.version)
     ev = by_trigger(store)
-    lost = store.correct(int(ev["clashes"]["id"]), type="protest")
+    lost = store.correct(int(ev["riots"]["id"]), type="protest")
 
     report = reparse(store, pipeline=aliasless, progress=False)  # only the older article
     assert report.articles == 1
-    assert report.added == 1 and report.removed == 1
+    assert report.added == 2 and report.removed == 1  # the statement and the clashes; the riots
     assert [i for i, _ in report.moved] == [int(ev["marched"]["id"])]
     tokyo, tbilisi = Gazetteer.default().get(TOKYO), Gazetteer.default().get(611717)
     assert report.moved[0][1] == pytest.approx(great_circle((tokyo.lat, tokyo.lon), (tbilisi.lat, tbilisi.lon)).km, rel=0.001)
@@ -131,10 +132,10 @@ def test_reparse_redoes_older_versions_and_reports_moves_removals_and_orphans(db
     assert reparse(store, pipeline=aliasless, progress=False).articles == 0  # nothing older is left
 
     # A later parser that reads the event again: the waiting correction finds it and applies.
-    aid = int(ev["clashes"]["article_id"])
+    aid = int(ev["riots"]["article_id"])
     changes = store.replace_document(aid, old, parser_version="p-later")
     assert changes["refound"] == [lost] and changes["orphaned"] == []
-    back = by_trigger(store)["clashes"]
+    back = by_trigger(store)["riots"]
     assert back["type"] == "protest" and back["corrected"]
     assert store.corrections().set_index("id").loc[lost, "event_id"] == int(back["id"])
     store.close()

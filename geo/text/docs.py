@@ -63,8 +63,8 @@ def chain_top(anchor: Token) -> Token:
 
 
 def verb_chain(anchor: Token) -> list[Token]:
-    """Verbs coordinated with `anchor` that share its subject ("shot and killed 22 and wounded 40
-    others at Kibeho"): one act told with several verbs, so one place."""
+    """Verbs coordinated with `anchor` that share its subject ("shot and killed nine and wounded 17
+    others at Gitega"): one act told with several verbs, so one place."""
     top = chain_top(anchor)
     out, stack = [], [top]
     while stack:
@@ -73,3 +73,12 @@ def verb_chain(anchor: Token) -> list[Token]:
             out.append(v)
         stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
     return out
+
+
+def lemma(tok: Token) -> str:
+    return tok.lemma_.lower()
+
+
+def pobjs(prep: Token) -> list[Token]:
+    """The objects of a preposition ("in Rome", "from fighting")."""
+    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]

@@ -1,7 +1,7 @@
 """Events from a parsed article: what happened, who did it, to whom, how many, when and where.
 
-Rule-based over spaCy's dependency parse, so it runs offline on a CPU in a few milliseconds per
-article and every decision can be explained:
+Over spaCy's dependency parse, so it runs offline on a CPU in a few milliseconds per article and
+every decision can be explained:
 
   1. Triggers: verbs and verb+particle/object phrases from the taxonomy ("fled", "took over",
      "cut ties"), and event nouns carried by a light verb, occurring, or placed ("held talks",
@@ -10,7 +10,11 @@ article and every decision can be explained:
      the object or passive subject the target; a cardinal on the counted noun is the count.
   3. Modality: negation, modals, plans, attempts, failures and cancellations lower the
      confidence instead of dropping the event, so a map can still show "talks planned in Rome".
-  4. Place: see geo/text/event_locate.py; every event says which rule placed it.
+  4. Place: every place the sentence names is a candidate (the geoparser's mentions, the names
+     the placement rules of geo/text/event_locate.py find, every other proper name) beside "no
+     place"; what each rule says about a candidate is one of its features (geo/text/
+     event_features.py), and a ranker learned from annotated sentences chooses
+     (geo/text/event_model.py); `location_reason` says in words what decided.
   5. Date: the date expression nearest the trigger in the parse tree (geo.dates resolves it),
      but none from a side clause about another time ("an accord signed in 1998", "since ...
      in 1997"), else the date of the previous sentence's event in the same paragraph, else the
@@ -33,53 +37,61 @@ from spacy.tokens import Doc, Span, Token
 from geo.model import Event, Mention
 
 from . import taxonomy as tx
-from .docs import date_entity_tokens, doc_sents, doc_text, span_text, verb_chain
-from .event_locate import Locator, Placement
+from .vocabulary import (
+    EVENT_PREPS,
+    PEOPLE_MOVE_VERBS,
+    DISASTER_NOUNS,
+    DEAD_PARTICIPLES,
+    AIR_STRIKE,
+    ARRIVAL_VERBS,
+    ARRIVING_AID,
+    ARRIVING_FORCES,
+    ARRIVING_OFFICIALS,
+    ARRIVING_PEOPLE,
+    BACK_REFERENCES,
+    CANCEL,
+    CAUSE_PREPS,
+    CIVILIANS,
+    CROWDS,
+    DASHES,
+    DEBATERS,
+    DIPLOMATIC_MODIFIERS,
+    DIPLOMATIC_NOUNS,
+    EFFORT_NOUNS,
+    FAIL,
+    GATHER_VERBS,
+    LABOUR_STRIKE,
+    LIGHT_VERBS,
+    MILITARY,
+    MODALS,
+    NONVIOLENT_CAUSES,
+    NOT_CAPTURED,
+    NOT_SHOT,
+    NOT_SHOT_TO,
+    NUM_WORDS,
+    OCCUR,
+    OCCURRENCE_VERBS,
+    PERSON_OBJECTS,
+    PLAN,
+    PRONOUNS,
+    SCALES,
+    SERIES_NOUNS,
+    VAGUE_NOUNS,
+    WEAPON_NOUNS,
+    WEAPON_VERBS,
+)
+from .docs import date_entity_tokens, doc_sents, doc_text, lemma, span_text, verb_chain
+from .event_features import SentenceCandidates, candidates
+from .event_locate import Locator, Placement, specificity
+from .event_model import Ranker
 
 _VERBS = tx.verb_index()
 _PHRASES = tx.phrase_index()
 _NOUNS = tx.noun_index()
 
 # Dependents that can complete a phrasal trigger: particle, object, passive subject, preposition.
-_PHRASE_DEPS = {"prt", "dobj", "nsubjpass", "prep", "attr", "advmod", "dative"}
-# Verbs that say an embedded event was only intended, tried or expected.
-_PLAN = {
-    "plan", "intend", "expect", "schedule", "want", "seek", "aim", "hope", "propose", "prepare",
-    "try", "attempt", "threaten", "consider", "plot", "vow", "pledge", "promise", "agree", "decide",
-    "set", "due", "ask", "urge", "call", "demand",
-}
-_FAIL = {"fail", "refuse", "decline", "abandon", "prevent", "block", "stop", "thwart", "foil", "deny"}
-_CANCEL = {"cancel", "postpone", "delay", "suspend", "scrap", "call", "scuttle", "shelve", "halt", "defer"}
-_MODALS = {"will", "would", "could", "might", "may", "should", "shall", "can", "must", "'ll", "wo", "ca"}
-_PRONOUNS = {"who", "that", "which", "whom", "he", "she", "they", "it", "we", "i", "you", "this", "those", "these"}
-# Words in the actor that say people, not troops, are moving: such movement is a crossing or
-# displacement even with a verb ("entered") that usually reports troops.
-_CIVILIANS = {
-    "refugee", "migrant", "civilian", "people", "resident", "family", "villager", "asylum", "seeker",
-    "child", "woman", "person", "deserter", "defector", "citizen", "immigrant", "worker", "student",
-}
-_MILITARY = {
-    "troop", "soldier", "force", "army", "tank", "unit", "militant", "rebel", "marine", "navy",
-    "warship", "jet", "aircraft", "militia", "fighter", "battalion", "brigade", "police",
-}
-# Subjects that demonstrate in the streets rather than show something.
-_CROWDS = _CIVILIANS | {
-    "protester", "demonstrator", "activist", "supporter", "crowd", "thousand", "hundred", "dozen", "youth",
-    "opponent", "farmer", "union", "opposition", "teacher", "doctor", "nurse", "muslim", "christian",
-}
-_EFFORT_NOUNS = {"attempt", "effort", "plan", "bid", "move", "push", "decision", "order", "call", "campaign", "threat", "offer", "proposal"}
-_LABOUR_STRIKE = {"general", "hunger", "labor", "labour", "national", "worker", "teacher", "nationwide"}
-_AIR_STRIKE = {"air", "missile", "drone", "rocket", "military", "aerial", "airstrike", "us", "u.s."}
+_PHRASE_DEPS = {"prt", "dobj", "nsubjpass", "prep", "attr", "advmod", "dative", "oprd", "acomp"}
 
-_NUM_WORDS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
-_NUM_WORDS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
 
 
 @dataclass
@@ -90,7 +102,7 @@ class _Trigger:
     words: list[Token]  # what `trigger` shows: "took over", "cut ties", "held talks"
     phrasal: bool = False
     nominal: bool = False
-    patient_subject: bool = False  # "Miringa came under attack": the subject is what was attacked
+    patient_subject: bool = False  # "Kafr Zeta came under attack": the subject is what was attacked
     vague: bool = False  # "the incident", "it happened": some event the article told of before
 
     @property
@@ -116,47 +128,49 @@ class _Draft:
 # triggers
 
 
-def _lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
-
-
 def _phrase_trigger(tok: Token) -> _Trigger | None:
-    lemma = _lemma(tok)
+    lem = lemma(tok)
     for child in tok.children:
         if child.dep_ not in _PHRASE_DEPS:
             continue
-        etype = _PHRASES.get((lemma, _lemma(child)))
+        etype = _PHRASES.get((lem, lemma(child)))
         if etype is not None:
             words = sorted([tok, child], key=lambda t: t.i)
             return _Trigger(tok, tok, etype, words, phrasal=True)
     return None
 
 
-def _retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType | None:
+def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.EventType | None:
     """The word's type, corrected by what its arguments say (who moves, what is seized, what
     killed, who arrives); None when they say it is no event of the vocabulary."""
     etype = trig.etype
     name = etype.name
     if name in ("armed_clash", "attack") and target is not None:
-        obj_words = {_lemma(t) for t in target.subtree}
-        if _lemma(target) in tx.DIPLOMATIC_NOUNS or (
-            obj_words & tx.DIPLOMATIC_MODIFIERS and _lemma(target) in {"building", "office", "compound", "premise"}
+        obj_words = {lemma(t) for t in target.subtree}
+        if lemma(target) in DIPLOMATIC_NOUNS or (
+            obj_words & DIPLOMATIC_MODIFIERS and lemma(target) in {"building", "office", "compound", "premise"}
         ):
-            if _lemma(trig.head) in {"take", "seize", "occupy", "storm", "capture", "raid", "attack"}:
+            if lemma(trig.head) in {"take", "seize", "occupy", "storm", "capture", "raid", "attack"}:
                 return tx.BY_NAME["diplomatic_seizure"]
+    if lemma(trig.head) in GATHER_VERBS:
+        return etype if _gathering_protests(trig, actor) else None
+    if name in ("attack", "armed_clash") and actor is not None and lemma(actor) in DISASTER_NOUNS:
+        return tx.BY_NAME["disaster"]  # "flash floods killed 12": the flood, not an attack
     if _figurative(trig, actor):
         return None
-    if _lemma(trig.head) in tx.ARRIVAL_VERBS:
+    if lemma(trig.head) in PEOPLE_MOVE_VERBS and not _people_moving(actor):
+        return None  # "the minister travelled to Paris"
+    if not trig.phrasal and lemma(trig.head) in ARRIVAL_VERBS:  # not "reached an agreement"
         return _arrival_type(actor)
     if name == "casualties":
         return _death_cause(trig.anchor)
     if name == "military_movement" and actor is not None:
-        words = {_lemma(t) for t in actor.subtree}
-        if words & _CIVILIANS and not words & _MILITARY:
+        words = {lemma(t) for t in actor.subtree}
+        if words & CIVILIANS and not words & MILITARY:
             return tx.BY_NAME["border_crossing"]
-    if _lemma(trig.head) == "strike" and trig.nominal:
-        mods = {_lemma(c) for c in trig.head.children if c.dep_ in ("amod", "compound", "nmod")}
-        if mods & _LABOUR_STRIKE and not mods & _AIR_STRIKE:
+    if lemma(trig.head) == "strike" and trig.nominal:
+        mods = {lemma(c) for c in trig.head.children if c.dep_ in ("amod", "compound", "nmod")}
+        if mods & LABOUR_STRIKE and not mods & AIR_STRIKE:
             return tx.BY_NAME["protest"]
     return etype
 
@@ -167,119 +181,185 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
     clashed over the budget" (see the word lists in taxonomy)."""
     if trig.phrasal or trig.nominal or trig.verb is None:
         return False
-    verb, lemma = trig.verb, _lemma(trig.verb)
+    verb, lem = trig.verb, lemma(trig.verb)
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    if lemma in ("capture", "recapture") and any(
-        _lemma(o) in tx.NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
+    if lem in ("capture", "recapture") and any(
+        lemma(o) in NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
     ):
-        return True  # "captured the title"; but "captured the majority of the Yarmouk Camp"
-    if lemma == "shoot":
+        return True  # "captured the title"; but "captured the bulk of the Hula district"
+    if lem == "shoot":
         if any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
             return True  # "crude futures shot up"
-        if any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(_lemma(p) in tx.NOT_SHOT_TO for p in c.children)
+        if any(c.dep_ == "prep" and c.lower_ in ("to", "into") and any(lemma(p) in NOT_SHOT_TO for p in c.children)
                for c in verb.children):
             return True  # "shot to fame"
-        if any(c.dep_ == "dobj" and _lemma(c) in tx.NOT_SHOT for c in verb.children):
+        if any(c.dep_ == "dobj" and lemma(c) in NOT_SHOT for c in verb.children):
             return True  # "shot a film"
-    if lemma == "demonstrate":
-        # "Asmara has demonstrated that displeasure", "the incident demonstrated that ...": to
+    if lem == "demonstrate":
+        # "the ministry has demonstrated its displeasure", "the incident demonstrated that ...": to
         # show; crowds that demonstrate protest (the parser may still hang an object on them)
-        crowd = actor is not None and (_lemma(actor) in _CROWDS or _count(actor) is not None)
+        crowd = actor is not None and (lemma(actor) in CROWDS or _count(actor) is not None)
         if any(c.dep_ == "ccomp" for c in verb.children) or (objs and not crowd):
             return True
-    if lemma == "clash" and actor is not None:
+    if lem == "clash" and actor is not None:
         parties = [actor] + [c for c in actor.children if c.dep_ == "conj"]
         parties += [p for c in verb.children if c.dep_ == "prep" and c.lower_ == "with" for p in c.children if p.dep_ == "pobj"]
-        if all(p.ent_type_ == "PERSON" or _lemma(p) in tx.DEBATERS for p in parties):
-            return True  # "Kuchma and the minister had clashed over a trade deal": words
+        if all(p.ent_type_ == "PERSON" or lemma(p) in DEBATERS for p in parties):
+            return True  # "the governor and the minister had clashed over a tax": words
     return False
+
+
+def _gathering_protests(trig: _Trigger, actor: Token | None) -> bool:
+    """People gathered to do something ("to protest", "to demand", "to commemorate"), or a crowd
+    gathered: a protest. Officials who gather meet; a storm that gathers is weather."""
+    verb = trig.verb
+    purpose = verb is not None and any(
+        c.dep_ in ("xcomp", "advcl") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) for c in verb.children
+    )
+    crowd = actor is not None and (lemma(actor) in CROWDS or _count(actor) is not None)
+    official = actor is not None and lemma(actor) in ARRIVING_OFFICIALS
+    return (purpose or crowd) and not official
+
+
+def _carried(actor: Token) -> set[str]:
+    """The words of the actor's phrase and of what it carries: "a boat carrying 48 migrants"."""
+    words = {lemma(t) for t in _phrase_tokens(actor)}
+    for c in actor.children:
+        if c.dep_ == "acl" and lemma(c) in ("carry", "transport", "bring", "ferry"):
+            words |= {lemma(t) for t in c.subtree}
+    return words
+
+
+def _people_moving(actor: Token | None) -> bool:
+    """Refugees, migrants, civilians, or a number of people ("About 80 people", "hundreds")."""
+    if actor is None:
+        return False
+    words = _carried(actor)
+    return bool(words & (ARRIVING_PEOPLE | CIVILIANS)) or _count(actor) is not None or lemma(actor) in ("hundred", "thousand", "dozen")
 
 
 def _arrival_type(actor: Token | None) -> tx.EventType | None:
     """Who arrives says what the arrival is (see taxonomy.ARRIVAL_VERBS); anyone else, no event."""
     if actor is None:
         return None
-    head = _lemma(actor)
-    words = {_lemma(t) for t in _phrase_tokens(actor)}
-    if head in tx.ARRIVING_AID or (words & tx.ARRIVING_AID and head in {"convoy", "truck", "plane", "ship", "flight"}):
+    head = lemma(actor)
+    words = _carried(actor)
+    if head in ARRIVING_AID or (words & ARRIVING_AID and head in {"convoy", "truck", "plane", "ship", "flight"}):
         return tx.BY_NAME["aid_delivery"]
-    if head in tx.ARRIVING_PEOPLE or (words & tx.ARRIVING_PEOPLE and not words & tx.ARRIVING_FORCES):
+    if head in ARRIVING_PEOPLE or (words & ARRIVING_PEOPLE and not words & ARRIVING_FORCES):
         return tx.BY_NAME["border_crossing"]
-    if head in tx.ARRIVING_FORCES or words & tx.ARRIVING_FORCES:
+    if head in ARRIVING_FORCES or words & ARRIVING_FORCES:
         return tx.BY_NAME["military_movement"]
-    if head in tx.ARRIVING_OFFICIALS or words & tx.ARRIVING_OFFICIALS or actor.ent_type_ == "PERSON":
+    if head in ARRIVING_OFFICIALS or words & ARRIVING_OFFICIALS or actor.ent_type_ == "PERSON":
         return tx.BY_NAME["diplomatic_meeting"]  # "Pompeo arrived in Seoul for talks": a visit
     return None
 
 
-_CAUSE_PREPS = {"in", "during", "from", "after", "of", "amid", "following", "by", "under"}
-
-
 def _death_cause(verb: Token) -> tx.EventType | None:
-    """"died in clashes" -> armed_clash; "died in a bomb attack", "died when militants threw a
-    grenade" -> attack; "died of cancer", "died in a car crash" -> no event; else casualties."""
-    # the cause may be told once for deaths and injuries: "four died and 22 were injured when ..."
-    stack = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS) or c.dep_ in ("advcl", "agent")]
+    """"died in clashes" -> armed_clash; "died in a mortar attack", "died when gunmen opened
+    fire" -> attack; "died in the floods" -> disaster; "died of cancer", "died in a car crash" -> no
+    event; else casualties."""
+    # the cause may be told once for deaths and injuries: "four died and 15 were hurt when ..."
+    stack = [c for c in verb.children if (c.dep_ == "prep" and c.lower_ in CAUSE_PREPS) or c.dep_ in ("advcl", "agent")]
     stack += [g for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB" for g in c.children
-              if (g.dep_ == "prep" and g.lower_ in _CAUSE_PREPS) or g.dep_ in ("advcl", "agent")]
+              if (g.dep_ == "prep" and g.lower_ in CAUSE_PREPS) or g.dep_ in ("advcl", "agent")]
     seen = 0
     while stack and seen < 40:
         tok = stack.pop(0)
         seen += 1
-        lemma = _lemma(tok)
-        if lemma in tx.NONVIOLENT_CAUSES and tok.pos_ in ("NOUN", "PROPN"):
+        lem = lemma(tok)
+        if lem in NONVIOLENT_CAUSES and tok.pos_ in ("NOUN", "PROPN"):
             return None
-        etype = _NOUNS.get(lemma) if tok.pos_ in ("NOUN", "PROPN") else _VERBS.get(lemma) if tok.pos_ == "VERB" else None
+        etype = _NOUNS.get(lem) if tok.pos_ in ("NOUN", "PROPN") else _VERBS.get(lem) if tok.pos_ == "VERB" else None
+        if lem in DISASTER_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
+            return tx.BY_NAME["disaster"]  # "died in the floods": no attack
         if etype is not None and etype.name in ("attack", "armed_clash"):
-            if not any(_lemma(c) in tx.NONVIOLENT_CAUSES for c in tok.children if c.dep_ in ("compound", "amod")):
+            if not any(lemma(c) in NONVIOLENT_CAUSES for c in tok.children if c.dep_ in ("compound", "amod")):
                 return etype  # "a heart attack" is no attack
             return None
-        if lemma in tx.WEAPON_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
+        if lem in WEAPON_NOUNS and tok.pos_ in ("NOUN", "PROPN"):
             return tx.BY_NAME["attack"]  # "died in a car bomb", "when a grenade went off"
         stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "appos"))
     return tx.BY_NAME["casualties"]
 
 
-def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]:
+class TriggerWords:
+    """The words that report events: the taxonomy's, and those the events model learned from the
+    training file's annotations (`Ranker.lexicon`, see event_model.learn_lexicon), typed by the
+    vocabulary; the taxonomy's own type wins where both have a word."""
+
+    def __init__(self, lexicon: dict | None = None):
+        lexicon = lexicon or {}
+        self.verbs = {**{w: tx.BY_NAME[e["type"]] for w, e in lexicon.get("verb", {}).items()}, **_VERBS}
+        self.nouns = {**{w: tx.BY_NAME[e["type"]] for w, e in lexicon.get("noun", {}).items()}, **_NOUNS}
+
+
+TAXONOMY_WORDS = TriggerWords()
+
+
+def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWords = TAXONOMY_WORDS) -> list[_Trigger]:
+    """The event triggers of a sentence, in the order of the text."""
     out: list[_Trigger] = []
     taken: set[int] = set()
     toks = list(sent)  # one Token object per word for the three passes below
-    lemmas = [_lemma(t) for t in toks]
-    for tok, lemma in zip(toks, lemmas):
+    lemmas = [verb_lemma(t, words.verbs) for t in toks]
+    for n, (tok, lem) in enumerate(zip(toks, lemmas)):
+        if tok.pos_ != "VERB" and tok.lower_ in DEAD_PARTICIPLES and n + 1 < len(toks) and toks[n + 1].lower_ == "dead":
+            lem = lemmas[n] = DEAD_PARTICIPLES[tok.lower_]
+            trig = _Trigger(tok, tok, words.verbs[lem], [tok, toks[n + 1]]) if lem in words.verbs else None
+            if trig is not None:
+                out.append(trig)
+                taken.update(t.i for t in trig.words)
+            continue
         if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
             trig = _phrase_trigger(tok)
-            if trig is None and lemma in _VERBS:
-                etype = _VERBS[lemma]
+            if trig is None and lem in words.verbs:
+                etype = words.verbs[lem]
                 # "four people died": the subject is who was killed
                 trig = _Trigger(tok, tok, etype, [tok], patient_subject=etype.name == "casualties")
-            if trig is None and lemma in _OCCUR and _pronoun_subject(tok):
+            if trig is None and lem in OCCUR and _pronoun_subject(tok):
                 # "It happened near the border", "All occurred near Malawi": an event told before
                 trig = _Trigger(tok, tok, tx.BY_NAME["attack"], [tok], vague=True)
             if trig is not None:
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
-    for tok, lemma in zip(toks, lemmas):
-        if lemma not in _NOUNS or tok.i in taken:
+    for tok, lem in zip(toks, (_noun_lemma(t, words.nouns) for t in toks)):
+        if lem not in words.nouns or tok.i in taken:
             continue
-        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok):
+        # "launched an offensive": the tagger may take the noun for an adjective
+        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass"):
             continue
         if tok.i in mention_at:
             continue
-        etype = _NOUNS[lemma]
-        head = tok.head
-        if tok.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
+        etype = words.nouns[lem]
+        found = len(out)
+        # "launched a series of raids", "a wave of protests swept the capital": the series
+        # stands in the clause where the event noun would
+        slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
+        head = slot.head
+        if slot.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
-        elif tok.dep_ in ("nsubj", "nsubjpass") and _lemma(head) in tx.OCCURRENCE_VERBS:
+        elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif tok.dep_ == "nsubjpass" and _lemma(head) in _CANCEL:
+        elif slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-        elif tok.dep_ == "pobj" and head.lower_ == "under" and _lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
+        elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
             verb = head.head  # "the village came under attack", "the town is under siege"
             out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
-        elif _noun_is_placed(tok, mention_at):
+        elif slot.dep_ == "pobj" and head.lower_ in EVENT_PREPS and head.head.pos_ in ("VERB", "AUX"):
+            # "arrested 23 people in X after clashes", "died during a protest": the event the
+            # clause's act followed or fell in, at the act's place
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-    for tok, lemma in zip(toks, lemmas):
-        if lemma not in tx.WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB":
+        elif slot.dep_ in ("nsubj", "nsubjpass") and lem in DISASTER_NOUNS and head.pos_ == "VERB":
+            # a flood or an earthquake that does anything is one ("floods swept through X",
+            # "an earthquake flattened homes in X")
+            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif _noun_is_placed(tok, etype, mention_at):
+            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
+        if len(out) > found and "-" in lem:  # show "shoot-out", not "out"
+            out[-1].words = sorted({*out[-1].words, tok.doc[tok.i - 2], tok.doc[tok.i - 1]}, key=lambda t: t.i)
+    for tok, lem in zip(toks, lemmas):
+        if lem not in WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB":
             continue
         if any(t.anchor.i == tok.i for t in out):
             continue  # "airstrikes hit the town": told by its event noun already
@@ -287,7 +367,53 @@ def _find_triggers(sent: Span, mention_at: dict[int, Mention]) -> list[_Trigger]
             # "a car bomb hit the market", "shells pounded Homs", "launched airstrikes on
             # Aleppo, hitting targets at X": an attack told by what hit
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
-    return out
+    # in the order of the text, so that of two triggers told of one event ("a cyclone killed 14"),
+    # the first word, the one that names it, is the record a merge keeps
+    # "a typhoon tore through X", "floods killed 12": the disaster names the event its verb
+    # tells, so the verb is no trigger of its own (an attack's verb stays one: "an airstrike
+    # killed 12" tells the killing, which the merge joins to the airstrike)
+    told = {t.anchor.i for t in out if t.nominal and t.verb is not None and lemma(t.head) in DISASTER_NOUNS}
+    out = [t for t in out if t.nominal or t.anchor.i not in told]
+    return sorted(out, key=lambda t: t.words[0].i)
+
+
+# The type of a trigger word outside the vocabulary: the trainer still learns where its event
+# happened (the gold marks the place of every annotated verb), but it is never extracted.
+_OTHER = tx.EventType("other", "An event word outside the vocabulary (training only).", None, None)
+# A trigger word whose arguments say it reports no event ("captured the title"), annotated all the
+# same: the trainer learns where annotators place such words, which are never extracted.
+NOT_AN_EVENT = tx.EventType("not_an_event", "A trigger word in a sense that reports no event (training only).", None, None)
+
+
+def generic_trigger(tok: Token) -> _Trigger:
+    verb = tok.pos_ in ("VERB", "AUX")
+    return _Trigger(tok, tok if verb else None, _OTHER, [tok], nominal=not verb)
+
+
+def verb_lemma(tok: Token, verbs=_VERBS) -> str:
+    """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
+    "targetted") when that base is a trigger verb."""
+    lem = lemma(tok)
+    if lem in verbs or tok.pos_ != "VERB":
+        return lem
+    w = tok.lower_
+    for suffix in ("ing", "ed", "s"):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)]
+            for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else None):
+                if base and base in verbs:
+                    return base
+    return lem
+
+
+def _noun_lemma(tok: Token, nouns=_NOUNS) -> str:
+    """The lemma of a noun, or of the hyphenated noun it ends ("shoot-out", "sit-in")."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-":
+        joined = f"{doc[tok.i - 2].lower_}-{tok.lower_}"
+        if joined in nouns:
+            return joined
+    return lemma(tok)
 
 
 def _inflections(verbs) -> set[str]:
@@ -299,19 +425,15 @@ def _inflections(verbs) -> set[str]:
 
 
 # The lemmatizer sometimes misses a light verb ("staged" -> "stag"): its regular forms as written.
-_LIGHT_FORMS = _inflections(tx.LIGHT_VERBS)
+_LIGHT_FORMS = _inflections(LIGHT_VERBS)
 
 
 def _light(verb: Token) -> bool:
-    return _lemma(verb) in tx.LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
-
-
-_OCCUR = {"occur", "happen"}
-_BACK_REFERENCES = {"it", "all", "this", "both", "each", "that"}
+    return lemma(verb) in LIGHT_VERBS or verb.lower_ in _LIGHT_FORMS
 
 
 def _pronoun_subject(verb: Token) -> bool:
-    return any(c.dep_ == "nsubj" and c.lower_ in _BACK_REFERENCES and c.i < verb.i for c in verb.children)
+    return any(c.dep_ == "nsubj" and c.lower_ in BACK_REFERENCES and c.i < verb.i for c in verb.children)
 
 
 def _counter(tok: Token) -> bool:
@@ -329,20 +451,20 @@ def _attack_result(verb: Token, found: list[_Trigger]) -> bool:
 
 def _weapon_subject(verb: Token) -> bool:
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and (_lemma(c) in tx.WEAPON_NOUNS or _lemma(c) in _NOUNS):
+        if c.dep_ in ("nsubj", "nsubjpass") and (lemma(c) in WEAPON_NOUNS or lemma(c) in _NOUNS):
             return True
     return False
 
 
-def _noun_is_placed(tok: Token, mention_at: dict[int, Mention]) -> bool:
+def _noun_is_placed(tok: Token, etype: tx.EventType, mention_at: dict[int, Mention]) -> bool:
     """A bare event noun is an event when it is put somewhere: "protests in Caracas", "the Rome talks"."""
-    violent = _NOUNS[_lemma(tok)].name in ("attack", "armed_clash")
+    violent = etype.name in ("attack", "armed_clash")
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
             if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
                 return True
         if c.dep_ == "prep" and c.lower_ == "on" and violent:
-            # "the bombardment on the town of Kiklah"; but "the attack on Iraq" is a war
+            # "the shelling on the town of Hula"; but "the attack on Iraq" is a war
             if any(t.i in mention_at and _town_or_smaller(mention_at[t.i]) for t in c.subtree):
                 return True
         if c.dep_ == "compound" and c.i in mention_at and mention_at[c.i].kind != "demonym":
@@ -379,13 +501,10 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
         if verb.tag_ == "VBN":  # "trucks stopped at the border": the head is the patient
             return None
-        if _lemma(verb.head) in _EFFORT_NOUNS:  # "an attempt by Guaido to deliver aid"
+        if lemma(verb.head) in EFFORT_NOUNS:  # "an attempt by Guaido to deliver aid"
             return _noun_actor(verb.head)
         return verb.head
     return None
-
-
-_PERSON_OBJECTS = {"ambassador", "diplomat", "envoy", "troop", "truck", "convoy", "soldier", "consul", "staff"}
 
 
 def _target(trig: _Trigger) -> Token | None:
@@ -410,7 +529,7 @@ def _target_token(trig: _Trigger) -> Token | None:
                     for p in c.children:
                         if p.dep_ == "pobj" and p.ent_type_ not in ("DATE", "TIME", "EVENT"):
                             return p
-        if obj is not None and _lemma(obj) in _PERSON_OBJECTS:
+        if obj is not None and lemma(obj) in PERSON_OBJECTS:
             return obj  # "expelled the ambassador": the object is the party acted on
     if verb is None:
         return None
@@ -427,15 +546,13 @@ def _target_token(trig: _Trigger) -> Token | None:
     return None
 
 
-_DASHES = {"--", "\u2014", "\u2013"}
-
-
-def _dateline_span(doc: Doc, datelines: list[Mention]) -> tuple[int, int] | None:
+def dateline_span(doc: Doc, datelines: list[Mention]) -> tuple[int, int] | None:
     """Characters of the article's wire dateline ("TORKHAM, Afghanistan --"), dash included:
     the dateline mention's, or, when the gazetteer does not know the town, a capitalised first
     word followed by a dash within the first few tokens."""
-    head = doc[:12]
-    dash = next((t for t in head if t.text in _DASHES), None)
+    head = doc[:14]
+    # a spaced hyphen is a dash too ("KABUL, March 3 (NewsWire) - ..."), a hyphen inside a word is not
+    dash = next((t for t in head if t.text in DASHES or (t.text == "-" and t.i > 0 and doc[t.i - 1].whitespace_)), None)
     for m in datelines:
         end = dash.idx + len(dash.text) if dash is not None and dash.idx >= m.end else m.end
         return m.start, end
@@ -512,7 +629,7 @@ def _actors(subj: Token | None, sent: Span, dateline: tuple[int, int] | None = N
         return []
     out = []
     for h in _coordinated(subj):
-        if h.lower_ in _PRONOUNS or h.tag_ in ("PRP", "PRP$", "WP", "WP$") or not sent.start <= h.i < sent.end:
+        if h.lower_ in PRONOUNS or h.tag_ in ("PRP", "PRP$", "WP", "WP$") or not sent.start <= h.i < sent.end:
             continue
         # A wire dateline the parser attached to the verb ("TORKHAM, Afghanistan -- Thousands
         # crossed"): where the story was filed, not who acted.
@@ -528,14 +645,14 @@ def _parse_number(tokens: list[Token]) -> int | None:
     value: float | None = None
     for tok in tokens:
         s = tok.lower_.replace(",", "")
-        if s in _SCALES:
-            value = (value or 1) * _SCALES[s]
+        if s in SCALES:
+            value = (value or 1) * SCALES[s]
         elif re.fullmatch(r"\d+(\.\d+)?", s):
             value = float(s) if value is None else value + float(s)
-        elif s in _NUM_WORDS:
-            value = _NUM_WORDS[s] if value is None else value + _NUM_WORDS[s]
-        elif "-" in s and all(p in _NUM_WORDS for p in s.split("-")):
-            value = sum(_NUM_WORDS[p] for p in s.split("-"))
+        elif s in NUM_WORDS:
+            value = NUM_WORDS[s] if value is None else value + NUM_WORDS[s]
+        elif "-" in s and all(p in NUM_WORDS for p in s.split("-")):
+            value = sum(NUM_WORDS[p] for p in s.split("-"))
     if value is None or value <= 0:
         return None
     return int(value)
@@ -546,10 +663,10 @@ def _count(noun: Token | None) -> int | None:
     if noun is None:
         return None
     if noun.like_num and noun.pos_ == "NUM":
-        return _parse_number([t for t in noun.subtree if t.like_num or t.lower_ in _SCALES])
+        return _parse_number([t for t in noun.subtree if t.like_num or t.lower_ in SCALES])
     for c in noun.children:
-        if c.dep_ == "nummod" and (c.like_num or c.lower_ in _SCALES):
-            toks = [t for t in c.subtree if t.like_num or t.lower_ in _SCALES]
+        if c.dep_ == "nummod" and (c.like_num or c.lower_ in SCALES):
+            toks = [t for t in c.subtree if t.like_num or t.lower_ in SCALES]
             return _parse_number(toks)
     # "members of the security forces", "dozens of people": the count sits on the first noun.
     if noun.lower_ in ("dozens", "hundreds", "thousands", "millions"):
@@ -579,29 +696,29 @@ def _modality(trig: _Trigger) -> tuple[float, list[str]]:
     ):
         factor *= 0.35
         why.append("negated")
-    if any(c.dep_ == "aux" and c.lower_ in _MODALS for c in node.children):
+    if any(c.dep_ == "aux" and c.lower_ in MODALS for c in node.children):
         factor *= 0.6
         why.append("modal")
-    if node.dep_ == "xcomp" and _lemma(node.head) == "be":
+    if node.dep_ == "xcomp" and lemma(node.head) == "be":
         factor *= 0.6  # "was to hold talks"
         why.append("planned")
     for gov in chain[1:]:
-        lem = _lemma(gov)
-        if lem in _CANCEL:
+        lem = lemma(gov)
+        if lem in CANCEL:
             factor *= 0.4
             why.append("cancelled")
             break
-        if lem in _FAIL:
+        if lem in FAIL:
             factor *= 0.5
             why.append("failed")
             break
-        if lem in _PLAN and gov.pos_ in ("VERB", "NOUN", "ADJ"):
+        if lem in PLAN and gov.pos_ in ("VERB", "NOUN", "ADJ"):
             factor *= 0.6
             why.append("planned")
             break
         if lem == "attempt" and gov.pos_ == "NOUN":
             # "an attempt to deliver aid": failed if the attempt is the subject of "failed".
-            if any(_lemma(a) in _FAIL for a in gov.ancestors) or (gov.dep_ == "nsubj" and _lemma(gov.head) in _FAIL):
+            if any(lemma(a) in FAIL for a in gov.ancestors) or (gov.dep_ == "nsubj" and lemma(gov.head) in FAIL):
                 factor *= 0.5
                 why.append("failed")
             else:
@@ -740,7 +857,7 @@ def _told_together(a: Token, b: Token) -> bool:
 
 def _passive(verb: Token | None) -> bool:
     """A passive verb, or one that shares the passive auxiliary of the verb it is coordinated with
-    ("were killed and 87 wounded"), whose subject is what was done to."""
+    ("were killed and 30 wounded"), whose subject is what was done to."""
     if verb is None or verb.tag_ != "VBN":
         return False
     deps = {c.dep_ for c in verb.children}
@@ -818,47 +935,111 @@ def _paragraph_breaks(doc: Doc, sents: list[Span]) -> list[int]:
     return out
 
 
-def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None) -> list[Event]:
-    """Events of one article. `mentions` are the resolved place mentions (char offsets into doc.text)."""
-    locator = Locator(doc, mentions, _resolver())
-    dateline = _dateline_span(doc, locator.datelines)
+def arguments(trig: _Trigger, sent: Span, dateline: tuple[int, int] | None) -> tuple[Token | None, Token | None]:
+    """The actor (subject) and target (object) tokens of a trigger, inside its sentence."""
+    subj_tok = _subject(trig.verb) if trig.verb is not None else _noun_actor(trig.head)
+    if subj_tok is not None and subj_tok.i == trig.head.i:
+        subj_tok = _noun_actor(trig.head)  # "clashes between X and Y erupted": X and Y
+    if subj_tok is not None:
+        subj_tok = _dateline_subject(subj_tok, dateline)
+    target_tok = _target(trig)
+    if trig.patient_subject:
+        subj_tok, target_tok = None, subj_tok
+    elif subj_tok is not None and _passive(trig.verb) and subj_tok.head.i == trig.verb.i:
+        # "were killed and 30 wounded": the parser makes the wounded the subject
+        subj_tok, target_tok = None, subj_tok
+    # A title or caption glued to the next line can be parsed as one sentence with it.
+    if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
+        subj_tok = None
+    if target_tok is not None and not sent.start <= target_tok.i < sent.end:
+        target_tok = None
+    return subj_tok, target_tok
+
+
+class ArticleContext:
+    """What the triggers of one article share: its locator and dateline, the trigger words, and
+    each sentence's triggers and place candidates, found once."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], resolver=None, words: TriggerWords = TAXONOMY_WORDS):
+        self.doc = doc
+        self.locator = locator = Locator(doc, mentions, resolver)
+        self.dateline = dateline_span(doc, locator.datelines)
+        if not locator.datelines and self.dateline is not None:
+            # "KABUL, March 3 (NewsWire) - ...": a wire dateline the geoparser read as a plain place
+            locator.datelines = [m for m in mentions if self.dateline[0] <= m.start < self.dateline[1] and m.text.isupper()]
+        self.words = words
+        self.sentences = _sentences(doc)
+        self._triggers: dict[int, list[_Trigger]] = {}
+        self._shared: dict[int, SentenceCandidates] = {}
+
+    def triggers(self, sent: Span) -> list[_Trigger]:
+        if sent.start not in self._triggers:
+            self._triggers[sent.start] = find_triggers(sent, self.locator.mention_at, self.words)
+        return self._triggers[sent.start]
+
+    def candidates(self, trig: _Trigger, etype: tx.EventType, subj: Token | None, target: Token | None, sent: Span):
+        """The place candidates of one trigger, "no place" last (geo/text/event_features.py)."""
+        if sent.start not in self._shared:
+            self._shared[sent.start] = SentenceCandidates(self.locator, sent, self.dateline)
+        triggers = self.triggers(sent) or [trig]
+        proposals = self.locator.proposals(trig, etype, subj, target, triggers, sent)
+        return candidates(self.locator, trig, etype, subj, sent, proposals, triggers, shared=self._shared[sent.start],
+                          target=target, modality=_modality(trig)[1])
+
+    def resolve(self, c) -> Mention:
+        """A bare name the ranker chose, as a place mention (see `Locator.name_place`)."""
+        return self.locator.qualify(self.locator.name_place(c.name, "a name the ranker chose"))
+
+
+def sentence_context(doc: Doc, mentions: list[Mention], resolver=None, lexicon: dict | None = None) -> ArticleContext:
+    return ArticleContext(doc, mentions, resolver, TriggerWords(lexicon))
+
+
+def candidate_set(ctx: ArticleContext, tok: Token):
+    """The place candidates of the event an annotator marked at `tok`, as the ranker would see
+    them had the detector found it (its type unknown when it did not): to train the ranker on
+    every annotated event, whatever the detector finds."""
+    sent = next((s for s in ctx.sentences if s.start <= tok.i < s.end), tok.sent)
+    found = ctx.triggers(sent)
+    trig = next((t for t in found if tok in t.words or t.head.i == tok.i or t.anchor.i == tok.i), None) or generic_trigger(tok)
+    subj, target = arguments(trig, sent, ctx.dateline)
+    # a word in its other sense ("captured the title") is no event: its own type says so
+    etype = retype(trig, subj, target) or (NOT_AN_EVENT if trig.etype is not _OTHER else _OTHER)
+    return ctx.candidates(trig, etype, subj, target, sent)
+
+
+def extract_events(
+    doc: Doc, mentions: list[Mention], published: dt.date | None, resolver=None, ranker: Ranker | None = None
+) -> list[Event]:
+    """Events of one article. `mentions` are the resolved place mentions (char offsets into
+    doc.text); `resolver` (the Pipeline's) resolves place names only an event's slot reveals,
+    and without one events use the given mentions only; `ranker` chooses each event's place
+    among its candidates (the shipped model when None) and brings the trigger words it learned."""
+    ranker = ranker or Ranker.default()
+    ctx = ArticleContext(doc, mentions, resolver, _trigger_words(ranker))
+    locator, dateline = ctx.locator, ctx.dateline
     dates = _Dates(doc, published)
-    sents = _sentences(doc)
+    sents = ctx.sentences
     paras = _paragraph_breaks(doc, sents)
     drafts: list[_Draft] = []
     last_dated: dict[int, tuple] = {}  # paragraph -> (date, precision, text) of its last dated event
     prev_para_sent: dict[int, int] = {}
 
     for sno, sent in enumerate(sents):
-        triggers = _find_triggers(sent, locator.mention_at)
+        triggers = ctx.triggers(sent)
         if not triggers:
             continue
         refs = None
         for trig in triggers:
-            subj_tok = _subject(trig.verb) if trig.verb is not None else _noun_actor(trig.head)
-            if subj_tok is not None and subj_tok.i == trig.head.i:
-                subj_tok = _noun_actor(trig.head)  # "clashes between X and Y erupted": X and Y
-            if subj_tok is not None:
-                subj_tok = _dateline_subject(subj_tok, dateline)
-            target_tok = _target(trig)
-            if trig.patient_subject:
-                subj_tok, target_tok = None, subj_tok
-            elif subj_tok is not None and _passive(trig.verb) and subj_tok.head.i == trig.verb.i:
-                # "were killed and 87 wounded": the parser makes the wounded the subject
-                subj_tok, target_tok = None, subj_tok
-            # A title or caption glued to the next line can be parsed as one sentence with it.
-            if subj_tok is not None and not sent.start <= subj_tok.i < sent.end:
-                subj_tok = None
-            if target_tok is not None and not sent.start <= target_tok.i < sent.end:
-                target_tok = None
+            subj_tok, target_tok = arguments(trig, sent, dateline)
             if etype_skip(trig):
                 continue
-            etype = _retype(trig, subj_tok, target_tok)
+            etype = retype(trig, subj_tok, target_tok)
             if etype is None:
                 continue
-            vague = trig.vague or _lemma(trig.head) in tx.VAGUE_NOUNS
+            vague = trig.vague or lemma(trig.head) in VAGUE_NOUNS
             if vague:
-                # "The incident took place at X": the event the article already told of
+                # "The incident happened near X": the event the article already told of
                 earlier = [d.event.type for d in drafts if d.event.type != "statement"]
                 etype = tx.BY_NAME[earlier[-1]] if earlier else etype
             trig.etype = etype
@@ -873,7 +1054,7 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
             base = etype.confidence + (0.1 if trig.phrasal else 0.0) - (0.1 if trig.nominal and trig.verb is None else 0.0)
             if vague:
                 base *= 0.6
-            placements = locator.place(trig, etype, subj_tok, target_tok, triggers, sent)
+            placements = ranker.place(ctx.candidates(trig, etype, subj_tok, target_tok, sent), etype, ctx.resolve)
             if refs is None:
                 refs = dates.in_sentence(sent)
             ref = _pick_date(trig, refs, doc, triggers) if refs else None
@@ -886,12 +1067,15 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
                     start=sent.start_char,
                     end=sent.end_char,
                     actors=actors,
-                    target=_phrase_text(target_tok, sent) if target_tok is not None and target_tok.lower_ not in _PRONOUNS else None,
+                    target=_phrase_text(target_tok, sent) if target_tok is not None and target_tok.lower_ not in PRONOUNS else None,
                     count=count,
                     location=placement.location,
                     origin=placement.origin,
                     destination=placement.destination,
                     location_reason=placement.reason,
+                    place_score=placement.score if not placement.empty() else None,
+                    trigger_start=trig.words[0].idx,
+                    trigger_end=trig.words[-1].idx + len(trig.words[-1].text),
                     confidence=max(0.05, min(1.0, base * factor * placement.weight)),
                 )
                 if why:
@@ -908,11 +1092,31 @@ def extract_events(doc: Doc, mentions: list[Mention], published: dt.date | None)
                 drafts.append(draft)
         prev_para_sent[paras[sno]] = sno
     events = []
-    for d in _merge(drafts):
+    for d in _merge(drafts, locator.qualified_pairs()):
         locator.fallback(d.event, d.subj, tx.BY_NAME[d.event.type], d.sent)
         _complete_flow(d.event, mentions)
         events.append(d.event)
     return events
+
+
+def _trigger_words(ranker: Ranker) -> TriggerWords:
+    """A ranker's trigger words, built once per ranker."""
+    words = ranker.cache.get("trigger_words")
+    if words is None:
+        words = ranker.cache["trigger_words"] = TriggerWords(ranker.lexicon)
+    return words
+
+
+def candidate_sets(doc: Doc, mentions: list[Mention], resolver=None, ranker: Ranker | None = None):
+    """Each trigger of the article as (trigger text, type, place candidates), the candidates as
+    the ranker sees them: to inspect why an event was placed where it was, and to test features."""
+    ctx = ArticleContext(doc, mentions, resolver, _trigger_words(ranker or Ranker.default()))
+    for sent in ctx.sentences:
+        for trig in ctx.triggers(sent):
+            subj, target = arguments(trig, sent, ctx.dateline)
+            etype = retype(trig, subj, target)
+            if etype is not None:
+                yield _trigger_text(trig), etype, ctx.candidates(trig, etype, subj, target, sent)
 
 
 MOVEMENT_TYPES = ("border_crossing", "displacement")
@@ -941,24 +1145,6 @@ def etype_skip(trig: _Trigger) -> bool:
     if trig.etype.name == "statement" and trig.verb is not None:
         return any(c.dep_ == "auxpass" for c in trig.verb.children)
     return False
-
-
-_RESOLVER: list = []
-
-
-def _resolver():
-    """The geoparser's resolver over the default gazetteer, for places only an event slot reveals;
-    None when no gazetteer is built (events then use the given mentions only)."""
-    if not _RESOLVER:
-        try:
-            from geo.gazetteer import Gazetteer
-
-            from .resolve import Resolver
-
-            _RESOLVER.append(Resolver(Gazetteer.default()))
-        except Exception:  # no index yet (tests with hand-made mentions): no recovery
-            _RESOLVER.append(None)
-    return _RESOLVER[0]
 
 
 def _noun_actor(noun: Token) -> Token | None:
@@ -1054,7 +1240,7 @@ def _dates_agree(a: _Draft, b: _Draft) -> bool:
     return 0 <= (fine.date - coarse.date).days < span or abs((fine.date - coarse.date).days) < span // 2
 
 
-def _merge(drafts: list[_Draft]) -> list[_Draft]:
+def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
     """One event reported several times becomes one: same type, same place and compatible date,
     or an unplaced mention of the same type within two sentences of a placed one."""
     kept: list[_Draft] = []
@@ -1066,7 +1252,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             ke = k.event
             if ke.type != ev.type or not _dates_agree(k, d):
                 continue
-            if k.sent_no == d.sent_no and _same_happening(k, d):
+            if k.sent_no == d.sent_no and _same_happening(k, d, inside):
                 target, retold = k, True
                 break
             if not _counts_agree(ke, ev):
@@ -1087,7 +1273,10 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
         if target is None:
             kept.append(d)
             continue
-        if (_place_key(target.event) is None and key is not None) or (retold and _richness(d) > _richness(target)):
+        # the telling whose actor is the other's event noun ("a typhoon tore through X,
+        # killing 12": the typhoon did the killing) is the noun's event, told again
+        names_it = d.subj is not None and d.subj.i == target.trig.head.i
+        if not names_it and ((_place_key(target.event) is None and key is not None) or (retold and _richness(d) > _richness(target))):
             # keep the placed telling (or the one that names who acted) as the record, with the
             # other's details folded in
             _absorb(d, target)
@@ -1097,7 +1286,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _same_happening(a: _Draft, b: _Draft) -> bool:
+def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:
     """Two triggers of one sentence that tell one event: a verb and its participle ("struck
     crowds, killing 13"), coordinated speech verbs ("spoke with Lavrov and warned"), a verb and
     an event noun. Places listed for one verb ("shelled Homs and Hama") stay apart, and so do
@@ -1107,8 +1296,10 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
         return False
     slots = ("location", "origin", "destination")
     if _place_key(ea) is not None and _place_key(eb) is not None:
-        # both placed: the very same places; one unplaced: it did not say where, not elsewhere
-        if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots):
+        # both placed: the very same places, or a country or province and a town inside it
+        # ("killed in Yemen when a bomber blew himself up in Rada"); one unplaced: it did not say
+        # where, not elsewhere
+        if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots) and not _nested(ea, eb, inside):
             return False
     if a.subj is None or b.subj is None or a.subj.i == b.subj.i:
         return True  # one subject for both verbs, or a verb with none of its own
@@ -1119,8 +1310,28 @@ def _same_happening(a: _Draft, b: _Draft) -> bool:
 
 def _richness(d: _Draft) -> tuple:
     # _absorb folds in the other's actors, count and date, but the record's subject is what the
-    # fallback places an unplaced event by, so the telling that names who acted is the better one
-    return (_place_key(d.event) is not None, bool(d.event.actors))
+    # fallback places an unplaced event by, so the telling that names who acted is the better
+    # one; then the one with the smaller place
+    m = d.event.place_mention()
+    return (m is not None, bool(d.event.actors), specificity(m) if m is not None else -1)
+
+
+def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
+    """One event's place is a country that holds the other's, or one the text says holds it
+    (`inside`: spans of a name and of a place written as its qualifier, "X, in the north of Y")."""
+    ma, mb = a.place_mention(), b.place_mention()
+    if ma is not None and mb is not None and {((ma.start, ma.end), (mb.start, mb.end)), ((mb.start, mb.end), (ma.start, ma.end))} & inside:
+        return True
+    pa, pb = a.primary(), b.primary()
+    if pa is None or pb is None or a.location is None or b.location is None:
+        return False
+    if pa.place.level == pb.place.level == "country" and pa.place.country_code == pb.place.country_code:
+        # a name the gazetteer lacks, placed at its country ("in the town of Rada"), lies inside it
+        return any("not in the gazetteer" in (m.reason or "") for m in (pa, pb)) and pa.text != pb.text
+    outer, inner = (pa.place, pb.place) if specificity(pa) < specificity(pb) else (pb.place, pa.place)
+    # a province and a town in it can be a campaign and one blow of it ("airstrikes on Idlib,
+    # hitting positions at Maarat al-Numan"); a country and a town are one report told twice
+    return outer.level == "country" and inner.level != "country" and outer.country_code == inner.country_code
 
 
 def _counts_agree(a: Event, b: Event) -> bool:

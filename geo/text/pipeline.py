@@ -89,10 +89,10 @@ class Pipeline:
         self.whole_chars, self.section_chars = sections.WHOLE_CHARS, sections.SECTION_CHARS
         self._extract_events = None
         if events:
-            try:
-                from .events import extract_events
-            except ModuleNotFoundError:  # the events stage is optional until it lands
-                extract_events = None
+            from .event_model import Ranker
+            from .events import extract_events
+
+            Ranker.default()  # the placement model, read once per process, here rather than mid-batch
             self._extract_events = extract_events
 
     def parse(
@@ -149,7 +149,7 @@ class Pipeline:
         else:
             self.resolver.resolve(mentions, text)
         store_aliases.apply(mentions, self.aliases)
-        events = self._extract_events(sdoc, mentions, published) if self._extract_events else []
+        events = self._extract_events(sdoc, mentions, published, self.resolver) if self._extract_events else []
         return Document(text=text, published=published, title=title, mentions=mentions, events=events)
 
 

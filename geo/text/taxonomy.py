@@ -16,16 +16,18 @@ Triggers come in three forms:
 
 `movement` types read origin and destination from the parse (from/to/into, "fled Venezuela").
 `seat` types are acts of governments: a metonymic actor ("Washington imposed") places them at
-the actor's seat. `object_place` types happen where their direct object is ("shelled Maharda").
+the actor's seat. `object_place` types happen where their direct object is ("shelled Kafr Laha").
 `count_from` says whose number is the event's count: the people who move or protest (actor), or
 the people killed, wounded or arrested (target).
 
 Words whose event depends on their arguments (geo/text/events.py `_retype`):
   - deaths ("died", "perished") take the type of the cause their clause names: "died in clashes"
-    is an armed_clash, "died in a bomb attack" or "died when gunmen opened fire" an attack. With no
+    is an armed_clash, "died in a mortar attack" or "died when gunmen opened fire" an attack. With no
     cause told they are `casualties`, an extension of the vocabulary with neither a CAMEO nor a
     PLOVER code (both code acts, and the act is unknown); deaths from illness, age or accidents
-    (NONVIOLENT_CAUSES) are no event.
+    (NONVIOLENT_CAUSES) are no event, and deaths in a flood or an earthquake are a `disaster`,
+    another extension with no code in either (nobody acted).
+  - a verb of violence whose subject is a natural disaster ("floods killed 12") is a `disaster`.
   - arrivals ("arrived in Y") are a visit (diplomatic_meeting, CAMEO 04) when officials or
     delegations arrive, a military_movement (15) for troops, ships and convoys, a border_crossing
     (or displacement within one country) for refugees and migrants, aid_delivery (07) for aid;
@@ -37,6 +39,8 @@ Words whose event depends on their arguments (geo/text/events.py `_retype`):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from .vocabulary import DISASTER_NOUNS, MARKED_WORD_TYPES
 
 
 @dataclass(frozen=True)
@@ -70,8 +74,11 @@ TYPES: tuple[EventType, ...] = (
         "People cross an international border: flee, defect or migrate into another country.",
         None,
         None,
-        verbs=_w("flee defect migrate emigrate escape smuggle"),
-        phrases=_p("cross+border cross+into cross+from cross+over cross+frontier seek+asylum"),
+        verbs=_w("flee defect migrate emigrate escape smuggle travel swim walk trek sail wade"),
+        phrases=_p(
+            "cross+border cross+into cross+from cross+over cross+frontier seek+asylum cross+channel cross+sea "
+            "cross+river cross+mediterranean"
+        ),
         nouns=_w("defection crossing"),
         movement=True,
         examples=("About 1,000 soldiers fled to Colombia.", "Hundreds crossed the border into Turkey."),
@@ -205,9 +212,14 @@ TYPES: tuple[EventType, ...] = (
         "Demonstrations, marches, rallies, strikes and riots.",
         "14",
         "PROTEST",
-        verbs=_w("protest demonstrate march rally riot picket"),
-        phrases=_p("take+street stage+protest stage+rally go+strike"),
-        nouns=_w("protest demonstration rally march riot sit-in"),
+        # gathering is a protest when a crowd gathers or gathers to do something ("gathered to
+        # demand", "gathered to commemorate"): see events._retype
+        verbs=_w("protest demonstrate march rally riot picket commemorate mourn gather assemble converge"),
+        phrases=_p(
+            "take+street stage+protest stage+rally go+strike bang+pot block+road block+highway "
+            "block+street block+access barricade+road hold+vigil"
+        ),
+        nouns=_w("protest demonstration rally march riot sit-in vigil strike-action walkout"),
         examples=("Thousands marched in Caracas.",),
     ),
     EventType(
@@ -216,8 +228,8 @@ TYPES: tuple[EventType, ...] = (
         "19",
         "ASSAULT",
         verbs=_w("clash fight shell bombard capture recapture overrun besiege encircle seize liberate occupy battle"),
-        phrases=_p("take+over take+control gain+control seize+control exchange+fire"),
-        nouns=_w("clash fighting battle shelling siege offensive skirmish firefight operation"),
+        phrases=_p("take+over take+control gain+control seize+control exchange+fire engage+in"),
+        nouns=_w("clash fighting battle shelling siege offensive skirmish firefight operation shoot-out shootout gunfight gunbattle"),
         object_place=True,
         count_from="target",
         examples=("Rebels captured the town of Ranville.", "Troops clashed with militants near Kunduz."),
@@ -230,17 +242,18 @@ TYPES: tuple[EventType, ...] = (
         verbs=_w(
             "attack kill bomb shoot detonate explode strike target destroy storm raid ambush "
             "assassinate execute murder massacre behead wound injure slaughter kidnap abduct torch hack "
-            "blast airstrike"
+            "blast airstrike assail burn raze stab lynch loot ransack vandalize vandalise rape"
         ),
         phrases=_p(
             "open+fire launch+attack launch+strike launch+airstrike launch+raid carry+attack set+fire "
             "rip+through tear+through gun+down blow+up fire+rocket fire+shell fire+mortar fire+missile "
-            "fire+shot fire+bullet fire+grenade fire+round drop+bomb drop+barrel find+body discover+body "
+            "launch+rocket launch+missile launch+mortar launch+shell launch+grenade "
+            "fire+shot fire+bullet fire+grenade fire+round fire+on fire+at fire+upon drop+bomb drop+barrel "
             "dump+body"
         ),
         nouns=_w(
             "attack assault bombing airstrike strike explosion blast shooting killing massacre raid ambush "
-            "assassination bombardment incident"
+            "assassination bombardment incident stabbing arson kidnapping abduction lynching"
         ),
         object_place=True,
         count_from="target",
@@ -263,7 +276,7 @@ TYPES: tuple[EventType, ...] = (
         "15",
         "MOBILIZE",
         # "arrive" is retyped by who arrives (see ARRIVAL_VERBS below)
-        verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive"),
+        verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive reach"),
         phrases=_p("send+troop deploy+troop move+into roll+into pull+out"),
         nouns=_w("deployment patrol invasion incursion"),
         movement=True,
@@ -271,96 +284,32 @@ TYPES: tuple[EventType, ...] = (
     ),
     EventType(
         "casualties",
-        "People killed or dead where the text names no cause (\"nine of them died at the hospital\"). "
-        "A death whose clause names its cause takes the cause's type (attack, armed_clash).",
+        "People killed or dead where the text names no cause (\"two of them died in hospital\", "
+        "\"a body was found\"). A death whose clause names a violent cause takes the cause's type "
+        "(attack, armed_clash), one a natural disaster caused is a disaster.",
         None,
         None,
         verbs=_w("die perish"),
+        # a body found, or someone found dead, with no cause told
+        phrases=_p("find+body discover+body find+dead recover+body find+corpse discover+corpse"),
         count_from="target",
         confidence=0.55,
-        examples=("Nine of the wounded died at a hospital in Mogadishu.",),
+        examples=("Two of the injured died in hospital in Kismayo.",),
+    ),
+    EventType(
+        "disaster",
+        "Natural disasters: floods, earthquakes, storms, landslides, wildfires; no attack, whoever "
+        "they kill or drive from their homes.",
+        None,
+        None,
+        nouns=DISASTER_NOUNS,
+        count_from="target",
+        confidence=0.6,
+        examples=("Flash floods killed 12 people in Sindh on Monday.",),
     ),
 )
 
 BY_NAME: dict[str, EventType] = {t.name: t for t in TYPES}
-
-# Deaths told without their cause ("nine of them died at the hospital") are `casualties`. When
-# the clause names the cause, the death is an event of the cause's type: "died in clashes" is an
-# armed clash, "died in a roadside bomb attack" or "died when militants threw a grenade" an attack.
-# Deaths from illness, age or accidents are no event of this vocabulary and are not reported.
-NONVIOLENT_CAUSES = frozenset(
-    "illness disease cancer age cause causes complication complications heart stroke accident crash "
-    "collision drowning flood flu fever infection overdose suicide malaria cholera ebola covid covid-19 "
-    "virus pneumonia hunger starvation exposure fall sickness earthquake".split()
-)
-
-# Trigger verbs in a sense that reports no event ("captured the title", "shot to fame",
-# "the two ministers clashed over the budget"): objects and complements that give it away.
-NOT_CAPTURED = frozenset(
-    "title medal gold silver bronze prize award pulitzer championship cup crown trophy seat vote votes "
-    "majority heart hearts imagination attention interest image images picture pictures photo photos "
-    "footage moment mood essence spirit wicket wickets point points lead market share nomination "
-    "primary primaries caucus delegate delegates headline headlines audience".split()
-)
-NOT_SHOT_TO = frozenset("fame stardom prominence top number no. lead record notoriety celebrity".split())
-NOT_SHOT = frozenset("film movie video scene scenes footage photo photos picture pictures episode documentary".split())
-DEBATERS = frozenset(
-    "minister president premier leader lawmaker legislator senator politician candidate official party "
-    "government court judge governor mayor spokesman chairman critic opposition".split()
-)
-
-# "arrived in Y": an arrival is the event of whoever arrives. Officials and delegations arriving
-# are a visit (diplomatic_meeting), troops, ships and convoys a military movement, refugees and
-# migrants a border crossing (or displacement inside one country); aid arriving is aid delivered.
-# An arrival of anyone else ("the train arrived") is no event.
-ARRIVAL_VERBS = frozenset("arrive".split())
-ARRIVING_OFFICIALS = frozenset(
-    "official minister president prime premier chancellor secretary envoy ambassador diplomat delegation "
-    "delegate emissary mediator negotiator representative leader king queen prince pope monarch "
-    "governor senator lawmaker mission commissioner chief foreign spokesman head team".split()
-)
-ARRIVING_FORCES = frozenset(
-    "troop soldier force army marine navy warship ship vessel frigate destroyer carrier submarine "
-    "convoy tank unit battalion brigade division peacekeeper militia fighter jet aircraft bomber fleet "
-    "column reinforcement paratrooper commando".split()
-)
-ARRIVING_PEOPLE = frozenset(
-    "refugee migrant asylum seeker civilian family people evacuee returnee deportee displaced".split()
-)
-ARRIVING_AID = frozenset("aid food medicine supply supplies shipment relief assistance".split())
-
-# A seizure whose object is one of these is a diplomatic seizure, not a battle for a town.
-DIPLOMATIC_NOUNS = frozenset("embassy consulate chancery legation mission residence ambassador".split())
-DIPLOMATIC_MODIFIERS = frozenset("diplomatic consular embassy consulate".split())
-
-# The nouns a light verb can carry without changing the event ("held talks", "staged a protest").
-LIGHT_VERBS = frozenset(
-    "hold have stage launch carry conduct mount begin start resume continue make "
-    "take lead organize organise undertake wage pay".split()
-)
-# Verbs whose subject is an event noun that happened ("clashes broke out", "a blast occurred").
-# "The operation in X saw troops plant mines": an event noun that sees something happened.
-OCCURRENCE_VERBS = frozenset("occur happen erupt break take rock hit kill wound injure leave claim rip target see".split())
-
-# Nouns that report some event without saying which ("the incident took place at X"): they take
-# the type of the article's previous event, else attack, with a lower confidence.
-VAGUE_NOUNS = frozenset("incident".split())
-
-# Verbs that report an attack when what did it is a weapon or an attack: "a car bomb hit the
-# market", "shells pounded Homs" (alone they are no event: "the storm hit", "prices hit a record").
-WEAPON_VERBS = frozenset("hit pound rock rain".split())
-WEAPON_NOUNS = frozenset(
-    "bomb missile rocket shell mortar grenade device explosive ied warplane jet drone plane aircraft "
-    "helicopter artillery gunfire bullet barrel tank gunship".split()
-)
-
-# Heads of a movement clause: which slot a place takes after each preposition.
-DESTINATION_PREPS = frozenset("to into toward towards onto for".split())
-ORIGIN_PREPS = frozenset("from".split())
-LOCATION_PREPS = frozenset(
-    "in at near outside inside around across throughout within along off over on by between through "
-    "beyond outside_of close above below under beneath aboard down".split()
-)
 
 
 def verb_index() -> dict[str, EventType]:
@@ -391,6 +340,23 @@ def noun_index() -> dict[str, EventType]:
     return out
 
 
+def learned_type(lem: str, pos: str) -> str | None:
+    """The type of a word the training file's annotators mark as an event (see
+    event_model.learn_lexicon): the taxonomy's own, else the reviewed table
+    vocabulary.MARKED_WORD_TYPES; None when neither types it. (A verb is not typed by the
+    phrases it heads: "begin" heads "begin talks", but begins much else.)"""
+    own = (verb_index() if pos == "verb" else noun_index()).get(lem)
+    return own.name if own is not None else MARKED_WORD_TYPES.get((lem, pos))
+
+
+def readme_table() -> str:
+    """The README's table of event types ("Event vocabulary"), generated from TYPES so the two
+    cannot drift apart (a test compares them): `python -m geo.text.taxonomy` prints it."""
+    rows = ["| type | what it covers | CAMEO root | PLOVER |", "|---|---|---|---|"]
+    rows += [f"| `{t.name}` | {t.description} | {t.cameo or '-'} | {t.plover or '-'} |" for t in TYPES]
+    return "\n".join(rows)
+
+
 def table_markdown() -> str:
     """The vocabulary as a Markdown table, for the README and `python -m geo taxonomy`."""
     rows = ["| type | description | CAMEO | PLOVER | trigger verbs | phrases | nouns |", "|---|---|---|---|---|---|---|"]
@@ -401,3 +367,7 @@ def table_markdown() -> str:
             f"{', '.join(sorted(t.nouns)) or '-'} |"
         )
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(readme_table())

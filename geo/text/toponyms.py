@@ -262,8 +262,8 @@ class MentionFinder:
         return span[-1].lower_ in FEATURE_HEADS
 
     def _split_qualified(self, span: Span, label: str, add) -> None:
-        """'Long Beach, California' as one entity: the name, then its qualifier."""
-        commas = [t.i for t in span if t.text == ","]
+        """'Long Beach, California' or 'Bor (Jonglei' as one entity: the name, then its qualifier."""
+        commas = [t.i for t in span if t.text in (",", "(", ")")]
         if not commas:
             # "Greece Italy": a missing comma runs two countries together
             cut = next(

@@ -46,6 +46,7 @@ _TYPES = [
     ("agreement", "#238b45", "diplomacy"),
     ("recognition", "#9e9ac8", "diplomacy"),
     ("statement", "#8c8c8c", "diplomacy"),
+    ("disaster", "#6b8e23", "other"),
 ]
 TYPE_STYLES: dict[str, TypeStyle] = {
     name: TypeStyle(name, name.replace("_", " "), color, FAMILIES[fam][1], fam) for name, color, fam in _TYPES

@@ -1,0 +1,277 @@
+"""The learned event placement: the shipped model file, its stamp, each feature on a sentence
+written for it, the README's taxonomy table, and the report patterns the issue names (fronted
+scenes, bracketed qualifiers, nominal events, "fired on", gatherings, bodies found, disasters,
+arrivals, statements and the dateline)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.text import taxonomy as tx
+from geo.text.event_features import STAMP, Candidate
+from geo.text.event_model import MODEL_PATH, Ranker, Trees
+from geo.text.events import candidate_sets
+from geo.text.pipeline import Pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+PUB = dt.date(2022, 3, 15)
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline(events=True)
+
+
+def test_the_shipped_model_loads_and_was_built_from_the_current_feature_code():
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["stamp"] == STAMP, "feature code changed since the model was trained: run `python -m geo train events`"
+    assert MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
+    ranker = Ranker.load()
+    assert isinstance(ranker.scorer, Trees) and len(ranker.scorer.roots) >= 100 and len(ranker.scorer.features) > 1000
+    # trained and chosen on the figures it prints, with the data's licence beside it
+    assert {"cv", "dev", "cv_by_none_bias"} <= data["figures"].keys()
+    assert "Andy Halterman" in (MODEL_PATH.parent / "NOTICE").read_text(encoding="utf-8")
+    # the trigger words learned from the training file, each typed by the vocabulary
+    assert {"capture", "patrol", "shoot"} <= ranker.lexicon["verb"].keys()
+    assert all(e["type"] in tx.BY_NAME for pos in ("verb", "noun") for e in ranker.lexicon[pos].values())
+
+
+def test_the_trees_score_as_lightgbm_wrote_them():
+    """The numpy walk through the trees gives LightGBM's own scores (a forest trained here)."""
+    lightgbm = pytest.importorskip("lightgbm")
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = (rng.random((400, 12)) < 0.3).astype("float32")
+    y = (X[:, 3] + X[:, 5] * (1 - X[:, 7]) > 0.5).astype(int)
+    params = {"objective": "lambdarank", "num_leaves": 7, "min_data_in_leaf": 5, "verbose": -1, "deterministic": True, "force_row_wise": True}
+    booster = lightgbm.train(params, lightgbm.Dataset(X, y, group=[4] * 100), 30)
+    trees = Trees.from_lightgbm(booster, [f"f{i}" for i in range(12)])
+    cands = [Candidate(None, features={f"f{i}": 1.0 for i in np.flatnonzero(row)}) for row in X]
+    assert np.allclose(trees.scores(cands), booster.predict(X, raw_score=True), atol=1e-4)
+    # what each feature moved the score by, along the paths it took
+    contrib = trees.contributions(cands[0])
+    assert set(contrib) <= set(cands[0].features)
+
+
+def features_of(pipeline, text: str, trigger: str) -> set[str]:
+    sdoc = pipeline.nlp(text)
+    mentions = pipeline.finder.find(sdoc)
+    pipeline.resolver.resolve(mentions, text)
+    found = {}
+    for trig_text, _, cands in candidate_sets(sdoc, mentions, pipeline.resolver):
+        found.setdefault(trig_text, set()).update(f for c in cands for f in c.features)
+    assert trigger in found, f"no trigger {trigger!r}; found {sorted(found)}"
+    return found[trigger]
+
+
+# (feature, sentence written for it, its trigger)
+FEATURES = [
+    # the placement rules, each a feature
+    ("rule:prep", "Rebels attacked a police convoy in Kunduz on Monday.", "attacked"),
+    ("rule:prep_most_specific", "In Kandahar province, gunmen killed two policemen in Spin Boldak.", "killed"),
+    ("rule:prep_opens_sentence", "In Kandahar, gunmen killed two policemen.", "killed"),
+    ("rule:fronted_scene", "On 5 May 2020, in Rosario (Santa Fe), farmers protested against a new tax.", "protested"),
+    ("rule:smaller_place_inside_the_scene", "In Gulu, a soldier was shot while driving through the northern suburb of Layibi.", "shot"),
+    ("rule:object", "Government forces shelled Homs on Monday.", "shelled"),
+    ("rule:origin_prep", "Thousands of refugees fled from Syria to Turkey.", "fled"),
+    ("rule:destination_prep", "Thousands of refugees fled from Syria to Turkey.", "fled"),
+    ("rule:origin_object", "Hundreds of families fled Mosul on Sunday.", "fled"),
+    ("rule:destination_object", "Turkish troops entered Afrin on Sunday.", "entered"),
+    ("rule:origin_demonym", "Hundreds of Honduran migrants fled to Mexico.", "fled"),
+    ("rule:town_in_a_when_clause", "Nine people were killed in Yemen when a bomber blew himself up at a market in the town of Rada.", "killed"),
+    ("rule:the_place_it_aims_at", "The army launched an offensive to recapture the town of Palmyra.", "launched an offensive"),
+    ("rule:town_inside_the_region_named", "Two soldiers were killed in Anbar province when gunmen attacked a checkpoint near Ramadi.", "killed"),
+    ("rule:actor_prep", "Students in Valparaiso demonstrated on Sunday.", "demonstrated"),
+    ("rule:actor_town", "The Basra protesters marched on Friday.", "marched"),
+    ("rule:where_clause", "Thousands of protesters filled Tahrir Square, where they marched and chanted slogans.", "marched"),
+    ("rule:where_the_target_was_put", "A bomb planted decades ago in northern Laos was detonated by army experts.", "detonated"),
+    ("rule:noun_modifier", "The Doha talks ended without a deal.", "talks"),
+    ("rule:metonymic_actor", "Washington imposed sanctions on Iran.", "imposed sanctions"),
+    ("rule:clause", "Troops clashed near Goma on Monday.", "clashed"),
+    ("rule:prep_of_main_verb", "A car bomb exploded in Kabul, killing six people.", "killing"),
+    ("rule:prep_event_noun", "Two soldiers died during clashes in Kobani.", "died"),
+    ("rule:prep_smaller_than_object", "Warplanes bombed Idlib province near the town of Saraqib.", "bombed"),
+    ("rule:prep:near", "Troops clashed with rebels near Goma.", "clashed"),
+    ("rule:prep|type:armed_clash", "Troops clashed with rebels near Goma.", "clashed"),
+    ("other_has:object", "Warplanes bombed Idlib province near the town of Saraqib.", "bombed"),
+    # where a candidate comes from, what it is
+    ("src:mention", "Police arrested Georgia, a nurse, in Lima.", "arrested"),
+    ("src:rule", "Troops clashed with rebels near Goma.", "clashed"),
+    ("src:name", "Rebels loyal to Abu Khalid attacked a convoy in Kunduz.", "attacked"),
+    ("src:rule_found_name", "Gunmen attacked the village of Zqxwarbi on Monday.", "attacked"),
+    ("gazetteer_knows_the_name", "Police detained a man from Aleppo in Istanbul.", "detained"),
+    ("name_level:admin1", "Police detained a man from Aleppo in Istanbul.", "detained"),
+    ("part_of_a_longer_name", "Police raided a warehouse owned by Aleppo Trading Company.", "raided"),
+    ("not_in_gazetteer", "Gunmen attacked the village of Zqxwarbi on Monday.", "attacked"),
+    ("kind:toponym", "Troops clashed with rebels near Goma.", "clashed"),
+    ("level:city", "Troops clashed with rebels near Goma.", "clashed"),
+    ("level:country", "Fighting broke out in Yemen on Monday.", "Fighting"),
+    ("coarse_place", "Fighting broke out in Yemen on Monday.", "Fighting"),
+    ("type:armed_clash|level:city", "Troops clashed with rebels near Goma.", "clashed"),
+    ("most_specific_in_sentence", "Troops clashed with rebels near Goma in Congo.", "clashed"),
+    ("entity:GPE", "Troops clashed with rebels near Goma.", "clashed"),
+    ("dep:pobj", "Troops clashed with rebels near Goma.", "clashed"),
+    ("a_building_or_street", "Protesters marched down Hamra Street in Beirut.", "marched"),
+    ("reads_as_a_person", "Gunmen shot Jackson, 41, in Kabul.", "shot"),
+    ("says_who", "Troops clashed with Kabul police near Goma.", "clashed"),
+    ("reference_point", "Two men were captured northeast of Tikrit.", "captured"),
+    ("all_capitals", "Police arrested two men near the UNIFIL base in Naqoura.", "arrested"),
+    ("long_name", "Rebels shelled the Umm al Qura Islamic Charity Hospital in Gaza.", "shelled"),
+    # the words around it
+    ("word_before:near", "Troops clashed with rebels near Goma.", "clashed"),
+    ("word_after:province", "Rebels attacked a convoy in Helmand province.", "attacked"),
+    ("word_after:$", "Troops clashed with rebels near Goma", "clashed"),
+    ("head:pobj:near", "Troops clashed with rebels near Goma.", "clashed"),
+    ("phrase_on:town", "Gunmen attacked the town of Baidoa.", "attacked"),
+    ("last_word:province", "Rebels attacked a convoy in Helmand Province.", "attacked"),
+    ("in_brackets", "On 5 May 2020, in Rosario (Santa Fe), farmers protested against a new tax.", "protested"),
+    # the preposition, with the trigger's word and type and what it hangs on
+    ("prep:near", "Troops clashed with rebels near Goma.", "clashed"),
+    ("prep:near|lemma:clash", "Troops clashed with rebels near Goma.", "clashed"),
+    ("prep:near|type:armed_clash", "Troops clashed with rebels near Goma.", "clashed"),
+    ("prep:near|on:trigger", "Troops clashed near Goma on Monday.", "clashed"),
+    ("locative_prep|on:trigger", "Troops clashed near Goma on Monday.", "clashed"),
+    ("prep:none", "Government forces shelled Homs on Monday.", "shelled"),
+    ("another_events_phrase", "Rebels shelled the town, officials said in Kabul.", "shelled"),
+    # the dependency path, with and without its words
+    ("path:pobj>prep|", "Troops clashed near Goma on Monday.", "clashed"),
+    ("lpath:pobj[near]>prep[clash]|", "Troops clashed near Goma on Monday.", "clashed"),
+    ("path:dobj|", "Government forces shelled Homs on Monday.", "shelled"),
+    ("path_length:2", "Troops clashed near Goma on Monday.", "clashed"),
+    ("path_up:2|down:0", "Troops clashed near Goma on Monday.", "clashed"),
+    ("path_crosses:relcl", "The town of Kunduz, which rebels attacked in May, was retaken by troops.", "attacked"),
+    ("path_crosses:conj", "Rebels attacked Kunduz and troops shelled Baghlan.", "attacked"),
+    ("other_clause", "The town of Kunduz, which rebels attacked in May, was retaken by troops.", "attacked"),
+    ("clause_with_its_own_subject", "In Herat, rebels attacked a convoy as elections began in Ghor province.", "attacked"),
+    ("nearest_in_the_parse", "Troops clashed with rebels near Goma in Congo.", "clashed"),
+    # tokens to the trigger, position, order among the candidates
+    ("distance:after:2", "Troops clashed near Goma on Monday.", "clashed"),
+    ("distance:before:1", "Police in Kabul arrested Ortega, 47, in Kandahar.", "arrested"),
+    ("position:4", "Police in Kabul arrested Ortega, 47, in Kandahar.", "arrested"),
+    ("first_in_sentence", "Police in Kabul arrested Ortega, 47, in Kandahar.", "arrested"),
+    ("last_in_sentence", "Police in Kabul arrested Ortega, 47, in Kandahar.", "arrested"),
+    ("only_candidate", "Troops clashed with rebels near Goma.", "clashed"),
+    ("coarse_place|only_candidate", "Fighting broke out in Yemen on Monday.", "Fighting"),
+    ("reference_point|only_candidate", "Two men were captured northeast of Tikrit.", "captured"),
+    # its role in the event and in the sentence
+    ("object_of_trigger", "Government forces shelled Homs on Monday.", "shelled"),
+    ("in_the_actor", "Students in Valparaiso demonstrated on Sunday.", "demonstrated"),
+    ("in_what_was_done_to", "Rebels shelled the villages of Kafr Laha and Tal Dahab.", "shelled"),
+    ("in_the_opening_scene", "On 5 May 2020, in Rosario (Santa Fe), farmers protested against a new tax.", "protested"),
+    ("holds_another_place", "Rebels shelled Douma, a suburb of Damascus.", "shelled"),
+    ("inside_another_place", "Rebels shelled Douma, a suburb of Damascus.", "shelled"),
+    ("qualified_by_another", "Farmers marched in Rosario (Santa Fe) on Monday.", "marched"),
+    ("qualifies_another", "Farmers marched in Rosario (Santa Fe) on Monday.", "marched"),
+    # "no place in this sentence": the trigger and how much the sentence says about places
+    ("none", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|type:armed_clash", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|lemma:clash", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|candidates:0", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|mentions:0", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|names:0", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|rules:0", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|has:prep", "Troops clashed with rebels near Goma.", "clashed"),
+    ("none|trigger:verb", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|trigger:noun", "Fighting broke out in Yemen on Monday.", "Fighting"),
+    ("none|dep:ROOT", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|tag:VBD", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|locative_phrase_on_the_trigger", "Troops clashed near Goma on Monday.", "clashed"),
+    ("none|sentence_length:10", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|no_opening_scene", "Troops clashed with rebels on Monday.", "clashed"),
+    ("none|modality:negated", "The rebels did not attack the convoy.", "attack"),
+    ("none|target:PERSON", "Police arrested John Ortega on Monday.", "arrested"),
+    ("none|governed_by:xcomp:plan", "The rebels plan to attack the convoy next week.", "attack"),
+    ("none|perfect", "Rebels have killed 40 soldiers since January.", "killed"),
+    ("none|since", "Rebels have killed 40 soldiers since January.", "killed"),
+    ("none|quoted", '"They shelled us all night," a farmer said of the attack near Goma.', "shelled"),
+]
+
+
+@pytest.mark.parametrize("feature,text,trigger", FEATURES, ids=[f[0] for f in FEATURES])
+def test_each_feature_fires_on_a_sentence_written_for_it(pipeline, feature, text, trigger):
+    assert feature in features_of(pipeline, text, trigger)
+
+
+def test_every_placement_rule_has_a_sentence_and_words():
+    from geo.text.event_model import _RULE_WORDS
+
+    tested = {f.split("|")[0].split(":")[1] for f, _, _ in FEATURES if f.startswith("rule:")}
+    assert tested == set(_RULE_WORDS)
+
+
+def test_a_bare_name_is_a_candidate_and_a_date_is_not(pipeline):
+    """Every proper name of the sentence is a candidate, whatever the geoparser made of it; a
+    month or a weekday is none."""
+    sdoc = pipeline.nlp("Militiamen raided the farm of Ortega Quispe near Tal Sawran in May.")
+    mentions = pipeline.finder.find(sdoc)
+    pipeline.resolver.resolve(mentions, sdoc.text)
+    (_, _, cands), = candidate_sets(sdoc, mentions, pipeline.resolver)
+    names = [c.mention.text for c in cands if c.mention is not None]
+    assert "Ortega Quispe" in names and "Tal Sawran" in names and "May" not in names
+    assert cands[-1].mention is None  # "no place" last
+
+
+def test_the_readme_table_of_types_is_generated_from_the_taxonomy():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert tx.readme_table() in readme, "regenerate it: .venv/bin/python -m geo.text.taxonomy"
+
+
+def placed(pipeline, text: str, published=PUB) -> list[tuple[str, str, str | None]]:
+    doc = pipeline.parse(text, published)
+    return [(e.type, e.trigger, e.place_mention().text if e.place_mention() else None) for e in doc.events]
+
+
+def test_a_fronted_scene_places_every_event_of_its_sentence(pipeline):
+    text = "On 3 June 2021, in Kunduz, gunmen stormed a school and residents fled toward Baghlan."
+    got = placed(pipeline, text)
+    assert ("attack", "stormed", "Kunduz") in got
+    flight = [e for e in pipeline.parse(text, PUB).events if e.trigger == "fled"]
+    assert flight and flight[0].destination.text == "Baghlan"
+
+
+def test_nominal_events_and_fired_on(pipeline):
+    assert ("armed_clash", "shoot-out", "Culiacan") in placed(pipeline, "A shoot-out took place in Culiacan on Monday.")
+    assert [t for t, *_ in placed(pipeline, "Gunmen fired on a police patrol in Kunduz.")] == ["attack"]
+
+
+def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
+    assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
+    assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []
+
+
+def test_a_body_found_or_someone_found_dead_is_a_death(pipeline):
+    assert [t for t, *_ in placed(pipeline, "A farmer was found dead in Bokkos on Sunday.")] == ["casualties"]
+    assert [t for t, *_ in placed(pipeline, "The body of a teacher was found near Tumaco.")] == ["casualties"]
+
+
+def test_a_disaster_is_no_attack(pipeline):
+    assert placed(pipeline, "Flash floods killed 12 people in Mehar on Monday.") == [("disaster", "floods", "Mehar")]
+    assert {t for t, *_ in placed(pipeline, "Twelve people died in the earthquake in Herat.")} == {"disaster"}
+    # the disaster's noun names the event its verb tells: one event, the noun its trigger
+    assert placed(pipeline, "A cyclone tore through Beira on Sunday, killing nine people.") == [("disaster", "cyclone", "Beira")]
+
+
+def test_an_arrival_is_no_agreement(pipeline):
+    got = placed(pipeline, "About 230,000 migrants have reached Greece by sea this year.")
+    assert [(t, p) for t, _, p in got] == [("border_crossing", "Greece")]
+    assert [t for t, *_ in placed(pipeline, "The two sides reached an agreement in Doha.")] == ["agreement"]
+
+
+def test_a_statement_is_placed_where_it_was_said_and_the_dateline_is_a_weak_guess(pipeline):
+    said = pipeline.parse("The minister told reporters in Geneva that the talks would go on.", PUB).events
+    assert [(e.type, e.place_mention().text) for e in said if e.type == "statement"] == [("statement", "Geneva")]
+    doc = pipeline.parse("KABUL, March 3 (NewsWire) - The interior ministry said the roads were closed.", PUB)
+    st = [e for e in doc.events if e.type == "statement"]
+    assert st and st[0].location.text == "KABUL" and st[0].location_reason.startswith("dateline only")
+    assert st[0].confidence < tx.BY_NAME["statement"].confidence * 0.6
+
+
+def test_the_reason_names_what_decided_in_words(pipeline):
+    e = [e for e in pipeline.parse("Troops clashed with rebels near Goma.", PUB).events if e.type == "armed_clash"][0]
+    assert "'near'" in e.location_reason and not any(ch in e.location_reason for ch in "|>[")
+    assert e.location_reason.count(";") == 1  # two reasons, in words
