@@ -19,6 +19,20 @@ class ArgumentParser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def add_parsing_options(ap: argparse.ArgumentParser) -> None:
+    """The store and the parsing workers, as every command that parses into a store takes them."""
+    ap.add_argument("--db", help="database URL or SQLite file (default: DATELINE_DB, else data/dateline.db)")
+    ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
+    ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
+
+
+def check_parsing_options(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    if args.workers < 1:
+        ap.error("--workers must be 1 or more")
+    if args.dask and args.workers > 1:
+        ap.error("--workers and --dask are alternatives: Dask workers do the parsing")
+
+
 def check_region(region: str | None) -> None:
     """SystemExit naming a --region that is no place the gazetteer knows: one error before any
     parsing, not one per article."""

@@ -23,7 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from .cli import ArgumentParser, check_region, one_line
+from .cli import ArgumentParser, add_parsing_options, check_parsing_options, check_region, one_line
 from .readers import Item, ReadError, iter_inputs, parse_date
 from .store import Store, text_hash
 
@@ -383,18 +383,13 @@ def main(argv: list[str] | None = None) -> int:
         help=".txt (title on the first line), .html, .jsonl or .csv (id,title,url,published,text) "
         "files, folders (searched recursively), or - for standard input",
     )
-    ap.add_argument("--db", help="database URL or SQLite file (default: DATELINE_DB, else data/dateline.db)")
-    ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
-    ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
+    add_parsing_options(ap)
     ap.add_argument("--published", metavar="DATE", help="publication date for inputs that carry none (YYYY-MM-DD)")
     ap.add_argument("--region", metavar="REGION", help="publication's home region for inputs that carry none "
                     "(ISO 3166: US-TX, CA-ON, GB; or a country or state name)")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
-    if args.workers < 1:
-        ap.error("--workers must be 1 or more")
-    if args.dask and args.workers > 1:
-        ap.error("--workers and --dask are alternatives: Dask workers do the parsing")
+    check_parsing_options(ap, args)
     published = None
     if args.published:
         try:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from .cli import add_parsing_options, check_parsing_options
 from .correct import open_existing
 from .ingest import parse_all, parser_version_of, parsers
 from .store import Store
@@ -178,18 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         "and alias. By default only articles a parser of another version produced; --all for every one. "
         "Each article is its own transaction: interrupt it any time and run it again to go on.",
     )
-    ap.add_argument("--db", help="database URL or SQLite file (default: DATELINE_DB, else data/dateline.db)")
+    add_parsing_options(ap)
     ap.add_argument("--all", action="store_true", help="re-parse every article, also those the current parser produced")
-    ap.add_argument("--workers", type=int, default=1, metavar="N", help="parse in N local processes (default 1)")
-    ap.add_argument("--dask", metavar="ADDRESS", help="parse on a Dask cluster, e.g. tcp://scheduler:8786")
     ap.add_argument("--limit", type=int, metavar="N", help="stop after N articles (run again to go on)")
     ap.add_argument("--json", action="store_true", help="print the report as JSON")
     ap.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     args = ap.parse_args(argv)
-    if args.workers < 1:
-        ap.error("--workers must be 1 or more")
-    if args.dask and args.workers > 1:
-        ap.error("--workers and --dask are alternatives: Dask workers do the parsing")
+    check_parsing_options(ap, args)
     if args.limit is not None and args.limit < 1:
         ap.error("--limit must be 1 or more")
     store = open_existing(args.db)
