@@ -54,6 +54,7 @@ else:
     # `streamlit run` looks for this assignment literally: an st.App call bound to `app`.
     from streamlit.runtime.pages_manager import PagesManager
 
+    from geo.web.series_route import routes
     from geo.web.static_gzip import compression
 
     # With pages/ beside this file, Streamlit would run each process in its older directory-based
@@ -62,4 +63,5 @@ else:
     # always navigates with st.navigation. (streamlit is pinned: this is not public API.)
     PagesManager.uses_pages_directory = False
 
-    app = st.App(__file__, middleware=compression(immutable=["/static/"]))
+    # One route of our own: the playback's series, asked for when a reader presses play.
+    app = st.App(__file__, middleware=compression(immutable=["/static/"]), routes=routes())

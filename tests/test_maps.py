@@ -167,7 +167,14 @@ def test_the_map_loads_nothing_from_the_internet(samples, tmp_path):
         rel = u.removeprefix("/app/static/").split("?")[0]
         where = tmp_path / rel if rel.startswith("vendor/") else assets.STATIC_DIR / rel
         assert where.is_file(), u
-    assert any("/dateline/map.js?v=" in u for u in loaded) and any("/dateline/map.css?v=" in u for u in loaded)
+    # One script, Leaflet then markercluster then Dateline's map.js, so the page fetches one file
+    # before the map can start; stylesheets load side by side.
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    assert [u.split("?v=")[0] for u in scripts] == [f"{assets.VENDOR_URL}/{assets.BUNDLE}"]
+    bundle = (tmp_path / "vendor" / assets.BUNDLE).read_text(encoding="utf-8")
+    own = (assets.RUNTIME_DIR / "map.js").read_text(encoding="utf-8")
+    assert bundle.index("Leaflet 1.") < bundle.index("MarkerClusterGroup") < bundle.index(own) == len(bundle) - len(own)
+    assert any("/dateline/map.css?v=" in u for u in loaded)
     assert "tile.openstreetmap" not in html and "basemaps.cartocdn" not in html
     assert "L.Icon.Default.imagePath" in html and assets.LEAFLET_IMAGES in html
     assert "font-awesome" not in html.lower() and "bootstrap" not in html.lower()
@@ -232,6 +239,14 @@ def test_dense_places_fall_back_to_a_grid(synthetic, monkeypatch):
     assert sum(r[2] for r in data.markers) == 20_000
     names = [r[6] for r in data.markers]
     assert any("more place" in n for n in names)
+    # Playback in grid mode: each cell's series under its marker's key, every dated event once.
+    from geo.web import playback as pb
+
+    series = md.play_series(synthetic, Filters(), data.mode, data.cell_deg)
+    counts = {k: sum(pb.unpack(v).values()) for k, v in series["markers"].items()}
+    assert set(counts) == {r[13] for r in data.markers}
+    dated = synthetic.events(limit=None)["date"].notna()
+    assert sum(counts.values()) == int(dated.sum()) > 0
 
 
 def test_the_same_selection_draws_the_same_map(samples):
@@ -321,21 +336,26 @@ def test_markers_routes_and_countries_carry_their_dated_events(samples):
     dated = events[events["date"].notna()]
     lo, hi = dated["date"].min().date(), dated["date"].max().date()
     unit, first, n = pb.bins(lo, hi)
-    assert data.play == {"unit": unit, "first": first.isoformat(), "bins": n}
+    assert {k: data.play[k] for k in ("unit", "first", "bins")} == {"unit": unit, "first": first.isoformat(), "bins": n}
+    assert data.play["series"].startswith(pb.SERIES_PATH + "?")
+    # The page asks for markers' and countries' series only when playback starts.
+    series = md.play_series(samples, Filters(), data.mode, data.cell_deg)
+    assert (series["unit"], series["first"], series["bins"]) == (unit, first.isoformat(), n)
     names = [row[0] for row in data.type_table]
     # Type mode: a marker is a place and type; its bins are its dated events' bins.
     for r in data.markers:
         mine = dated[at_marker(dated, r) & (dated["type"] == names[r[3]])]
         want = mine["date"].dt.date.map(lambda d: pb.bin_of(d, unit, first)).value_counts().to_dict()
-        assert pb.unpack(r[13]) == want, r[6]
+        assert pb.unpack(series["markers"].get(r[13], [])) == want, r[6]
         assert len(r[14]) == len(r[9]) and all(d is None or d[:4].isdigit() for d in r[14])
+    assert len({r[13] for r in data.markers}) == len(data.markers), "one key, one marker"
     flows = samples.flows()
     assert sum(sum(pb.unpack(f[9]).values()) for f in data.flows) == flows["date"].notna().sum()
     per_country = dated.groupby("country_code").size().to_dict()
-    assert {cc: sum(pb.unpack(s).values()) for cc, s in data.country_series.items()} == per_country
+    assert {cc: sum(pb.unpack(s).values()) for cc, s in series["countries"].items()} == per_country
     html = rendered(data)
     assert script_data(html, "DL.begin")["play"] == data.play
-    assert script_data(html, "DL.shading")["series"] == data.country_series
+    assert "series" not in script_data(html, "DL.shading"), "the first draw carries no series"
 
 
 def test_time_bins_on_each_backend(store, make_doc, places):
@@ -359,6 +379,47 @@ def test_time_bins_on_each_backend(store, make_doc, places):
         assert got == want, unit
     cells = store.time_series(unit="year", first=D(2023, 1, 1), group="cell", cell_deg=10.0)
     assert sum(int(r[-1]) for r in cells) == len(days) and {r[2] for r in cells} == {"UA", "KE"}
+
+
+def test_the_series_route_answers_what_the_page_asks(store, make_doc, places, monkeypatch):
+    """GET /dateline/series through a real Starlette app on SQLite and PostGIS: the series the map's
+    link names, a clear 400 for what it cannot answer, and never an old store's answer."""
+    from urllib.parse import quote
+
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from geo.web import playback as pb
+    from geo.web import series_route
+
+    def protests(title, days):
+        return make_doc(f"{title}: protests in Kyiv and Nairobi.", title=title, events=[
+            dict(type="protest", date=d, location=places["Kyiv" if i % 2 else "Nairobi"]) for i, d in enumerate(days)
+        ])  # fmt: skip
+
+    store.add_document(protests("first", [D(2024, 1, 1), D(2024, 1, 9), D(2024, 3, 2)]))
+    monkeypatch.setenv("DATELINE_DB", store.url)
+    client = TestClient(Starlette(routes=series_route.routes()))
+    data = md.map_data(store, Filters(types=["protest"]))
+    r = client.get(data.play["series"])
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    got = r.json()
+    assert got == md.play_series(store, Filters(types=["protest"]), data.mode, data.cell_deg)
+    assert sorted(got["markers"]) == sorted(m[13] for m in data.markers)
+    assert sum(sum(pb.unpack(v).values()) for v in got["countries"].values()) == 3
+    # The store changes: the same link gets the new counts, not the answer it had before.
+    store.add_document(protests("second", [D(2024, 2, 1)]))
+    again = client.get(data.play["series"]).json()
+    assert sum(sum(pb.unpack(v).values()) for v in again["countries"].values()) == 4
+    for query, named in (
+        ("mode=nonsense&key=%7B%7D", "mode='nonsense'"),
+        ("mode=type&key=%5B1%5D", "key='[1]'"),
+        ("mode=type&key=" + quote('{"start": "garbage"}'), "garbage"),
+        ("mode=type&key=" + quote('{"colour": "red"}'), "colour"),
+        ("mode=grid&key=%7B%7D", "cell=None"),
+    ):
+        bad = client.get(pb.SERIES_PATH + "?" + query)
+        assert bad.status_code == 400 and named in bad.json()["error"], query
 
 
 # -- honest placement ----------------------------------------------------------------------------

@@ -16,8 +16,9 @@ view kept. Layers, as the layer control lists them:
     destination turned to the direction of arrival.
   - Events per country: countries shaded by event count.
 Markers stand apart by how they were placed (hollow: a country or region as a whole; faded:
-only the article's dateline), and every layer carries its events per time bin, which the page
-plays without the server (geo/web/playback.py).
+only the article's dateline). The page plays the selection through time (geo/web/playback.py):
+routes carry their events per time bin, markers and countries a key to theirs, which the page
+fetches once per selection when a reader presses play (geo/web/series_route.py).
 
 The browser half is static/dateline/map.js and map.css, served by the app like Leaflet.
 """
@@ -49,8 +50,8 @@ def _js(obj) -> str:
 
 
 class Runtime(JSCSSMixin, MacroElement):
-    """DL, the few functions every layer below calls (static/dateline/map.js) and its CSS;
-    Leaflet's image path; the view.
+    """DL, the few functions every layer below calls (static/dateline/map.js, which comes in the
+    map's one script, assets.BUNDLE_JS) and its CSS; Leaflet's image path; the view.
 
     The same for every selection, so the map (and its basemap) is built once per page and
     selections only swap the layers in it. MarkerCluster is loaded whether or not the first
@@ -69,7 +70,7 @@ class Runtime(JSCSSMixin, MacroElement):
     def __init__(self):
         super().__init__()
         self._name = "DatelineRuntime"
-        self.default_js = [*assets.CLUSTER_JS, *assets.RUNTIME_JS]
+        self.default_js = []  # markercluster and map.js come in the map's one script (assets.BUNDLE_JS)
         self.default_css = [*assets.CLUSTER_CSS, *assets.RUNTIME_CSS]
         self.image_path = assets.LEAFLET_IMAGES
 
@@ -135,13 +136,13 @@ class CountryShading(_DataLayer):
     )
 
     def __init__(
-        self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True, series: dict | None = None
+        self, counts: dict, url: str = assets.COUNTRIES_URL, name: str = "Events per country", show: bool = True
     ):
         super().__init__(name, show=show)
         self._name = "CountryShading"
         self.url = url
         breaks, colors = shading_classes(max(counts.values(), default=0))
-        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "series": series or {}, "opacity": SHADE_OPACITY})
+        self.data = _js({"counts": counts, "breaks": breaks, "colors": colors, "opacity": SHADE_OPACITY})
 
 
 class EventMarkers(_DataLayer):
@@ -319,8 +320,9 @@ def base_map(*, online: bool | None = None, height: int | str = "100%") -> foliu
     # MarkerCluster refuses a map without one.
     m.options["maxZoom"] = 18 if online else 12
     m.options["minZoom"] = 1
-    # Nothing here uses jQuery: one script fewer to fetch and run before the map appears.
-    m.default_js = [(name, url) for name, url in assets.MAP_JS if name != "jquery"]
+    # One script (Leaflet, markercluster, map.js) and no jQuery, which nothing here uses: the
+    # page fetches scripts one after another, so each one fewer starts the map a round trip sooner.
+    m.default_js = list(assets.BUNDLE_JS)
     Runtime().add_to(m)
     CountryBasemap().add_to(m)
     if online:
@@ -334,7 +336,7 @@ def data_layers(data: MapData, *, shading: bool = True) -> list[folium.FeatureGr
     start = folium.FeatureGroup(name="start", control=False)
     Begin(data).add_to(start)
     shade = folium.FeatureGroup(name="Events per country", show=shading)
-    CountryShading(data.countries, series=data.country_series).add_to(shade)
+    CountryShading(data.countries).add_to(shade)
     flows = folium.FeatureGroup(name="Flows")
     FlowArcs(data).add_to(flows)
     events = folium.FeatureGroup(name="Events")

@@ -5,8 +5,10 @@ in the database, one marker per place and type; per place when that is still too
 cell when even places are too many. Each marker's popup lists its latest events, fewer per
 marker the more markers there are, so the page stays within a fixed budget.
 
-Each marker, route and country also carries its events per time bin (geo/web/playback.py), so
-the page plays the selection through time on its own. Markers say how they were placed: at a
+The playback (geo/web/playback.py) plays the selection through time in the page. Routes carry
+their events per time bin; markers and countries get theirs from play_series, which the page
+asks for when a reader presses play (geo/web/series_route.py): at a million events that query
+costs more than the map itself, and most visitors never play. Markers say how they were placed: at a
 country or region as a whole (drawn hollow), or only by the article's dateline (drawn weak); a
 route's end at a country as a whole is drawn at its capital, not at GeoNames' point for the
 country (Russia's is in central Siberia).
@@ -18,6 +20,7 @@ import functools
 import hashlib
 import json
 import math
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -76,8 +79,9 @@ class MapData:
     cell_deg: float | None = None
     popup_events: int = 0
     bounds: list | None = None  # [[south, west], [north, east]]
-    play: dict | None = None  # {"unit", "first", "bins"}: the playback's time bins; None: nothing dated
-    country_series: dict = field(default_factory=dict)  # ISO code -> playback.series
+    # {"unit", "first", "bins", "series"}: the playback's time bins and the URL of its series
+    # (play_series); None: nothing dated.
+    play: dict | None = None
     weak: int = 0  # located events placed only by the dateline
     area: int = 0  # located events at a country or region as a whole
     type_table: list = field(default_factory=list)  # [name, label, colour, glyph] per type index
@@ -91,7 +95,7 @@ class MapData:
         """Changes whenever what is drawn changes: the page marks the map ready with it."""
         if not self._digest:
             blob = json.dumps(
-                [self.mode, self.markers, self.flows, self.countries, self.type_table, self.play, self.country_series],
+                [self.mode, self.markers, self.flows, self.countries, self.type_table, self.play],
                 default=str, separators=(",", ":"),
             )  # fmt: skip
             self._digest = hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
@@ -203,18 +207,11 @@ def map_data(store, filters: Filters | None = None) -> MapData:
         out.popup_events = sum(len(v) for v in evs.values())
         out.weak = sum(g[WEAK] for g in groups)
         out.area = sum(g[N] for g in groups if g[AREA])
-        play = _play_bins(store, f)
-        marker_series: dict = {}
-        if play:
-            out.play = {"unit": play[0], "first": play[1].isoformat(), "bins": play[2]}
-            marker_series, out.country_series = _series(store, f, play, out.mode, group, out.cell_deg)
-        out.markers = _markers(out.mode, groups, keys, evs, types, marker_series)
+        out.markers = _markers(out.mode, groups, keys, evs, types)
         out.bounds = _bounds([g[LAT] for g in groups], [g[LON] for g in groups])
-    else:
-        play = _play_bins(store, f)
-        if play:
-            out.play = {"unit": play[0], "first": play[1].isoformat(), "bins": play[2]}
-            _, out.country_series = _series(store, f, play, "type", "place_type", None)
+    play = _play_bins(store, f)
+    if play:
+        out.play = {"unit": play[0], "first": play[1].isoformat(), "bins": play[2], "series": series_url(f, out.mode, out.cell_deg)}
 
     out.flows = _routes(out, store.flows(f), types, play)
     if out.flows:
@@ -239,12 +236,38 @@ def _play_bins(store, f: Filters) -> tuple[str, object, int] | None:
     return playback.bins(lo, hi) if lo and hi else None
 
 
-def _series(store, f: Filters, play, mode: str, group: str, cell_deg) -> tuple[dict, dict]:
-    """Events per time bin for each marker (keyed as the markers are grouped) and each country."""
+# The store's grouping (aggregates.GROUPINGS) behind each marker mode.
+GROUP_OF_MODE = {"type": "place_type", "place": "place", "grid": "cell"}
+
+
+def series_url(f: Filters, mode: str, cell_deg: float | None) -> str:
+    """Where the page gets the playback's series for this selection (series_route.py)."""
+    q = {"key": f.to_key(), "mode": mode}
+    if cell_deg:
+        q["cell"] = repr(cell_deg)
+    return playback.SERIES_PATH + "?" + urlencode(q)
+
+
+def play_series(store, f: Filters, mode: str = "type", cell_deg: float | None = None) -> dict:
+    """The playback's events per time bin for the selection drawn in `mode` (map_data's):
+    {"unit", "first", "bins", "markers": {marker key (_markers' last but one column): series},
+    "countries": {ISO code: series}}, each series a playback.series; {} when nothing is dated."""
+    if mode not in GROUP_OF_MODE or (mode == "grid" and not cell_deg):
+        raise ValueError(f"mode {mode!r}: expected one of {', '.join(GROUP_OF_MODE)} (grid with a cell size)")
+    play = _play_bins(store, f)
+    if not play:
+        return {}
+    markers, countries = _series(store, f, play, mode, cell_deg)
+    return {"unit": play[0], "first": play[1].isoformat(), "bins": play[2], "markers": markers, "countries": countries}
+
+
+def _series(store, f: Filters, play, mode: str, cell_deg) -> tuple[dict, dict]:
+    """Events per time bin for each marker (by its key) and each country."""
     unit, first, _ = play
+    group = GROUP_OF_MODE[mode]
     by_marker: dict = {}
     by_country: dict = {}
-    for row in store.time_series(f, unit=unit, first=first, group=group, cell_deg=cell_deg):
+    for row in store.time_series(f, unit=unit, first=first, group=group, cell_deg=cell_deg if mode == "grid" else None):
         *key, cc, b, n = row
         b, n = int(b), int(n)
         if cc is not None:
@@ -260,7 +283,7 @@ def _series(store, f: Filters, play, mode: str, group: str, cell_deg) -> tuple[d
             k = _pkey(key[0], key[1], key[2])
             if mode == "type":
                 k = (k, key[3])
-        s = by_marker.setdefault(k, {})
+        s = by_marker.setdefault(_marker_key(k), {})
         s[b] = s.get(b, 0) + n
     return (
         {k: playback.series(v) for k, v in by_marker.items()},
@@ -278,13 +301,22 @@ def per_popup(sizes: list[int], budget: int) -> int:
     return k
 
 
-def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeIndex, series: dict | None = None) -> list:
+def _marker_key(k) -> str:
+    """A marker's group key as text, the same in map_data's rows and in play_series: a place id or
+    point, with "|type" in type mode; a grid cell's "column,row"."""
+    if isinstance(k, tuple) and len(k) == 2 and isinstance(k[1], str):
+        return _marker_key(k[0]) + "|" + k[1]
+    if isinstance(k, tuple):
+        return f"{k[0]!r},{k[1]!r}"
+    return str(k)
+
+
+def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeIndex) -> list:
     """Marker records: [lat, lon, events, type index, dx, dy, name, country, [[type, n]...] or
     None, popup events, older events not in the popup, whether it stands for an area (2: a
     country as a whole, 1: another area, a region or province; 0: a point), events placed only
-    by the dateline, events per time bin (playback.series), the popup events' ISO dates]."""
+    by the dateline, the marker's key (its series in play_series), the popup events' ISO dates]."""
     rows = []
-    series = series or {}
     if mode == "type":
         by_place: dict = {}
         for g in groups:
@@ -297,7 +329,7 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
                 rows.append([
                     round(g[LAT], COORD_DIGITS), round(g[LON], COORD_DIGITS), g[N], types(g[TYPE]), dx, dy,
                     esc(name_or(g[NAME])), esc(g[CC]), None, [e for e, _ in ev], g[N] - len(ev),
-                    g[AREA], g[WEAK], series.get((g[K], g[TYPE]), []), [d for _, d in ev],
+                    g[AREA], g[WEAK], _marker_key((g[K], g[TYPE])), [d for _, d in ev],
                 ])  # fmt: skip
     else:
         agg: dict = {}
@@ -330,7 +362,7 @@ def _markers(mode: str, groups: list[tuple], keys: list, evs: dict, types: TypeI
             rows.append([
                 round(lat, COORD_DIGITS), round(lon, COORD_DIGITS), n, types(by_type[0][0]), 0, 0, name, esc(top[2]),
                 [[types(t), c] for t, c in by_type], [e for e, _ in ev], n - len(ev),
-                int(in_areas == n), weak, series.get(k, []), [d for _, d in ev],
+                int(in_areas == n), weak, _marker_key(k), [d for _, d in ev],
             ])  # fmt: skip
     # Big markers first, so small ones drawn later stay clickable on top of them.
     rows.sort(key=lambda r: -r[2])

@@ -1,6 +1,7 @@
 """Time for the map's playback and the timeline: which unit (day, week, month, year) a span is
 binned in, where each bin starts, and a group's events per bin as the compact series the page
-plays (static/dateline/map.js builds its frames from them without asking the server again).
+plays (static/dateline/map.js builds its frames from them, asking the server once per selection,
+when a reader first presses play).
 
 Bins are the timeline's bars: the finest unit that draws the span in MAX_BINS or fewer, a week
 running Monday to Sunday. A playback frame is one bin; cumulative playback shows every event up
@@ -12,6 +13,9 @@ from __future__ import annotations
 import datetime as dt
 
 MAX_BINS = 120
+# Where the page asks for markers' and countries' series when a reader presses play
+# (geo/web/series_route.py serves it; map_data.series_url names a selection's).
+SERIES_PATH = "/dateline/series"
 UNITS = ("day", "week", "month", "year")
 _DAYS = {"day": 1, "week": 7, "month": 30.44}
 

@@ -1,6 +1,7 @@
 // Dateline map runtime (window.DL): what the layers built by geo/web/layers.py call in the page.
-// Served by the app like Leaflet; the script URL carries a hash of this file, so a page never
-// mixes this code with data laid out for another version.
+// Served by the app joined to Leaflet and markercluster (geo/web/assets.py: BUNDLE); the script
+// URL carries a hash of the three, so a page never mixes this code with data laid out for
+// another version.
 (function () {
 if (window.DL) return;
 var DL = window.DL = {pending: 0, stats: {}};
@@ -331,11 +332,15 @@ DL.finish = function () {
 
 // -- playback: the selection played through time, frame by frame, in the page ------------------
 // A frame is one time bin of the selection (geo/web/playback.py: the timeline's day, week, month
-// or year). Every marker, route and country came with its events per bin, so a frame only sums
-// those and restyles what is drawn: no request, no rerun. Cumulative shows every event up to the
+// or year). Routes came with their events per bin; markers and countries with a key to theirs,
+// fetched once per selection when playback first starts (GET D.play.series, series_route.py:
+// most visitors never play, and at a million events that query outweighs the map). A frame then
+// only sums them and restyles what is drawn: no further request, no rerun. Cumulative shows every event up to the
 // frame's bin; a window the last `win` bins. Undated events have no frame and sit out.
 DL.play = (function () {
-  var P = {active: false, playing: false, mode: "cumulative", i: 0, speed: 1, win: 3, last: 0, wrote: 0, raf: 0, frames: 0};
+  var P = {active: false, playing: false, mode: "cumulative", i: 0, speed: 1, win: 3, last: 0, wrote: 0, raf: 0, frames: 0, loading: false, failed: ""};
+  // The series of the layers drawn: {token, data: play_series's answer, wait: its Promise}.
+  var S = {token: null, data: null, wait: null};
   var SPEEDS = [0.5, 1, 2, 4], WINS = [1, 3, 6, 12], BASE_FPS = 4, ui = {}, label = null;
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function bins() { return DL.timebins ? DL.timebins.bins : 0; }
@@ -390,19 +395,51 @@ DL.play = (function () {
     var key = DL.token + "|" + P.mode + "|" + P.win;
     if (cache.key !== key) {
       cache = {key: key};
-      if (DL.mk) { if (!DL.mk.cum) DL.mk.cum = cumulate(DL.mk.D.rows, 13); cache.mk = peak(DL.mk.cum); }
+      var ms = S.data.markers || {}, cs = S.data.countries || {};
+      if (DL.mk) {
+        if (!DL.mk.cum) DL.mk.cum = cumulate(DL.mk.D.rows.map(function (r) { return {s: ms[r[13]] || []}; }), "s");
+        cache.mk = peak(DL.mk.cum);
+      }
       if (DL.fl) { if (!DL.fl.cum) DL.fl.cum = cumulate(DL.fl.D.rows, 9); cache.fl = peak(DL.fl.cum); }
       if (DL.sh) {
-        var codes = Object.keys(DL.sh.D.series || {});
+        var codes = Object.keys(cs);
         DL.sh.codes = codes;
-        if (!DL.sh.cum) DL.sh.cum = cumulate(codes.map(function (c) { return {s: DL.sh.D.series[c]}; }), "s");
+        if (!DL.sh.cum) DL.sh.cum = cumulate(codes.map(function (c) { return {s: cs[c]}; }), "s");
       }
     }
     return cache;
   }
+  function ready() { return S.data !== null && S.token === DL.token; }
+  // The series of the layers drawn now, fetched once per selection: a Promise.
+  function fetchSeries() {
+    var token = DL.token, url = DL.timebins.series;
+    if (S.token === token && S.wait) return S.wait;
+    S.token = token; S.data = null;
+    S.wait = fetch(url, {credentials: "same-origin"}).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(function (d) { if (S.token === token) S.data = d; return d; }, function (e) {
+      if (S.token === token) { S.token = null; S.wait = null; }  // the next press asks again
+      throw e;
+    });
+    return S.wait;
+  }
+  // Run `go` once the series are here; meanwhile the bar says so, and a failure is said too.
+  function withSeries(go) {
+    if (ready()) { go(); return; }
+    var token = DL.token;
+    P.loading = true; P.failed = ""; show();
+    fetchSeries().then(function () {
+      P.loading = false;
+      if (DL.token === token) go(); else show();
+    }, function (e) {
+      P.loading = false; P.playing = false; P.failed = "Playback could not load its dates (" + e.message + "): press ▶ to try again.";
+      show();
+    });
+  }
   // Draw frame P.i (or, inactive, the whole selection as it came).
   function render() {
-    var a = lo(), b = P.i, c = P.active && bins() ? prepared() : null, shown = 0;
+    var a = lo(), b = P.i, c = P.active && bins() && ready() ? prepared() : null, shown = 0;
     if (DL.mk) {
       var M = DL.mk, add = [], del = [], resized = false;
       M.list.forEach(function (m, j) {
@@ -459,8 +496,8 @@ DL.play = (function () {
     var n = bins(), has = n > 0;
     if (!ui.bar) return;
     ui.bar.classList.toggle("dl-off", !has);
-    ui.go.textContent = P.playing ? "❚❚" : "▶";
-    ui.go.title = P.playing ? "Pause" : "Play the selection through time";
+    ui.go.textContent = P.loading ? "…" : P.playing ? "❚❚" : "▶";
+    ui.go.title = P.loading ? "Loading the selection's dates" : P.playing ? "Pause" : "Play the selection through time";
     ui.go.setAttribute("aria-label", ui.go.title);
     ui.stop.disabled = !P.active;
     ui.slider.max = Math.max(0, n - 1);
@@ -469,8 +506,9 @@ DL.play = (function () {
     ui.win.style.display = P.mode === "window" ? "" : "none";
     Array.prototype.forEach.call(ui.win.options, function (o) { var k = +o.value; o.textContent = k + " " + (DL.timebins ? DL.timebins.unit : "bin") + (k > 1 ? "s" : ""); });
     if (label) {
-      label.style.display = P.active && has ? "" : "none";
-      if (P.active && has) label.textContent = api.span(true);
+      var text = P.failed || (P.active && has && ready() ? api.span(true) : "");
+      label.style.display = text ? "" : "none";
+      label.textContent = text;
     }
   }
   function remember(force) {
@@ -503,22 +541,40 @@ DL.play = (function () {
     },
     play: function () {
       if (!bins()) return;
-      if (!P.active || P.i >= bins() - 1) { P.active = true; P.i = 0; }
-      P.playing = true; P.last = 0; render(); remember(true);
-      cancelAnimationFrame(P.raf); P.raf = requestAnimationFrame(tick);
+      P.playing = true;
+      withSeries(function () {
+        if (!P.playing) return;  // paused while the series came
+        if (!P.active || P.i >= bins() - 1) { P.active = true; P.i = 0; }
+        P.last = 0; render(); remember(true);
+        cancelAnimationFrame(P.raf); P.raf = requestAnimationFrame(tick);
+      });
     },
     pause: function () { P.playing = false; cancelAnimationFrame(P.raf); show(); remember(true); },
     stop: function () { P.playing = false; P.active = false; cancelAnimationFrame(P.raf); render(); remember(true); },
-    seek: function (i) { if (!bins()) return; P.active = true; P.i = Math.max(0, Math.min(bins() - 1, i)); render(); remember(true); },
+    seek: function (i) {
+      if (!bins()) return;
+      withSeries(function () { P.active = true; P.i = Math.max(0, Math.min(bins() - 1, i)); render(); remember(true); });
+    },
+    // A Promise of the selection's series (the benchmark times frames, not this request).
+    load: function () { return bins() ? fetchSeries() : Promise.resolve(null); },
     set: function (k, v) { P[k] = v; if (P.active) render(); else show(); remember(true); },
     state: function () { return {active: P.active, playing: P.playing, mode: P.mode, i: P.i, speed: P.speed, win: P.win, bins: bins(), frames: P.frames}; },
     // New layers arrived (a filter change, or the first draw): play on from the same date.
     data: function () {
-      if (P.at && bins()) { P.i = Math.max(0, Math.min(bins() - 1, binOf(P.at))); P.active = true; P.at = null; }
-      else if (P.active && P.date && bins()) P.i = Math.max(0, Math.min(bins() - 1, binOf(P.date)));
-      if (!bins()) { P.active = P.playing = false; }
       cache = {};
-      render();
+      if (!bins()) { P.active = P.playing = false; P.at = null; render(); return; }
+      var at = P.at || (P.active ? P.date : null);
+      if (!at) { render(); return; }
+      // A frame to show (a link that plays, or playback across a filter change): the whole new
+      // selection is drawn until its series are here, then that frame.
+      P.at = null;
+      cancelAnimationFrame(P.raf);
+      if (P.active) { P.active = false; render(); }
+      withSeries(function () {
+        P.i = Math.max(0, Math.min(bins() - 1, binOf(at))); P.active = true;
+        render();
+        if (P.playing) { cancelAnimationFrame(P.raf); P.raf = requestAnimationFrame(tick); }
+      });
     },
     start: function (map, q) {
       var mode = q.get("play"), at = q.get("at"), speed = Number(q.get("speed")), win = Number(q.get("win"));
