@@ -241,7 +241,8 @@ def _downgrade_to_schema_1(url: str) -> None:
     engine = sa.create_engine(Store(url, create=False).url)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP INDEX ix_articles_parser_version")
-        for table, col in (("articles", "parser_version"), ("articles", "parsed_at"), ("events", "parsed"), ("events", "correction")):
+        cols = (("articles", "parser_version"), ("articles", "parsed_at"), ("articles", "region"), ("events", "parsed"), ("events", "correction"))
+        for table, col in cols:
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {col}")
         conn.exec_driver_sql("DROP TABLE corrections")
         big = "BIGSERIAL" if conn.dialect.name == "postgresql" else "INTEGER"

@@ -5,6 +5,7 @@ SIGKILL goes on where it stopped. Also the pipeline's side: aliases applied afte
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
 import sqlite3
@@ -99,6 +100,39 @@ def test_reparse_keeps_every_correction_and_the_alias_reaches_the_parser(db_url,
     again = by_trigger(store)
     assert again["fled"]["destination_geonameid"] == GEORGIA_GE and not again["fled"]["corrected"]
     assert again["marched"]["type"] == "armed_clash" and again["arrested"]["geonameid"] == TOKYO
+    store.close()
+
+
+ATHENS_GA, ATHENS_GR = 4180386, 264371
+
+
+def test_reparse_reads_each_article_in_the_region_it_was_ingested_with(db_url, aliasless, tmp_path):
+    from geo.store.ingest import ingest
+
+    # The same local story twice: once with --region for the whole run, once with the record's
+    # own region field; a third copy names no region and means the Greek capital.
+    text = "Protesters marched in Athens on {day} after the city council voted to close the old hospital."
+    given = tmp_path / "given.jsonl"
+    given.write_text(json.dumps({"text": text.format(day="Monday"), "published": "2024-03-04"}) + "\n")
+    own = tmp_path / "own.jsonl"
+    own.write_text(
+        json.dumps({"text": text.format(day="Tuesday"), "published": "2024-03-05", "region": "US-GA"}) + "\n"
+        + json.dumps({"text": text.format(day="Friday"), "published": "2024-03-08"}) + "\n"
+    )
+    store = Store(db_url)
+    ingest([given], store, region="US-GA", pipeline=aliasless, progress=False)
+    ingest([own], store, pipeline=aliasless, progress=False)
+
+    def placed() -> dict[str, int]:
+        ev = store.events()
+        return {str(d)[:10]: int(g) for d, g in zip(ev["date"], ev["geonameid"])}
+
+    first = placed()
+    assert first == {"2024-03-04": ATHENS_GA, "2024-03-05": ATHENS_GA, "2024-03-08": ATHENS_GR}
+    assert sorted(store.articles()["region"].fillna("-")) == ["-", "US-GA", "US-GA"]
+    report = reparse(store, all_articles=True, pipeline=aliasless, progress=False)
+    assert report.articles == 3 and not report.failed and not report.moved
+    assert placed() == first
     store.close()
 
 

@@ -324,7 +324,7 @@ def ingest(
             try:
                 article_id = store.add_document(
                     doc, url=item.url, source=item.where, site=item.site, external_id=item.external_id, hash=h,
-                    parser_version=version,
+                    parser_version=version, region=item.region or region,
                 )
             except (sa.exc.DataError, sa.exc.IntegrityError) as e:
                 # This article's values do not fit the schema; its transaction rolled back whole.

@@ -7,7 +7,8 @@ either as it was or re-parsed, and running the command again goes on where it st
 articles carry the current version, and an --all run records when it started (in the meta table)
 until it finishes.
 
-The user's corrections survive: events found again keep their ids, corrections are re-applied
+Each article is parsed with the home region it was ingested with (articles.region), so its
+namesakes are read in the same light. The user's corrections survive: events found again keep their ids, corrections are re-applied
 to them, aliases are given to the parser (and applied again by the store), and a correction
 whose event the new parse no longer has is reported and kept, to find its event in a later parse.
 Parsing fans out like ingest's (geo/store/ingest.py: processes or a Dask cluster); the store
@@ -155,9 +156,10 @@ def reparse(
     def batches():
         for i in range(0, len(ids), parser.batch_size):
             with store.engine.connect() as conn:
-                q = sa.select(a.c.id, a.c.text, a.c.published, a.c.title).where(a.c.id.in_(ids[i : i + parser.batch_size]))
-                rows = conn.execute(q.order_by(a.c.id)).all()  # an article deleted since the list was made is left out
-            yield [r.id for r in rows], [(r.text, r.published, r.title) for r in rows]
+                q = sa.select(a.c.id, a.c.text, a.c.published, a.c.title, a.c.region)
+                q = q.where(a.c.id.in_(ids[i : i + parser.batch_size])).order_by(a.c.id)
+                rows = conn.execute(q).all()  # an article deleted since the list was made is left out
+            yield [r.id for r in rows], [(r.text, r.published, r.title, r.region) for r in rows]
 
     try:
         report.interrupted = parse_all(parser, batches(), aliases, write)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Ids grow past 2**31 on a busy PostGIS; SQLite's rowid alias must be spelled INTEGER.
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -74,6 +74,9 @@ def build_tables(postgis: bool) -> tuple[sa.MetaData, dict[str, sa.Table]]:
         # articles of other versions, and the app says when some were parsed by an older one.
         sa.Column("parser_version", sa.Text, index=True),
         sa.Column("parsed_at", ts()),
+        # The publication's home region the article came with (input field or --region), so
+        # that `reparse` resolves its namesakes in the same light as the first parse did.
+        sa.Column("region", sa.Text),
     )
     places_cols = [
         sa.Column("id", ID, primary_key=True, autoincrement=True),
@@ -236,13 +239,12 @@ def migrate(conn, found: int, postgis: bool, tables: dict[str, sa.Table]) -> lis
     failure leaves it as it was; returns what was done. Columns are only ever added, and a
     reshaped table's rows are copied over before the old one goes."""
     done = []
+    schema = conn.exec_driver_sql("SELECT current_schema()").scalar() if postgis else None
+
+    def columns(table: str) -> set[str]:
+        return {c["name"] for c in sa.inspect(conn).get_columns(table, schema=schema)}
+
     if found < 2:
-        insp = sa.inspect(conn)
-        schema = conn.exec_driver_sql("SELECT current_schema()").scalar() if postgis else None
-
-        def columns(table: str) -> set[str]:
-            return {c["name"] for c in insp.get_columns(table, schema=schema)}
-
         stamp = "TIMESTAMP WITH TIME ZONE" if postgis else "DATETIME"
         for table, col, ddl in (
             ("articles", "parser_version", "TEXT"),
@@ -271,6 +273,9 @@ def migrate(conn, found: int, postgis: bool, tables: dict[str, sa.Table]) -> lis
                 conn.exec_driver_sql("SELECT setval(pg_get_serial_sequence('corrections', 'id'), (SELECT max(id) FROM corrections))")
             conn.exec_driver_sql("DROP TABLE corrections_v1")
             done.append(f"reshaped corrections ({n} legacy rows kept)")
+    if found < 3 and "region" not in columns("articles"):
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN region TEXT")
+        done.append("added articles.region")
     return done
 
 

@@ -301,11 +301,13 @@ class Store:
         external_id: str | None = None,
         hash: str | None = None,
         parser_version: str | None = None,
+        region: str | None = None,
     ) -> int | None:
         """Store one parsed article with its mentions, places, events and flows, all or nothing;
         the store's corrections that apply (aliases of its place names) are applied in the same
         transaction. `parser_version` stamps the parser that made `doc` (default: the parser the
-        settings make, geo/text/version.py).
+        settings make, geo/text/version.py); `region` is the home region it was parsed with, kept
+        for `reparse`.
 
         Returns the new article id, or None when the article is already stored (same URL or text).
         """
@@ -335,6 +337,7 @@ class Store:
                         ingested_at=now,
                         parser_version=parser_version or current_parser_version(),
                         parsed_at=now,
+                        region=region or None,
                     )
                     .returning(a.c.id)
                 ).scalar_one()
@@ -655,7 +658,7 @@ class Store:
         a = self.t["articles"]
         q = sa.select(
             a.c.id, a.c.title, a.c.url, a.c.site, a.c.published, a.c.source, a.c.external_id,
-            a.c.n_mentions, a.c.n_events, a.c.ingested_at,
+            a.c.region, a.c.n_mentions, a.c.n_events, a.c.ingested_at,
         ).order_by(a.c.id)  # fmt: skip
         return frame(self.engine, q.limit(limit) if limit else q)
 
