@@ -16,11 +16,14 @@ events with a flow) is served by `streamlit run app.py`, and Debian's Chromium m
   - filter change: choosing one event type in the sidebar until the new map is drawn (a query
     the app has not cached yet);
   - playback (this app): frames per second while the map plays the selection through time at
-    its top speed (cumulative, then a 3-bin window), from the first frame to the last;
+    its top speed (cumulative, then a 3-bin window), from the first frame to the last, and the
+    wait from pressing play to the first frame (the page fetches the series on the first play);
   - a date step: the last day of the date filter moved (one rerun per step), which is what
     playing through time costs an app without playback.
 The previous app (--baseline, a git revision: the code before playback) is served from a
-checkout of that revision beside this one, on the same stores, in the same run, for the ratio.
+checkout of that revision beside this one, on the same stores, in the same run, for the ratio
+(when this branch only added columns to the store since, on a copy stamped with its older
+schema version, which it reads as it would its own).
 Dateline's times are the page's own: the map stamps the moment it is drawn (data-dl-at), counted
 from the page's navigation start or from the moment the widget's message left the page. Each
 server gets a fresh browser.
@@ -168,12 +171,26 @@ def drawn_at(frame) -> float:
 # One pass of the playback at the page's top speed: frames rendered from the first to the last,
 # each drawn in its own animation frame (so the time includes layout and paint).
 PLAY_PASS = """async ([mode, win]) => {
+  await DL.play.load();  // the selection's series, fetched once (timed apart: FIRST_FRAME)
   DL.play.stop(); DL.play.set('mode', mode); DL.play.set('win', win); DL.play.set('speed', 100);
   const f0 = DL.play.state().frames, t0 = performance.now();
   DL.play.play();
   while (DL.play.state().playing) await new Promise(r => setTimeout(r, 10));
   const s = DL.play.state(), t1 = performance.now();
   return {frames: s.frames - f0, ms: t1 - t0, bins: s.bins};
+}"""
+
+
+# Play pressed on a selection whose series the page has not fetched yet, until its first frame is
+# drawn: the request for the series (map_data.play_series, through series_route.py) and the frame.
+FIRST_FRAME = """async () => {
+  DL.play.stop();
+  const f0 = DL.play.state().frames, t0 = performance.now();
+  DL.play.play();
+  while (!(DL.play.state().active && DL.play.state().frames > f0)) await new Promise(r => setTimeout(r, 5));
+  const ms = performance.now() - t0;
+  DL.play.stop();
+  return ms;
 }"""
 
 
@@ -291,6 +308,7 @@ def measure(browser, url: str, plain: bool, expected: int, pick: tuple[str, int]
         f3, back = wait_for_map(page, picked, timeout=600)
         out["cached"] = drawn_at(f3) - sent_since(page, t0)
         if play:
+            out["first_frame"] = f3.evaluate(FIRST_FRAME) / 1000
             out["fps"], out["bins"] = playback_fps(f3, "cumulative")
             out["fps_window"], _ = playback_fps(f3, "window", 3)
         if years:
@@ -308,6 +326,45 @@ def previous_app(rev: str, into: Path) -> Path:
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
     subprocess.run([sys.executable, "-c", "from geo.web import assets; assets.install()"], cwd=into, check=True)
     return into
+
+
+_COLUMNS = (
+    "import json, re; from geo.store.schema import build_tables, SCHEMA_VERSION; "
+    "print(json.dumps([SCHEMA_VERSION, {n: sorted(c.name for c in t.columns) for n, t in build_tables(False)[1].items()}]))"
+)
+
+
+def schema_of(code: Path) -> tuple[int, dict[str, list[str]]]:
+    """The store schema version and tables' columns of the code at `code`."""
+    import json
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", _COLUMNS], cwd=code, check=True, capture_output=True, text=True).stdout
+    version, tables = json.loads(out)
+    return version, tables
+
+
+def store_for_previous(db: Path, prev: Path) -> Path:
+    """The store the previous app reads: `db` itself, or, when this branch's schema is newer, a copy
+    stamped with the older version. Only when every table and column the older code knows is
+    still there (columns added since are ignored by it); otherwise a clear error, not a page that
+    waits for a map the older app refuses to draw."""
+    import sqlite3
+
+    ours, our_tables = schema_of(REPO)
+    theirs, their_tables = schema_of(prev)
+    if theirs >= ours:
+        return db
+    gone = {t: sorted(set(cols) - set(our_tables.get(t, []))) for t, cols in their_tables.items()}
+    gone = {t: c for t, c in gone.items() if c or t not in our_tables}
+    if gone:
+        raise SystemExit(f"--baseline: its store schema {theirs} has tables or columns schema {ours} dropped ({gone}); it cannot read this store")
+    copy = db.with_name(f"{db.stem}-schema{theirs}{db.suffix}")
+    if not copy.exists():
+        with sqlite3.connect(db) as src, sqlite3.connect(copy) as dst:  # the backup API reads the WAL too
+            src.backup(dst)
+            dst.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(theirs),))
+    return copy
 
 
 def main() -> int:
@@ -350,7 +407,8 @@ def main() -> int:
             with serve_app(url_db) as url, chromium() as browser:
                 rows.append((n, "Dateline (this branch)", measure(browser, url, False, 0, pick, play=True, years=years)))
             if prev is not None:
-                with serve_app(url_db, script=prev / "app.py", cwd=prev) as url, chromium() as browser:
+                prev_db = f"sqlite:///{store_for_previous(tmp / f'bench{n}.db', prev)}"
+                with serve_app(prev_db, script=prev / "app.py", cwd=prev) as url, chromium() as browser:
                     rows.append((n, prev_name, measure(browser, url, False, 0, pick, years=years)))
             if n <= args.plain_max:
                 with serve_app(url_db, script=plain_entry, env=env) as url, chromium() as browser:
@@ -370,15 +428,19 @@ def main() -> int:
         )
     print()
     print("\n### Playback\n")
-    print("| events | app | frames in a pass | playback, cumulative | playback, 3-bin window | one date step (a rerun) | steps per second by rerunning |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| events | app | frames in a pass | play pressed to first frame | playback, cumulative | playback, 3-bin window "
+        "| one date step (a rerun) | steps per second by rerunning |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n, name, m in rows:
         if "step" not in m:
             continue
         fps = f"{m['fps']:.1f} fps" if "fps" in m else "no playback"
         win = f"{m['fps_window']:.1f} fps" if "fps_window" in m else "no playback"
         bins = f"{m['bins']:,}" if "bins" in m else "-"
-        print(f"| {n:,} | {name} | {bins} | {fps} | {win} | {m['step']:.2f} s | {1 / m['step']:.1f} |")
+        first = f"{m['first_frame']:.2f} s" if "first_frame" in m else "-"
+        print(f"| {n:,} | {name} | {bins} | {first} | {fps} | {win} | {m['step']:.2f} s | {1 / m['step']:.1f} |")
     print()
     by = {(n, name.split(" ")[0]): m for n, name, m in rows}
     for n in args.events:
@@ -424,6 +486,8 @@ def main() -> int:
         "*Back to a cached view*: the type removed again, a view the app has cached. "
         f"*Playback*: frames drawn per second while the map plays the selection at its top speed, from the first frame "
         f"to the last (every frame in an animation frame of its own, so layout and paint count), median of {PLAY_PASSES} passes. "
+        "*Play pressed to first frame*: ▶ on a selection whose series the page has not fetched yet (they are asked for "
+        "on the first play, not sent with the map), until its first frame is drawn. "
         "*One date step*: the date filter's last year moved back, from the widget's message to the map drawn, median of 2: "
         "what each step of time costs an app that can only rerun. *Payload*: bytes received by "
         "one more new visitor (metered apart: counting every request slows the page being timed), HTTP bodies as sent plus websocket messages as decoded (deflate compresses them on the wire); in "
