@@ -20,8 +20,8 @@ import functools
 import hashlib
 import json
 import math
-from urllib.parse import urlencode
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pandas as pd
 
