@@ -347,6 +347,17 @@ def test_a_qualifier_is_the_state_that_holds_the_town(pipeline):
     assert place_of(doc, "New York").level == "admin1"
 
 
+def test_a_state_is_not_the_small_town_that_shares_its_name(pipeline):
+    # California, Maryland lies an hour from Washington: a Washington story means the state, as
+    # does one that names Pittsburgh beside Indiana (a town in Pennsylvania, and a state).
+    doc = pipeline.parse("WASHINGTON - The senator from California said the wildfire bill would pass this week.")
+    assert (place_of(doc, "California").level, place_of(doc, "California").country_code) == ("admin1", "US")
+    # ... unless the story says it is the town.
+    doc = pipeline.parse("Firefighters in California, Maryland, spent the night at a barn fire near Lexington Park.")
+    town = place_of(doc, "California")
+    assert (town.level, town.admin1) == ("city", "Maryland"), town
+
+
 def test_the_text_says_whether_it_means_the_town_or_the_province(pipeline):
     assert place_of(pipeline.parse("Fighting spread across Ibb province on Monday."), "Ibb").level == "admin1"
     assert place_of(pipeline.parse("A bomb went off at a market in the city of Ibb."), "Ibb").level == "city"
@@ -381,7 +392,7 @@ def test_nations_and_longer_names(pipeline):
 
 
 def test_synthetic_training_stories_are_reproducible_and_teach_the_big_city(pipeline):
-    from geo.text.resolve_train import _state_cities, synthetic_stories
+    from geo.text.resolve_train import _state_cities, _state_towns, synthetic_stories
 
     gaz = pipeline.gaz
     a, b = synthetic_stories(gaz, 40, seed=5), synthetic_stories(gaz, 40, seed=5)
@@ -392,3 +403,10 @@ def test_synthetic_training_stories_are_reproducible_and_teach_the_big_city(pipe
             assert story.text[m.start : m.end] == m.text
     pairs = {name: city for name, city in _state_cities(gaz)}
     assert pairs["New York"].name == "New York City" and pairs["Washington"].feature_code == "PPLC"
+    # states whose name only small towns elsewhere in the country share, and stories about them
+    towns = {state.name: [t.admin1 for t in ts] for state, ts in _state_towns(gaz) if state.country_code == "US"}
+    assert "Maryland" in towns["California"] and "Pennsylvania" in towns["Indiana"]
+    assert "New York" not in towns and "Washington" not in towns  # named like a big city: the other lesson
+    stories = synthetic_stories(gaz, 400, seed=5)
+    about_a_state = [s for s in stories if any(m.text in towns and (m.start, m.end) in {g[:2] for g in s.gold} for m in s.mentions)]
+    assert about_a_state, "some stories are about a state or the small town named like it"

@@ -22,7 +22,7 @@ FEATURES = (
     # the place itself
     "country", "continent", "region", "admin1", "admin2",
     "country_primary", "curated", "primary", "capital",
-    "logpop", "most_populous", "logalt", "state_vs_big_city",
+    "logpop", "most_populous", "logalt", "state_vs_big_city", "state_vs_small_town",
     # the article
     "country_share", "country_seen", "country_top", "namesake_abroad",
     "admin1_named", "admin1_shared", "admin2_named",
@@ -132,6 +132,14 @@ class FeatureMaker:
     def group(self, places: list[Place], name: str, ev: Evidence, quals: list[Place],
               cooc: list[tuple[int, float]] | None = None) -> list[dict[str, float]]:  # fmt: skip
         big_city = has_big_city(places)
+        # "California" is also a town in Maryland: a state whose name only small towns elsewhere
+        # in its country share (not a state named like its own town, nor one abroad).
+        towns = [p for p in places if p.level == "city"]
+        small_towns = {
+            (p.country_code, p.name) for p in places
+            if p.level == "admin1" and not any(well_known(q) for q in towns)
+            and any(q.country_code == p.country_code and q.admin1 != p.name for q in towns)
+        }  # fmt: skip
         local = any(p.level in ("city", "admin2") and ev.countries.get(p.country_code) for p in places)
         # A state's population is the sum of its towns: compared with a town's it would make
         # New York the state outrank New York the city. Only towns compete for "most populous".
@@ -139,8 +147,8 @@ class FeatureMaker:
         total = sum(ev.countries.values()) or 1.0
         top_cc = max(ev.countries, key=lambda c: (ev.countries[c], c)) if ev.countries else None
         feats = [
-            self.one(p, name, ev, quals, big_city=big_city, local=local, top_pop=top_pop,
-                     total=total, top_cc=top_cc)
+            self.one(p, name, ev, quals, big_city=big_city, small_towns=small_towns, local=local,
+                     top_pop=top_pop, total=total, top_cc=top_cc)
             for p in places
         ]  # fmt: skip
         for f, (n, rare) in zip(feats, cooc or ()):
@@ -150,7 +158,8 @@ class FeatureMaker:
         return feats
 
     def one(self, p: Place, name: str, ev: Evidence, quals: list[Place], *, big_city: bool, local: bool,
-            top_pop: int, total: float, top_cc: str | None) -> dict[str, float]:  # fmt: skip
+            top_pop: int, total: float, top_cc: str | None,
+            small_towns: set = frozenset()) -> dict[str, float]:  # fmt: skip
         gaz = self.gaz
         f: dict[str, float] = {}
         if p.level != "city":
@@ -171,6 +180,8 @@ class FeatureMaker:
         f["logalt"] = math.log(p.alt_names + 1)
         if big_city and p.level == "admin1":
             f["state_vs_big_city"] = 1.0
+        if p.level == "admin1" and (p.country_code, p.name) in small_towns:
+            f["state_vs_small_town"] = 1.0
 
         cc = p.country_code
         if p.level in ("region", "continent") and ev.countries:

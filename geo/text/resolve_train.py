@@ -12,7 +12,10 @@ Training data:
     ("Paris", "Kingston"), where the prior and the cues pull hardest against each other, and
     one in twenty about a state named like its big city ("New York", "Washington") in a story
     about the city: news means the city, and the ranker learns it from these (the feature
-    state_vs_big_city) rather than from a weight set by hand.
+    state_vs_big_city) rather than from a weight set by hand. Another one in twenty are about a
+    state whose name small towns elsewhere in its country share ("California", Maryland):
+    mostly the state, with the town's neighbours named in passing, otherwise the town with its
+    state beside it (the feature state_vs_small_town).
 The model is a pairwise logistic regression (right candidate minus wrong one, no intercept), so
 its weights are a plain linear score. Features depend on where the other names of the article
 were placed, so training runs in rounds: the first resolves with the bootstrap weights, each
@@ -36,7 +39,7 @@ from geo.gazetteer import normalize
 from geo.model import Mention, Place
 from geo.settings import REPO
 
-from .resolve_features import FEATURES, km
+from .resolve_features import FEATURES, has_big_city, km
 from .resolve_model import BOOTSTRAP, MODEL_FILE, Ranker
 
 LEARNED = FEATURES
@@ -151,6 +154,7 @@ class _Writer:
 # share too ("Paris", "Athens", "Kingston"), and a state named like its big city ("New York").
 FAMOUS_SHARE = 0.2
 STATE_CITY_SHARE = 0.05
+STATE_TOWN_SHARE = 0.05
 FAMOUS_POPULATION = 500_000
 
 
@@ -165,6 +169,7 @@ def synthetic_stories(gaz, n: int, seed: int) -> list[Story]:
     names = gaz.shared_names(min_places=2, min_population=1000)
     famous_names = [name for name in names if max((p.population for p in _towns(gaz, name)), default=0) >= FAMOUS_POPULATION]
     state_cities = _state_cities(gaz)
+    state_towns = _state_towns(gaz)
     stories: list[Story] = []
     tries = 0
     while len(stories) < n and tries < n * 20:
@@ -173,7 +178,13 @@ def synthetic_stories(gaz, n: int, seed: int) -> list[Story]:
         if kind < STATE_CITY_SHARE and state_cities:
             stories.append(_state_city_story(gaz, rng, rng.choice(state_cities), f"syn-{len(stories):05d}"))
             continue
-        name = rng.choice(famous_names if kind < STATE_CITY_SHARE + FAMOUS_SHARE else names)
+        kind -= STATE_CITY_SHARE
+        if kind < STATE_TOWN_SHARE and state_towns:
+            story = _state_town_story(gaz, rng, rng.choice(state_towns), f"syn-{len(stories):05d}")
+            if story is not None:
+                stories.append(story)
+            continue
+        name = rng.choice(famous_names if kind < STATE_TOWN_SHARE + FAMOUS_SHARE else names)
         towns = _towns(gaz, name)
         if len(towns) < 2 or not any(km(a, b) > KM for a in towns for b in towns):
             continue
@@ -282,6 +293,51 @@ def _state_city_story(gaz, rng: random.Random, pair: tuple[str, Place], id_: str
             w.sentence(_COUNTRY[0], {"F": [(country.name, None)]})
     if rng.random() < 0.3:
         w.sentence(rng.choice(_SECOND), {"A": [(surface, city)]})
+    return Story(id_, w.text, w.mentions, w.gold, None, synthetic=True)
+
+
+_STATE_SCENES = (
+    "Lawmakers from {S} pressed for more money for roads and bridges.",
+    "The governor of {S} signed the budget on Tuesday.",
+    "Wildfires in {S} forced thousands of people from their homes.",
+    "Unemployment in {S} fell to its lowest level in a decade.",
+)
+
+
+def _state_towns(gaz) -> list[tuple[Place, list[Place]]]:
+    """(state, towns) for states and provinces whose name only small towns elsewhere in the same
+    country share: "California" is also a town in Maryland, "Indiana" one in Pennsylvania."""
+    out = []
+    for state in gaz.places_at("admin1"):
+        towns = [
+            p for p in _towns(gaz, state.name)
+            if p.country_code == state.country_code and p.admin1 != state.name and km(p, state) > KM
+        ]  # fmt: skip
+        if towns and not has_big_city(towns):
+            out.append((state, towns))
+    return out
+
+
+def _state_town_story(gaz, rng: random.Random, pair: tuple[Place, list[Place]], id_: str) -> Story | None:
+    """News means the state by "California", even in a story that names places near a small town
+    of that name (a Washington dateline and California, Maryland); a story about the town says
+    so: its state beside it ("California, Md.") or its county."""
+    state, towns = pair
+    town = rng.choice(towns)
+    w = _Writer()
+    if rng.random() < 0.7:
+        _neighbours(gaz, rng, w, town)
+        w.sentence(rng.choice(_STATE_SCENES), {"S": [(state.name, state)]})
+    else:
+        state_of_town = gaz.admin1(town.country_code, town.admin1) if town.admin1 else None
+        if state_of_town is None:
+            return None
+        w.sentence(rng.choice(_SCENES), {"A": [(town.name, town), (town.admin1, None)]})
+        _neighbours(gaz, rng, w, town)
+        if rng.random() < 0.5:
+            w.sentence(rng.choice(_SECOND), {"A": [(town.name, town)]})
+    if not w.gold:
+        return None
     return Story(id_, w.text, w.mentions, w.gold, None, synthetic=True)
 
 
