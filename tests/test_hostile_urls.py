@@ -268,6 +268,9 @@ def test_a_failing_page_shows_a_plain_message(served, tmp_path):
                 shot(tab, f"hostile-broken-store-{path or 'Map'}")
                 assert_no_server_details(tab, f"sqlite:///{broken}")
                 assert str(broken) not in tab.inner_text("body") and "not a database" not in tab.inner_text("body")
-                assert tab.get_by_role("button", name="Reset the filters and try again").count() == 1
+                # the message and its button are drawn one after the other: wait for the button
+                reset = tab.get_by_role("button", name="Reset the filters and try again")
+                reset.first.wait_for(timeout=30_000)
+                assert reset.count() == 1
             finally:
                 context.close()
