@@ -347,3 +347,23 @@ def test_rebuilds_when_the_key_changes(gaz, tmp_path, monkeypatch):
     assert ensure_built() == Path(new_path)
     place = only(Gazetteer.open(new_path).lookup("Dateline Testville"), level="region")[0]
     assert (place.lat, place.lon) == (1.0, 2.0)
+
+
+def test_a_hyphenated_name_meets_its_spaced_spelling(gaz):
+    # GeoNames writes "Nord Kivu"; news writes "Nord-Kivu".
+    (kivu,) = only(gaz.lookup("Nord-Kivu"), level="admin1", country_code="CD")
+    assert kivu.name == "Nord Kivu"
+    assert gaz.lookup("Port-au-Prince") and gaz.lookup("Port-au-Prince")[0].country_code == "HT"
+
+
+def test_a_division_is_found_by_its_name_without_the_division_word(gaz):
+    # "Rutshuru territory" (DR Congo) has no row of its own: the town it is named after stands in.
+    (rutshuru,) = gaz.lookup_division("Rutshuru territory")
+    assert (rutshuru.name, rutshuru.country_code) == ("Rutshuru", "CD")
+    assert {p.country_code for p in gaz.lookup_division("Laghman province")} == {"AF"}
+    assert all(p.level in ("admin1", "admin2") for p in gaz.lookup_division("Laghman province"))
+    # "North Lebanon" (GeoNames: Liban-Nord) is at least in Lebanon
+    assert [(p.level, p.country_code) for p in gaz.lookup_division("North Lebanon")] == [("country", "LB")]
+    # no division or compass word, or nothing known behind it: no answer
+    assert gaz.lookup_division("Cairo") == []
+    assert gaz.lookup_division("Xyzzyville district") == []

@@ -410,3 +410,24 @@ def test_synthetic_training_stories_are_reproducible_and_teach_the_big_city(pipe
     stories = synthetic_stories(gaz, 400, seed=5)
     about_a_state = [s for s in stories if any(m.text in towns and (m.start, m.end) in {g[:2] for g in s.gold} for m in s.mentions)]
     assert about_a_state, "some stories are about a state or the small town named like it"
+
+
+def test_a_bracket_after_a_name_says_where_it_is(pipeline):
+    # Tripoli in Lebanon, not Libya's capital, when the bracket says so (GeoNames has "Liban-Nord").
+    doc = pipeline.parse("Shopkeepers in Tripoli (North Lebanon) closed their doors on Monday over the currency.")
+    assert place_of(doc, "Tripoli").country_code == "LB"
+    assert mentions_of(doc, "North Lebanon")[0].kind == "qualifier"
+    # Several parts, one the gazetteer knows only through its division word; the village itself
+    # it lacks, so it sits at the finest part it knows, and says so.
+    doc = pipeline.parse("Fighting was reported in Kiwanja (Rutshuru territory, North Kivu) on Friday.")
+    kiwanja = mentions_of(doc, "Kiwanja")[0]
+    assert km(kiwanja.place, -1.18, 29.45) < 25, kiwanja.place
+    assert "Rutshuru" in kiwanja.reason and "not in the gazetteer" in kiwanja.reason
+    assert [m.kind for m in mentions_of(doc, "Rutshuru territory")] == ["qualifier"]
+    # A part the gazetteer lacks beside one it knows is a division too, not a second place.
+    doc = pipeline.parse("Shelling hit Rubaya (Masisi, Nord-Kivu) overnight.")
+    assert [m.kind for m in mentions_of(doc, "Masisi")] == ["qualifier"]
+    assert place_of(doc, "Nord-Kivu").name == "Nord Kivu"
+    # A bracket after a continent lists places; it qualifies nothing.
+    doc = pipeline.parse("Heavy floods hit central Europe (Germany, Austria, Poland) this week.")
+    assert [m.kind for m in doc.mentions if m.text in ("Germany", "Austria", "Poland")] == ["toponym"] * 3

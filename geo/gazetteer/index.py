@@ -17,7 +17,7 @@ from typing import Any
 from geo.model import Place
 
 from .build import BUILD_VERSION, ensure_built
-from .names import CURATED, PRIMARY, normalize
+from .names import CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize
 
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
 
@@ -99,8 +99,36 @@ class Gazetteer:
     # -- public API ---------------------------------------------------------------------------
 
     def lookup(self, name: str) -> list[Place]:
-        """Every place one of whose names normalises like `name`, coarsest level first."""
-        return list(self._lookup_key(normalize(name)))
+        """Every place one of whose names normalises like `name`, coarsest level first. A
+        hyphenated name the index lacks is tried with spaces: news writes "Nord-Kivu" and
+        "Castilla-La Mancha" where GeoNames has "Nord Kivu" and "Castille La Mancha"."""
+        key = normalize(name)
+        found = self._lookup_key(key)
+        if not found and "-" in key:
+            found = self._lookup_key(" ".join(key.replace("-", " ").split()))
+        return list(found)
+
+    def lookup_division(self, name: str) -> list[Place]:
+        """The places a name written as an administrative division may mean: "Rutshuru
+        territory", "Dadu district", "Province of Mindoro Occidental" are the division called
+        Rutshuru, Dadu, Mindoro Occidental, or else the town it is named after and governed
+        from; "North Lebanon" is (in) Lebanon. [] when the name carries no division or compass
+        word, or the rest is unknown."""
+        words = name.split()
+        if len(words) < 2:
+            return []
+        if words[0].lower() in DIRECTION_WORDS:
+            # "North Lebanon", "Northern Kordofan": part of a country or state, at least in it
+            return [p for p in self.lookup(" ".join(words[1:])) if p.level in ("country", "admin1")]
+        if words[-1].lower() in DIVISION_WORDS:
+            rest = " ".join(words[:-1])
+        elif len(words) > 2 and words[0].lower() in DIVISION_WORDS and words[1].lower() == "of":
+            rest = " ".join(words[2:])
+        else:
+            return []
+        found = self.lookup(rest)
+        divisions = [p for p in found if p.level in ("admin1", "admin2")]
+        return divisions or [p for p in found if p.level == "city"]
 
     def is_name(self, name: str) -> bool:
         return self._is_key(normalize(name))

@@ -13,6 +13,18 @@ from functools import lru_cache
 MAX_NAME_WORDS = 6  # n-gram scanners need a bound; longer names are rare and never the whole mention
 MAX_NAME_CHARS = 60
 
+# Words that make a name an administrative division ("Rutshuru territory", "Province of
+# Mindoro Occidental"): written beside the name in news, rarely part of it in GeoNames.
+DIVISION_WORDS = frozenset(
+    "territory district province governorate department region state county municipality prefecture "
+    "division subdivision oblast raion regency commune cercle canton parish".split()
+)
+
+# Compass words that name part of a place ("North Lebanon" when GeoNames has "Liban-Nord").
+DIRECTION_WORDS = frozenset(
+    "north south east west northern southern eastern western central upper lower nord sud".split()
+)
+
 # Kinds of name rows. A primary name is what the place is called; the resolver trusts it more
 # than an alternate that may be an old or foreign name shared with something better known.
 PRIMARY, ALTERNATE, CURATED = 0, 1, 2

@@ -31,7 +31,7 @@ from geo.model import Candidate, Mention, Place
 from .qualifiers import abbreviation
 from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
 from .resolve_model import Ranker, load_ranker
-from .toponyms import GENERIC_NAMES, WORD_TOWNS, is_tentative
+from .toponyms import BRACKET_AFTER, GENERIC_NAMES, WORD_TOWNS, is_tentative
 
 MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
@@ -76,6 +76,10 @@ class Resolver:
             if state is not None:
                 return [state]
         found = self.gaz.lookup(mention.text)
+        if not found and mention.kind == "qualifier":
+            # "Kiwanja (Rutshuru territory, North Kivu)", "Tripoli (North Lebanon)"; elsewhere a
+            # name the gazetteer lacks is placed by what is named inside it (`_fallback`)
+            found = self.gaz.lookup_division(mention.text)
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
         if _acronym(mention.text) and mention.kind != "dateline":
@@ -245,7 +249,7 @@ class Resolver:
             if key[0] == "qualifier":
                 # its places, as _qualifiers found them (a postal code "CA" is a state, not Canada)
                 ms.sort(key=lambda m: m.start)
-                places = _unique([p for m in ms for p, _ in quals.get(id(qualified[id(m)]), [])])
+                places = _unique([p for m in ms for p, t in quals.get(id(qualified[id(m)]), []) if t == m.text])
                 groups.append(Group((key, ()), ms, places, qualifies=[qualified[id(m)] for m in ms]))
                 continue
             places = self.candidates(ms[0])
@@ -352,7 +356,20 @@ class Resolver:
         mention of each qualifier, keyed by id(qualifier)."""
         out: dict[int, list[tuple[Place, str]]] = {}
         qualified: dict[int, Mention] = {}
+        # "Kiwanja (Rutshuru territory, North Kivu)": every part of the bracket qualifies the name
+        for a in mentions:
+            hit = BRACKET_AFTER.match(text, a.end) if a.kind != "demonym" else None
+            inner = [b for b in mentions if hit and hit.start(1) <= b.start and b.end <= hit.end(1) and b.kind == "qualifier"]
+            found = [(b, [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2", "city")]) for b in inner]
+            found = [(b, ps) for b, ps in found if ps]
+            if not hit or "," not in hit.group(1) or not found:
+                continue  # a bracket of one part is the pair rule's "Dublin (Ohio)" below
+            out[id(a)] = [(p, b.text) for b, ps in found for p in ps]
+            for b, _ in found:
+                qualified[id(b)] = a
         for a, b in zip(mentions, mentions[1:]):
+            if id(b) in qualified:
+                continue
             between = text[a.end : b.start].strip()
             if between not in (",", "("):
                 continue
@@ -364,7 +381,10 @@ class Resolver:
                 places = [st] if st else []
             # "Cyprus, Greece, Italy" is a list: a country is not qualified by another
             own = self.candidates(a) if places and a.kind != "demonym" else []
-            if places and a.kind != "demonym" and not (own and all(p.level in ("country", "continent", "region") for p in own)):
+            countries = own and all(p.level in ("country", "continent", "region") for p in own)
+            # ... nor is "Mali" (also a town in Guinea) by "Niger": two countries make a list
+            countries = countries or (any(p.level == "country" for p in own) and any(p.level == "country" for p in places))
+            if places and a.kind != "demonym" and not countries:
                 b.kind = "qualifier"
                 out[id(a)] = [(p, b.text) for p in places]
                 qualified[id(b)] = a
@@ -436,8 +456,14 @@ class Resolver:
         in the city the article is about, not in a town called Street or Rogers.
         """
         if quals:
-            # A qualifier names a country or a state far more often than a county.
-            q = min((p for p, _ in quals), key=lambda p: (("country", "admin1", "admin2").index(p.level), -p.population))
+            # A qualifier names a country or a state far more often than a county; of several
+            # ("X (Y district, Z province)") the finest holds X most closely.
+            order = ("country", "admin1", "admin2", "city")
+            per_part = {}
+            for p, t in quals:
+                if t not in per_part or (order.index(p.level), -p.population) < (order.index(per_part[t].level), -per_part[t].population):
+                    per_part[t] = p
+            q = max(per_part.values(), key=lambda p: (order.index(p.level), p.population))
             m.place, m.score = q, 0.3
             m.reason = f"not in the gazetteer; placed in {q.name}, named after it"
             m.candidates = []

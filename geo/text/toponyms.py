@@ -40,6 +40,9 @@ LOCATIVE_PREPS = {"in", "at", "from", "to", "near", "outside", "into", "across",
 GAZ_ONLY_MIN_POP = 100_000
 EMBEDDED_MIN_POP = 100_000
 
+# A bracket right after a name: "Tripoli (North Lebanon)", "Kiwanja (Rutshuru territory, North Kivu)".
+BRACKET_AFTER = re.compile(r"[ \t]*\(([^()\n]{2,100})\)")
+
 DATELINE = re.compile(
     r"(?m)^(?P<city>[A-Z][A-Z'’.\- ]{2,40}?)"
     r"(?:,\s*(?P<qual>[A-Z][A-Za-z.'’ ]{1,30}?))?"
@@ -184,6 +187,7 @@ class MentionFinder:
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
         self._local_towns(doc, person_words, add)
         self._abbreviated_qualifiers(text, list(mentions), add)
+        mentions = self._bracketed_qualifiers(text, mentions)
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
@@ -283,8 +287,14 @@ class MentionFinder:
             if s < c:
                 pieces.append(doc[s:c])
             s = c + 1
+        # "Sahel (Mali, Niger" lists countries: no place lies in two of them, and a region holds
+        # what follows it rather than lying in it
+        own = self.gaz.lookup(pieces[0].text) if pieces else []
+        listing = sum(self._country(piece.text) for piece in pieces) > 1 or bool(
+            own and all(p.level in ("country", "continent", "region") for p in own)
+        )
         for n, piece in enumerate(pieces):
-            add(piece.start_char, piece.end_char, "qualifier" if n else "toponym", label)
+            add(piece.start_char, piece.end_char, "qualifier" if n and not listing else "toponym", label)
 
     def _scan(self, doc: Doc, lo: int, hi: int, add, *, min_pop: int, label: str, outside_ents: bool = False) -> None:
         """Longest-first gazetteer match over capitalised token runs in doc[lo:hi]."""
@@ -378,6 +388,60 @@ class MentionFinder:
             hit = ABBREVIATION_AFTER.match(text, m.end)
             if hit:
                 add(hit.start("abbr"), hit.end("abbr"), "qualifier", "ABBR", over_person=True)
+
+    def _bracketed_qualifiers(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """'Kiwanja (Rutshuru territory, North Kivu)', 'Guadalajara (Castilla-La Mancha)': each
+        part of a bracket after a place that the gazetteer knows as a country or a division
+        (written with its division word or not) is a qualifier, as written; the NER's pieces of
+        it ("La" of "Castilla-La Mancha", a lone "Mindoro") give way to the whole part."""
+        out = list(mentions)
+        for m in mentions:
+            if m.kind == "demonym":
+                continue
+            hit = BRACKET_AFTER.match(text, m.end)
+            own = self.gaz.lookup(m.text) if hit else []
+            if hit is None or (own and all(p.level in ("country", "continent", "region") for p in own)):
+                continue  # "the Sahel (Mali, Niger)" lists places, it does not qualify one
+            parts = [x.strip() for x in hit.group(1).split(",")]
+            if sum(self._country(x) for x in parts) > 1:
+                continue  # "(Mali, Niger, Chad)" lists countries; no place lies in two
+            pos, unknown, known = hit.start(1), [], 0
+            for part in hit.group(1).split(","):
+                lead = len(part) - len(part.lstrip())
+                name = part.strip()
+                start = pos + lead
+                pos += len(part) + 1
+                end = start + len(name)
+                if not name[:1].isupper():
+                    continue
+                if not self._division(name):
+                    unknown.append((start, end))
+                    continue
+                known += 1
+                inside = [q for q in out if start <= q.start and q.end <= end]
+                if any(q.start == start and q.end == end for q in inside):
+                    for q in inside:
+                        if q.start == start and q.end == end and q.kind == "toponym":
+                            q.kind = "qualifier"
+                    continue
+                if any(q.start < end and start < q.end for q in out if q not in inside):
+                    continue  # overlaps a mention that reaches outside the part
+                out = [q for q in out if q not in inside]
+                out.append(Mention(text=name, start=start, end=end, kind="qualifier", label="BRACKET"))
+            if known:
+                # "Rubaya (Masisi, Nord-Kivu)": a part the gazetteer lacks beside one it knows is
+                # a division too, not another place the sentence lists
+                for q in out:
+                    if (q.start, q.end) in unknown and q.kind == "toponym":
+                        q.kind = "qualifier"
+        return out
+
+    def _division(self, name: str) -> bool:
+        """Whether the gazetteer knows `name` as a country, a first- or second-level division, or
+        (with a division word: "Rutshuru territory") the town a division is named after."""
+        if any(p.level in ("country", "admin1", "admin2") for p in self.gaz.lookup(name)):
+            return True
+        return bool(self.gaz.lookup_division(name))
 
     def _datelines(self, doc: Doc, add) -> None:
         for m in DATELINE.finditer(_token_table(doc).text):
