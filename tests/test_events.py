@@ -689,6 +689,36 @@ def test_two_tallies_two_dates_or_two_speakers_stay_apart(pipeline):
     assert len([e for e in events(pipeline, text) if e.type == "statement"]) == 2
 
 
+def test_two_parties_acting_in_one_town_are_two_events(pipeline):
+    # one town, one type, one sentence, but two groups doing two things: neither swallows the other
+    text = "In Oyo on Saturday, looters set fire to a warehouse and gunmen fired on a patrol near the market."
+    attacks = [e for e in events(pipeline, text) if e.type in ("attack", "armed_clash")]
+    assert len(attacks) == 2, [(e.type, e.trigger) for e in attacks]
+    assert {e.location.text for e in attacks} == {"Oyo"}
+
+
+def test_a_qualifier_the_gazetteer_lacks_is_not_a_second_place(pipeline):
+    # "Malleco" is a province the default gazetteer does not have: a qualifier of Ercilla, not a
+    # second town the event happened in
+    text = "On 3 March 2021, in Ercilla (Malleco, Araucanía), arsonists burned three trucks."
+    evs = [e for e in events(pipeline, text) if e.type == "attack"]
+    assert [e.location.text for e in evs] == ["Ercilla"]
+
+
+def test_a_phrase_noun_after_a_preposition(pipeline):
+    # "went on strike" is a protest, not an air strike; "set on fire" an attack
+    e = one(pipeline, "Dock workers went on strike in Durban on Monday over unpaid wages.", "protest")
+    assert e.location.text == "Durban"
+    assert not [x for x in events(pipeline, "Dock workers went on strike in Durban on Monday over unpaid wages.") if x.type == "attack"]
+    e = one(pipeline, "Two police stations were set on fire in Jos overnight.", "attack")
+    assert e.location.text == "Jos"
+
+
+def test_a_fight_is_a_clash(pipeline):
+    e = one(pipeline, "A fight between two armed gangs in Cite Soleil left four people dead on Friday.", "armed_clash")
+    assert e.location.text == "Cite Soleil"
+
+
 def test_dateline_is_the_fallback_place(pipeline):
     text = "KABUL, Afghanistan -- Militants stormed a police checkpoint overnight, officials said."
     e = one(pipeline, text, "attack")

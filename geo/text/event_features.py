@@ -182,11 +182,13 @@ def _path_features(f: dict, root: Token, anchor: Token) -> tuple[int, bool]:
 
 def _name_runs(sent: Span) -> list[Span]:
     """The sentence's proper names: runs of proper nouns, with an Arabic article or a hyphen
-    inside ("Tal al-Dahab"), not a date ("Monday", "May")."""
+    inside ("Tal al-Dahab") or an "of (the)" before another proper noun ("Church of the Holy
+    Cross": one building, not a "Church" and a "Holy Cross"), not a date ("Monday", "May")."""
     doc = sent.doc
     out, cur = [], []
     for t in sent:
         glue = cur and (t.text == "-" or (t.lower_ in ARTICLES and t.i + 1 < sent.end and doc[t.i + 1].text == "-"))
+        glue = glue or (cur and _of_the_name(t, sent))
         if t.pos_ == "PROPN" or glue:
             cur.append(t)
             continue
@@ -205,6 +207,16 @@ def _name_runs(sent: Span) -> list[Span]:
             continue
         spans.append(doc[run[0].i : run[-1].i + 1])
     return spans
+
+
+def _of_the_name(t: Token, sent: Span) -> bool:
+    """'of' or its 'the' inside a proper name: followed by a proper noun ("of the Holy Cross")."""
+    doc = sent.doc
+    if t.lower_ == "of":
+        n = t.i + 1
+        n += n < sent.end and doc[n].lower_ == "the"
+        return n < sent.end and doc[n].pos_ == "PROPN"
+    return t.lower_ == "the" and doc[t.i - 1].lower_ == "of" and t.i + 1 < sent.end and doc[t.i + 1].pos_ == "PROPN"
 
 
 class SentenceCandidates:

@@ -105,6 +105,10 @@ _TELLING = ("rule:", "prep:", "lpath:", "path:", "word_before:", "word_after:", 
             "in_brackets", "level:", "name_level:")
 
 
+# Telling families that describe a place's surroundings rather than its tie to the event.
+_CONTEXT = ("word_after:", "level:", "name_level:", "nearest_in_the_parse")
+
+
 def describe(feature: str) -> str:
     """A feature in words, for `location_reason`."""
     base = feature.split("|")[0]
@@ -290,7 +294,9 @@ class Ranker:
         theirs = self.scorer.contributions(other) if other is not None else {}
         gains = {f: g - theirs.get(f, 0.0) for f, g in mine.items()}
         telling = [f for f, g in gains.items() if g > 0 and f.startswith(_TELLING)]
-        best = sorted(telling, key=lambda f: (-gains[f], f))
+        # what ties the place to the event (a rule, its preposition, the parse) before the words
+        # that merely stand beside it ("before 'on'")
+        best = sorted(telling, key=lambda f: (f.startswith(_CONTEXT), -gains[f], f))
         words = list(dict.fromkeys(describe(self._detailed(win, f)) for f in best))
         return "; ".join(words[:top])
 
@@ -391,7 +397,7 @@ class Ranker:
             listed = c.groups & win.groups or (c.listed_in is not None and c.listed_in == win.listed_in)
             # but not a qualifier written after the winner ("Datu Piang (Maguindanao)"), nor a
             # name the winner qualifies
-            qualifying = _span(c) in win.qualifiers or _span(win) in c.qualifiers
+            qualifying = _span(c) in win.qualifiers or _span(win) in c.qualifiers or _bracketed_after(c, win)
             if c is not win and listed and not qualifying and "location" in c.slots and not any(_overlap(c, x) for x in taken):
                 out.append(placement(c, s2, location=mention(c)))
                 taken.append(c)
@@ -401,6 +407,12 @@ class Ranker:
 
 def _span(c: Candidate) -> tuple[int, int]:
     return (c.mention.start, c.mention.end)
+
+
+def _bracketed_after(c: Candidate, win: Candidate) -> bool:
+    """A bare name in the brackets right after the winner ("Ercilla (Malleco, Araucanía)"), which
+    the gazetteer does not know: a division written to say where the winner is."""
+    return c.name is not None and "in_brackets" in c.features and 0 < c.mention.start - win.mention.end <= 100
 
 
 def _overlap(a: Candidate, b: Candidate) -> bool:

@@ -137,6 +137,12 @@ def _phrase_trigger(tok: Token) -> _Trigger | None:
         if etype is not None:
             words = sorted([tok, child], key=lambda t: t.i)
             return _Trigger(tok, tok, etype, words, phrasal=True)
+        if child.dep_ == "prep":
+            # "went on strike", "were set on fire": the phrase's noun, bare, after a preposition
+            for obj in child.children:
+                etype = _PHRASES.get((lem, lemma(obj)))
+                if obj.dep_ == "pobj" and etype is not None and not any(c.dep_ in ("det", "poss") for c in obj.children):
+                    return _Trigger(tok, tok, etype, sorted([tok, child, obj], key=lambda t: t.i), phrasal=True)
     return None
 
 
@@ -1255,6 +1261,8 @@ def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
             if k.sent_no == d.sent_no and _same_happening(k, d, inside):
                 target, retold = k, True
                 break
+            if k.sent_no == d.sent_no and _two_parties(k, d):
+                continue  # "arsonists set fire to trucks, and gunmen fired on a police unit" in one town
             if not _counts_agree(ke, ev):
                 continue
             kkey = _place_key(ke)
@@ -1301,11 +1309,15 @@ def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:
         # where, not elsewhere
         if any(_mention_key(getattr(ea, s)) != _mention_key(getattr(eb, s)) for s in slots) and not _nested(ea, eb, inside):
             return False
+    return not _two_parties(a, b)
+
+
+def _two_parties(a: _Draft, b: _Draft) -> bool:
+    """Two clauses with subjects of their own ("soldiers entered the village; they since pulled
+    out") tell two events unless the same party is named in both."""
     if a.subj is None or b.subj is None or a.subj.i == b.subj.i:
-        return True  # one subject for both verbs, or a verb with none of its own
-    # Two clauses with subjects of their own ("soldiers entered the village; they since pulled
-    # out") are two events unless the same party is named in both.
-    return bool({x.casefold() for x in ea.actors} & {x.casefold() for x in eb.actors})
+        return False  # one subject for both verbs, or a verb with none of its own
+    return not ({x.casefold() for x in a.event.actors} & {x.casefold() for x in b.event.actors})
 
 
 def _richness(d: _Draft) -> tuple:

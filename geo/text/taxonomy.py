@@ -229,7 +229,7 @@ TYPES: tuple[EventType, ...] = (
         "ASSAULT",
         verbs=_w("clash fight shell bombard capture recapture overrun besiege encircle seize liberate occupy battle"),
         phrases=_p("take+over take+control gain+control seize+control exchange+fire engage+in"),
-        nouns=_w("clash fighting battle shelling siege offensive skirmish firefight operation shoot-out shootout gunfight gunbattle"),
+        nouns=_w("clash fight fighting battle shelling siege offensive skirmish firefight operation shoot-out shootout gunfight gunbattle"),
         object_place=True,
         count_from="target",
         examples=("Rebels captured the town of Ranville.", "Troops clashed with militants near Kunduz."),
