@@ -465,7 +465,7 @@ class Resolver:
                     per_part[t] = p
             q = max(per_part.values(), key=lambda p: (order.index(p.level), p.population))
             m.place, m.score = q, 0.3
-            m.reason = f"not in the gazetteer; placed in {q.name}, named after it"
+            m.reason = f"not in the gazetteer; placed in {q.name}, which the text writes beside it"
             m.candidates = []
             return
         if holder is not None and holder.place is not None and holder.place.level not in ("continent", "region"):
