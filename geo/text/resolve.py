@@ -359,11 +359,13 @@ class Resolver:
         # "Kiwanja (Rutshuru territory, North Kivu)": every part of the bracket qualifies the name
         for a in mentions:
             hit = BRACKET_AFTER.match(text, a.end) if a.kind != "demonym" else None
-            inner = [b for b in mentions if hit and hit.start(1) <= b.start and b.end <= hit.end(1) and b.kind == "qualifier"]
+            if hit is None or "," not in hit.group(1):
+                continue  # a bracket of one part is the pair rule's "Dublin (Ohio)" below
+            inner = [b for b in mentions if hit.start(1) <= b.start and b.end <= hit.end(1) and b.kind == "qualifier"]
             found = [(b, [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2", "city")]) for b in inner]
             found = [(b, ps) for b, ps in found if ps]
-            if not hit or "," not in hit.group(1) or not found:
-                continue  # a bracket of one part is the pair rule's "Dublin (Ohio)" below
+            if not found:
+                continue
             out[id(a)] = [(p, b.text) for b, ps in found for p in ps]
             for b, _ in found:
                 qualified[id(b)] = a

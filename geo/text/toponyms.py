@@ -287,12 +287,7 @@ class MentionFinder:
             if s < c:
                 pieces.append(doc[s:c])
             s = c + 1
-        # "Sahel (Mali, Niger" lists countries: no place lies in two of them, and a region holds
-        # what follows it rather than lying in it
-        own = self.gaz.lookup(pieces[0].text) if pieces else []
-        listing = sum(self._country(piece.text) for piece in pieces) > 1 or bool(
-            own and all(p.level in ("country", "continent", "region") for p in own)
-        )
+        listing = bool(pieces) and self._lists(pieces[0].text, [piece.text for piece in pieces[1:]])
         for n, piece in enumerate(pieces):
             add(piece.start_char, piece.end_char, "qualifier" if n and not listing else "toponym", label)
 
@@ -399,19 +394,17 @@ class MentionFinder:
             if m.kind == "demonym":
                 continue
             hit = BRACKET_AFTER.match(text, m.end)
-            own = self.gaz.lookup(m.text) if hit else []
-            if hit is None or (own and all(p.level in ("country", "continent", "region") for p in own)):
-                continue  # "the Sahel (Mali, Niger)" lists places, it does not qualify one
-            parts = [x.strip() for x in hit.group(1).split(",")]
-            if sum(self._country(x) for x in parts) > 1:
-                continue  # "(Mali, Niger, Chad)" lists countries; no place lies in two
-            pos, unknown, known = hit.start(1), [], 0
+            if hit is None:
+                continue
+            parts, pos = [], hit.start(1)
             for part in hit.group(1).split(","):
-                lead = len(part) - len(part.lstrip())
-                name = part.strip()
-                start = pos + lead
+                start = pos + len(part) - len(part.lstrip())
+                parts.append((part.strip(), start, start + len(part.strip())))
                 pos += len(part) + 1
-                end = start + len(name)
+            if self._lists(m.text, [name for name, _, _ in parts]):
+                continue
+            unknown, known = [], 0
+            for name, start, end in parts:
                 if not name[:1].isupper():
                     continue
                 if not self._division(name):
@@ -435,6 +428,15 @@ class MentionFinder:
                     if (q.start, q.end) in unknown and q.kind == "toponym":
                         q.kind = "qualifier"
         return out
+
+    def _lists(self, head: str, parts: list[str]) -> bool:
+        """Whether "head (parts)" or "head, parts" is a list rather than a place and what holds it:
+        a country, continent or region holds what follows it ("the Sahel (Mali, Niger)"), and no
+        place lies in two countries ("Mali, Niger, Chad")."""
+        own = self.gaz.lookup(head)
+        if own and all(p.level in ("country", "continent", "region") for p in own):
+            return True
+        return sum(self._country(x) for x in [head, *parts]) > 1
 
     def _division(self, name: str) -> bool:
         """Whether the gazetteer knows `name` as a country, a first- or second-level division, or
