@@ -31,21 +31,25 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from geo.gazetteer.names import DIVISION_WORDS
 from geo.model import Mention
 
 from . import taxonomy as tx
 from .docs import doc_text, lemma
 from .event_locate import Locator, Proposal, coarse, reference_point, specificity
-from .vocabulary import ARTICLES, DATE_WORDS, LOCATION_PREPS
+from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, LOCATION_PREPS
 
 # Dependencies that open another clause: a place past one is in another happening's clause.
 CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
 # Dependencies that keep a name inside its noun phrase on the way up to the preposition.
+# Between two items of one list: a comma, "and", both, after an aside ("Arbil (four times), ").
+_LIST_GAP = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:the\s+)?")
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 # Entity labels that never name a place: a bare name with one of them is no candidate.
 _NOT_NAMES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())
@@ -99,6 +103,29 @@ def list_head(tok: Token) -> int | None:
     if t is tok and not any(c.dep_ in ("conj", "appos") for c in tok.children):
         return None
     return t.i
+
+
+def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, int]]:
+    """Names the text separates only by commas, "and" or an aside are one list, however the
+    parse hangs them: it loses long lists, above all past a bracket ("the settlements of Hawsh
+    Nasri (twice), Arbil (four times), Bleliye and Douma"). A qualifier after a comma ("Birgunj,
+    Parsa") is no next item. The pairs joined, as indices into `cands`."""
+    order = sorted((c for c, r in zip(cands, roots) if r is not None), key=lambda c: c.mention.start)
+    joined = set()
+    for a, b in zip(order, order[1:]):
+        if (b.mention.start, b.mention.end) in a.qualifiers or not _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
+            continue
+        after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])
+        if any(w.strip(",.;:)").lower() in DIVISION_WORDS | COARSE_AREA_WORDS for w in after):
+            continue  # "Sugapa, Intan Jaya regency": its province, not the next town
+        joined.add((cands.index(a), cands.index(b)))
+        head = a.listed_in if a.listed_in is not None else roots[cands.index(a)].i
+        a.listed_in = head
+        old = b.listed_in
+        for c in cands:
+            if c is b or (old is not None and c.listed_in == old):
+                c.listed_in = head
+    return joined
 
 
 def _name_specificity(known: list | None) -> int:
@@ -394,15 +421,6 @@ def candidates(
             f["in_the_opening_scene"] = 1.0
         if (m.start, m.end) in shared.partial:
             f["part_of_a_longer_name"] = 1.0
-    # Places written inside another's phrase ("the Hodan neighborhood of Mogadishu",
-    # "Ajaccio, in southern Corsica", "Kabul's Karte Se") say where that one is: the phrase's
-    # own place is the finer.
-    for n, a in enumerate(roots):
-        for m_, b in enumerate(roots):
-            if a is not None and b is not None and a.i != b.i and _inside_phrase(b, a):
-                cands[n].features["holds_another_place"] = 1.0
-                cands[m_].features["inside_another_place"] = 1.0
-                cands[n].holds.append(cands[m_])
     # A name with coarser places written after it ("X (Y, Z)", "X village of Y district, Z
     # province"): those say where X is.
     at = {(c.mention.start, c.mention.end): c for c in cands}
@@ -413,6 +431,18 @@ def candidates(
                 if (q.start, q.end) in at:
                     c.features["qualified_by_another"] = 1.0
                     at[(q.start, q.end)].features["qualifies_another"] = 1.0
+    listed = _join_written_lists(cands, roots, doc_text(sent.doc))
+    # Places written inside another's phrase ("the Hodan neighborhood of Mogadishu",
+    # "Ajaccio, in southern Corsica", "Kabul's Karte Se") say where that one is: the phrase's
+    # own place is the finer.
+    for n, a in enumerate(roots):
+        for m_, b in enumerate(roots):
+            if (n, m_) in listed or (m_, n) in listed:
+                continue  # "Hawsh Nasri (twice), Arbil": the next of a list, not where the first is
+            if a is not None and b is not None and a.i != b.i and _inside_phrase(b, a):
+                cands[n].features["holds_another_place"] = 1.0
+                cands[m_].features["inside_another_place"] = 1.0
+                cands[n].holds.append(cands[m_])
     # Where each candidate stands among the others: the nearest in the parse, the only one.
     placed = [n for n in dist if n < 99]
     for c, n in zip(cands, dist):

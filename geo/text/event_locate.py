@@ -832,6 +832,11 @@ class Locator:
         fits = [p for p in options if p.level not in ("country", "admin1", "region", "continent")
                 and all(_inside_of(p, q.place) for q in quals)]
         names = ", ".join(q.text for q in quals)
+        if not fits and m.place is not None and not _fallback(m) and "(" not in doc_text(self.doc)[m.end : quals[0].start]:
+            # "Bursa, Bergama and Canakkale", "Ankara, in the Black Sea city of Bartin": a known
+            # town that lies in none of the places after its comma is listed with them; a
+            # bracket, though, says where it is even when the gazetteer lacks that namesake
+            return m
         if fits:
             best = max(fits, key=lambda p: (p.population, -(p.geonameid or 0)))
             return replace(m, place=best, candidates=[], reason=f"the {m.text} inside {names}, named with it")
@@ -884,6 +889,13 @@ class Locator:
                 i += 1  # "Kiwanja (Rutshuru territory, North Kivu)": a name the gazetteer lacks
                 continue
             if q is not None and q is not m and q.kind != "demonym":
+                written = (q.text + " " + doc_text(doc)[q.end : q.end + 30]).split()
+                division = any(w.strip(",.;").lower() in _QUALIFIER_WORDS for w in written[len(q.text.split()) - 1 : len(q.text.split()) + 1])
+                if _fallback(q) and not bracket and not division:
+                    # "Kafr Nabl, Hass": a name the gazetteer lacks after a comma is the next of a
+                    # list (but "Jalalabad, Nangarhar province" and "Sugapa, Intan Jaya regency"
+                    # name their province)
+                    break
                 if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m) and not _fallback(q):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
                 if q not in out:

@@ -31,7 +31,8 @@ from geo.model import Candidate, Mention, Place
 from .qualifiers import abbreviation
 from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
 from .resolve_model import Ranker, load_ranker
-from .toponyms import BRACKET_AFTER, GENERIC_NAMES, WORD_TOWNS, is_tentative
+from .toponyms import BRACKET_AFTER, GENERIC_NAMES, SETTLEMENTS, WORD_TOWNS, is_tentative
+from .vocabulary import AREA_NOUNS, DIRECTION_ADJECTIVES
 
 MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
@@ -173,7 +174,8 @@ class Resolver:
         placed = [(m.place, m.text) for m in sure if m.place is not None]
         focus = self._focus(sure, ev)
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
-        holder = {id(a): b for a, b in zip(sure, sure[1:]) if text[a.end : b.start].strip(" ,") == "in"}
+        # So is "Dubuwa village in Chad", "Olangur in the Villupuram district".
+        holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
         for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
                 self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
@@ -507,6 +509,13 @@ class Resolver:
             m.place, m.score = focus, 0.1
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
 
+
+# Between a name and the place that holds it: " in ", " village in the ", " district of ".
+_HELD_IN = re.compile(
+    r"\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + r")\s+)?"
+    r"(?:in|of)\s+(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"the"})) + r")\s+)?$",
+    re.I,
+)
 
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)

@@ -10,10 +10,14 @@ places it has not seen, and hides places inside organisation names ("Toronto Pol
      ("U.S. State Department" -> "U.S.").
   4. Outside any entity, capitalised words the gazetteer knows well are added.
   5. Wire datelines ("CARACAS, Venezuela --") are recognised as such.
-  6. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
+  6. A name the NER took for a person or an organisation, or left unlabelled, is a place where
+     only places stand (label ending in POSITION): "the town of Rawa", "recaptured Kon Tum",
+     "from Al-Bab", each next name of a list that stands there; with a settlement noun even a
+     name the gazetteer lacks ("Dubuwa village").
+  7. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
      an organisation's name the NER gave them, become tentative mentions (label ending in
      LOCAL): the resolver keeps them only near the places the article certainly names.
-Tokens inside PERSON entities never become places, except through 6 or a locative preposition.
+Tokens inside PERSON entities never become places, except through 6, 7 or a locative preposition.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
+from .vocabulary import AREA_NOUNS, DATE_WORDS, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, NOT_NAMES, RELATIONAL_NOUNS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -185,6 +190,7 @@ class MentionFinder:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
 
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
+        self._placed_by_position(doc, add)
         self._local_towns(doc, person_words, add)
         self._abbreviated_qualifiers(text, list(mentions), add)
         mentions = self._bracketed_qualifiers(text, mentions)
@@ -323,6 +329,104 @@ class MentionFinder:
                 matched = n
                 break
             i += matched or 1
+
+    def _placed_by_position(self, doc: Doc, add) -> None:
+        """Towns the NER mislabelled or missed: "recaptured Kon Tum" (a person), "from Al-Bab" (an
+        organisation), "the town of Rawa", "Talacogon town". A name the gazetteer knows as a town
+        or a division is a place where only places stand: after "town of" or before "village",
+        beside "the town", after a locative preposition, as the object of a verb that takes
+        ground ("captured", "shelled", "entered"), or joined by "and" to a name that stands there.
+        A name whose words name a person elsewhere in the article never is."""
+        where: dict[int, str | None] = {}  # last token of a name -> the position it stands in
+        ents = list(doc.ents)  # Doc.ents makes new Spans on each access
+        people = [(e.text, {t.text for t in e if t.is_alpha and t.is_title}) for e in ents if e.label_ == "PERSON" and len(e) > 1]
+        for span, label in self._unplaced_names(doc, ents):
+            if label in PLACE_LABELS:
+                where[span.end - 1] = _place_position(span) or where.get(_item_before(span))
+                continue
+            name = span.text
+            key = name.lower()
+            if (key in GENERIC_NAMES and key not in WORD_TOWNS) or key in NOT_NAMES or key in DATE_WORDS:
+                continue
+            if self.gaz.demonym(name) or (len(span) == 1 and key in FEATURE_HEADS | GENERIC_PLACE_NOUNS):
+                continue
+            if span.start > 0 and doc[span.start - 1].like_num:
+                continue  # "the 20th Street": part of a longer name
+            if span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and _is_capitalised(doc[span.end + 1]):
+                continue  # "Hart of Dixie", a title or a longer name
+            if span.root.dep_ == "poss":
+                continue  # "at Zara's headquarters": the owner, not the place
+            places = [p for p in self.gaz.lookup(name) if p.level in ("city", "admin1", "admin2")]
+            if not places and self.gaz.is_name(name):
+                continue  # a country or a feature: the NER's own judgement stands
+            # the NER may take every "Knin" of the article for a person: only other names count
+            words = {t.text for t in span}
+            if any(words & w for text, w in people if text != name):
+                continue
+            position = _place_position(span, verbs=GROUND_ONLY_VERBS if label in ("PERSON", "NONE") else GROUND_OBJECT_VERBS)
+            if position is None:
+                # "the settlements of Hawsh Nasri (twice), Arbil (four times), Bleliye and Douma":
+                # the parse loses a long list; each name stands where the one before it stands
+                position = where.get(_item_before(span), None)
+            if position is None:
+                continue
+            if label == "NORP" and span.root.dep_ in ("amod", "compound"):
+                # "Shiite neighbourhood", "Sunni city": a people's word before a noun describes it
+                continue
+            if not places:
+                # "the village of Kafr Saghir", "Dubuwa village": a settlement the gazetteer lacks,
+                # which the resolver places in what the text says holds it
+                if position == "settlement" and span.root.pos_ == "PROPN" and len(name) >= 3 and not (name.isupper() and len(name) <= 5):
+                    add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
+                    where[span.end - 1] = position
+                continue
+            # a preposition or a verb alone is weaker evidence than a settlement noun: a hamlet
+            # of a few hundred people shares its name with too many surnames and brands
+            # ("between Merkel and Erdogan": a person's name after a preposition is a person
+            # far more often than a small town's; only a sizeable city outweighs that)
+            if position == "weak" and not any(self._sizeable(p, name, 10 if label == "PERSON" else 1) for p in places):
+                continue
+            add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
+            where[span.end - 1] = position
+
+    def _sizeable(self, place, name: str, times: int = 1) -> bool:
+        """A state or a town of some size (`times` WEAK_POSITION_MIN_POP) called `name`; by
+        another of its names ("Sanders" for a Fairfax), only a ten times bigger one."""
+        primary = self.gaz.name_matches_primary(place, name)
+        if place.level == "admin1":
+            return primary
+        return place.level == "city" and place.population >= WEAK_POSITION_MIN_POP * times * (1 if primary else 10)
+
+    def _unplaced_names(self, doc: Doc, ents: list[Span]):
+        """The NER's places (for the lists they head) and the capitalised names that are not yet
+        places: the NER's other names, trimmed, and runs of capitalised words it left unlabelled
+        (joined by hyphens: "Al-Bab"), in text order. An entity takes the capitalised words just
+        before it that the NER left out ("Hawsh" of "Hawsh Nasri")."""
+        toks = _token_table(doc)
+        cap, in_ent, sent_start, text = toks.cap, toks.in_ent, toks.sent_start, toks.text
+        names = [(ent, ent.label_) for ent in ents if ent.label_ in PLACE_LABELS]  # for the lists they head
+        for ent in ents:
+            if ent.label_ in PLACE_LABELS or ent.label_ in NOT_PLACE_LABELS:
+                continue
+            bounds = _trim(ent)
+            if bounds is None or not text[toks.start[bounds[0]]].isupper():
+                continue
+            start = bounds[0]
+            while (start > 0 and not sent_start[start] and start - 1 not in in_ent and cap[start - 1]
+                   and toks.lower[start - 1] != "the"):  # fmt: skip
+                start -= 1
+            names.append((doc[start : bounds[1]], ent.label_))
+        i, n = 0, len(cap)
+        while i < n:
+            if i in in_ent or not cap[i] or sent_start[i]:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and j not in in_ent and (cap[j] or (toks.lower[j] == "-" and j + 1 < n and cap[j + 1])):
+                j += 1
+            names.append((doc[i:j], "NONE"))
+            i = j
+        return sorted(names, key=lambda n: n[0].start)
 
     def _local_towns(self, doc: Doc, person_words: set[str], add) -> None:
         """Small towns the NER missed or took for a person or an organisation ("shoppers from
@@ -469,6 +573,73 @@ NAMED_HEADS = {
 LOCAL = "LOCAL"
 # Entities that are never place names, whatever the gazetteer says ("March", "Ten").
 NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
+
+
+# A town named only where a preposition or a verb puts a place must be at least this big.
+WEAK_POSITION_MIN_POP = 1000
+# Nouns after a name that make it a settlement or a division: "Talacogon town", "Wase local
+# government area".
+SETTLEMENT_AFTER = FINE_NOUNS | AREA_NOUNS | {"town", "city", "village", "villages", "camp"}
+# Of those, the ones that make even a name the gazetteer lacks a settlement: "the village of
+# Kafr Saghir", "Dubuwa village" (not "area" or "sector", which name fronts and zones).
+SETTLEMENTS = frozenset(
+    "village villages town towns city hamlet district neighbourhood neighborhood suburb locality "
+    "township subdistrict commune settlement settlements".split()
+)
+# Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij".
+OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat"}
+
+
+def _item_before(span: Span) -> int:
+    """The last token of the item before `span` in a list ("A (twice), B and C"), or -1."""
+    doc, k = span.doc, span.start - 1
+    listed = False
+    if k >= 0 and doc[k].lower_ in ("and", "or"):
+        k, listed = k - 1, True
+    if k >= 0 and doc[k].text == ",":
+        k, listed = k - 1, True
+    if not listed:
+        return -1
+    if k >= 0 and doc[k].text == ")":
+        while k >= 0 and doc[k].text != "(":
+            k -= 1
+        k -= 1
+    return k
+
+
+def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> str | None:
+    """'settlement' when a word for a settlement says `span` is one ("the village of X", "X
+    town"), 'noun' when another noun for a place does ("X province", "outskirts of X"), 'weak'
+    when only a locative preposition or a verb that takes ground does, else None."""
+    doc = span.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None:
+        if after.lower_ in SETTLEMENTS:
+            return "settlement"
+        if after.lower_ in SETTLEMENT_AFTER or (
+            after.lower_ == "local" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ in ("government", "council")
+        ):
+            return "noun"  # "Wase local government area": Nigeria's local government areas
+    root = span.root
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head  # "between Bobi and Minkulu": the first of the list says where the list stands
+    head = root.head
+    if root.dep_ == "appos" and head.lemma_.lower() in SETTLEMENT_AFTER:
+        return "settlement" if head.lemma_.lower() in SETTLEMENTS else "noun"
+    if root.dep_ == "pobj":
+        if head.lower_ == "of" and head.head.lower_ in SETTLEMENTS:
+            return "settlement"
+        if head.lower_ == "of" and head.head.lemma_.lower() in OF_PLACE_NOUNS:
+            return "noun"
+        if head.lower_ in LOCATIVE_PREPS:
+            return "weak"
+    if root.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in verbs:
+        return "weak"
+    before = doc[span.start - 1] if span.start > 0 else None
+    # the parse may fail where the tagger did not: "shelled Knin, the one-time stronghold"
+    if before is not None and (before.lower_ in LOCATIVE_PREPS or (before.tag_.startswith("VB") and before.lemma_ in verbs)):
+        return "weak"
+    return None
 
 
 def is_tentative(m: Mention) -> bool:

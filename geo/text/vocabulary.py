@@ -177,6 +177,20 @@ ORIGIN_OBJECT_VERBS = frozenset("flee leave escape exit abandon evacuate desert 
 
 DESTINATION_OBJECT_VERBS = frozenset("enter invade reach cross infiltrate".split())
 
+# Verbs whose object (or passive subject) is a piece of ground: a name the NER took for a person
+# or an organisation is a place there ("captured Knin", "Barentu was evacuated").
+# Of them, those whose object is never a person ("captured Troia" may be a fugitive; "shelled
+# Troia" is the town).
+GROUND_ONLY_VERBS = frozenset(
+    "shell bombard besiege storm liberate overrun occupy recapture retake patrol enter invade infiltrate evacuate".split()
+)
+GROUND_OBJECT_VERBS = (
+    frozenset("capture seize bomb encircle raid attack strike target defend control surround".split())
+    | GROUND_ONLY_VERBS
+    | ORIGIN_OBJECT_VERBS
+    | DESTINATION_OBJECT_VERBS
+)
+
 AMBIGUOUS_FLIGHT = frozenset("flee escape travel swim walk trek sail wade".split())
 # Verbs of going that report a crossing or displacement only when people on the move go
 # ("900 migrants travelled by boat from X to Y", "80 people swam into Ceuta"); a minister who
