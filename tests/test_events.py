@@ -844,3 +844,12 @@ def test_shot_dead_is_an_attack_whatever_the_tagger_says(pipeline):
     # the tagger reads "shot" in "a sniper shot dead" as a noun
     (ev,) = [e for e in events(pipeline, "A sniper shot dead a teenager in Taiz on Sunday.") if e.type == "attack"]
     assert ev.trigger.startswith("shot") and ev.location.text == "Taiz"
+
+
+def test_one_happening_told_twice_shows_the_first_telling_with_the_place_of_either(pipeline):
+    # "banged pots ... to protest": one protest; whichever telling the ranker placed, the record
+    # shows the words the sentence tells it with first
+    text = "Residents of Córdoba (Quindío) banged pots in the main square on Saturday night to protest against water rationing."
+    (ev,) = [e for e in events(pipeline, text) if e.type == "protest"]
+    assert ev.trigger == "banged pots" and text[ev.trigger_start : ev.trigger_end] == "banged pots"
+    assert ev.location is not None and ev.location.place.country_code == "CO", ev.location

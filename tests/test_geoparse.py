@@ -470,3 +470,17 @@ def test_a_village_the_gazetteer_lacks_is_a_place_in_what_holds_it(pipeline):
     assert place_of(doc, "Douma").country_code == "SY"
     for name in ("Kafr Amim", "Maarzaf"):
         assert km(place_of(doc, name), 33.57, 36.40) < 50, name  # at Douma, the village the text does place
+
+
+def test_a_name_read_by_its_position_is_the_whole_name_and_only_the_name(pipeline):
+    # joined by hyphens, one name ("Mer" alone is a village in the Loire valley)
+    doc = pipeline.parse("Migrants left from beaches between Dunkirk and Boulogne-sur-Mer overnight.")
+    assert [m.text for m in doc.mentions] == ["Dunkirk", "Boulogne-sur-Mer"]
+    # an organisation span the NER ran into the next word ("Hamdayet and") gives the name alone
+    from spacy.tokens import Span
+
+    text = "Thousands of refugees are arriving at the border villages of Hamdayet and Lugdi every day."
+    sdoc = pipeline.nlp(text)
+    start = next(t.i for t in sdoc if t.text == "Hamdayet")
+    sdoc.ents = [Span(sdoc, start, start + 2, label="ORG")]  # "Hamdayet and", as the NER once had it
+    assert [m.text for m in pipeline.finder.find(sdoc)] == ["Hamdayet", "Lugdi"]

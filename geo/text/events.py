@@ -1288,6 +1288,11 @@ def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
             # keep the placed telling (or the one that names who acted) as the record, with the
             # other's details folded in
             _absorb(d, target)
+            if retold and target.trig.anchor.i < d.trig.anchor.i:
+                # one happening told twice in a sentence ("banged pots in the square to protest"):
+                # the record's words are the first telling's, its place the other's
+                a, b = d.event, target.event
+                a.trigger, a.trigger_start, a.trigger_end = b.trigger, b.trigger_start, b.trigger_end
             kept[kept.index(target)] = d
         else:
             _absorb(target, d)

@@ -411,11 +411,13 @@ class MentionFinder:
             bounds = _trim(ent)
             if bounds is None or not text[toks.start[bounds[0]]].isupper():
                 continue
-            start = bounds[0]
+            start, end = bounds
             while (start > 0 and not sent_start[start] and start - 1 not in in_ent and cap[start - 1]
                    and toks.lower[start - 1] != "the"):  # fmt: skip
                 start -= 1
-            names.append((doc[start : bounds[1]], ent.label_))
+            while end - 1 > start and not cap[end - 1]:
+                end -= 1  # "Hamdayet and": the NER's span ran into the next words
+            names.append((doc[start:end], ent.label_))
         i, n = 0, len(cap)
         while i < n:
             if i in in_ent or not cap[i] or sent_start[i]:
@@ -426,7 +428,16 @@ class MentionFinder:
                 j += 1
             names.append((doc[i:j], "NONE"))
             i = j
-        return sorted(names, key=lambda n: n[0].start)
+        out = []
+        for span, label in names:
+            # "Boulogne-sur-Mer": a name joined by hyphens is one name, read from its first part
+            if span.start > 0 and toks.lower[span.start - 1] == "-":
+                continue
+            end = span.end
+            while end + 1 < n and toks.lower[end] == "-" and doc[end + 1].is_alpha:
+                end += 2
+            out.append((doc[span.start : end] if end != span.end else span, label))
+        return sorted(out, key=lambda x: x[0].start)
 
     def _local_towns(self, doc: Doc, person_words: set[str], add) -> None:
         """Small towns the NER missed or took for a person or an organisation ("shoppers from
