@@ -47,9 +47,9 @@ from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, LOCATION_PREPS
 
 # Dependencies that open another clause: a place past one is in another happening's clause.
 CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
-# Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 # Between two items of one list: a comma, "and", both, after an aside ("Arbil (four times), ").
 _LIST_GAP = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:the\s+)?")
+# Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 # Entity labels that never name a place: a bare name with one of them is no candidate.
 _NOT_NAMES = frozenset("DATE TIME CARDINAL ORDINAL MONEY PERCENT QUANTITY".split())

@@ -177,13 +177,13 @@ ORIGIN_OBJECT_VERBS = frozenset("flee leave escape exit abandon evacuate desert 
 
 DESTINATION_OBJECT_VERBS = frozenset("enter invade reach cross infiltrate".split())
 
-# Verbs whose object (or passive subject) is a piece of ground: a name the NER took for a person
-# or an organisation is a place there ("captured Knin", "Barentu was evacuated").
-# Of them, those whose object is never a person ("captured Troia" may be a fugitive; "shelled
-# Troia" is the town).
+# Verbs whose object is never a person: a name the NER took for one is a place there
+# ("shelled Knin", "Barentu was evacuated"); "captured Troia" may be a fugitive.
 GROUND_ONLY_VERBS = frozenset(
     "shell bombard besiege storm liberate overrun occupy recapture retake patrol enter invade infiltrate evacuate".split()
 )
+# Verbs whose object (or passive subject) is most often a piece of ground: a name the NER took
+# for an organisation is a place there ("captured Birao").
 GROUND_OBJECT_VERBS = (
     frozenset("capture seize bomb encircle raid attack strike target defend control surround".split())
     | GROUND_ONLY_VERBS
