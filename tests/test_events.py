@@ -500,6 +500,14 @@ def test_a_long_list_of_villages_is_one_event_each_past_its_asides(pipeline):
     assert sorted(places(pipeline, text)) == ["Douma", "Kafr Amim", "Maarzaf", "Tell Sabha"]
 
 
+def test_places_that_repeat_their_preposition_are_one_list(pipeline):
+    # "in A, in B and in C": whichever the ranker puts first, each is where it happened
+    text = "Police detained suspects in Lyon, in Marseille and in Nice on Tuesday."
+    assert sorted(places(pipeline, text)) == ["Lyon", "Marseille", "Nice"]
+    text = "Soldiers patrolled the streets at Gao, at Timbuktu and at Kidal overnight."
+    assert sorted(places(pipeline, text)) == ["Gao", "Kidal", "Timbuktu"]
+
+
 def test_a_town_and_its_province_after_a_comma_are_one_place(pipeline):
     # the province a name the gazetteer lacks is written with is its qualifier, not a next town
     text = "Gunmen ambushed a police patrol in Bilogai, Intan Jaya regency, on Friday."

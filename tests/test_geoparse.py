@@ -484,3 +484,101 @@ def test_a_name_read_by_its_position_is_the_whole_name_and_only_the_name(pipelin
     start = next(t.i for t in sdoc if t.text == "Hamdayet")
     sdoc.ents = [Span(sdoc, start, start + 2, label="ORG")]  # "Hamdayet and", as the NER once had it
     assert [m.text for m in pipeline.finder.find(sdoc)] == ["Hamdayet", "Lugdi"]
+
+
+def test_a_state_of_a_country_the_article_never_names_gives_way(pipeline):
+    # Jamaica has a parish called Manchester; a story about a British soldier never names Jamaica.
+    doc = pipeline.parse(
+        "A British paratrooper, who was born in Manchester, was killed by a bomb in Manbij near the "
+        "Turkish border while serving with US special forces. An American sergeant from Austin, Texas, also died."
+    )
+    [manchester] = mentions_of(doc, "Manchester")
+    assert manchester.place.country_code == "GB" and km(manchester.place, 53.48, -2.24) < 25
+
+
+def test_the_capital_of_a_named_country_outranks_a_namesake_in_the_articles_region(pipeline):
+    # A story told from London and Salisbury that names Britain and the United States as often:
+    # "In Washington" is the American capital, not the town of Washington in England, the region
+    # the other towns share.
+    from collections import Counter
+
+    from geo.text.resolve import Resolver
+    from geo.text.resolve_features import Evidence
+
+    gaz = pipeline.gaz
+    resolver = Resolver(gaz)
+    ev = Evidence(countries=Counter({"GB": 3, "US": 3, "RU": 8}))
+    for town in ("London", "Salisbury", "London"):
+        place = next(p for p in gaz.lookup(town) if p.country_code == "GB" and p.level == "city")
+        ev.add(place, town, gaz.admin2(place))
+    places = gaz.lookup("Washington")
+    feats = resolver.features.group(places, "Washington", ev, [])
+    scores = {p: resolver.ranker.score(f) for p, f in zip(places, feats)}
+    capital = next(p for p in places if p.feature_code == "PPLC")
+    english = [p for p in places if p.country_code == "GB"]
+    assert english and all(scores[capital] > scores[p] for p in english)
+
+
+def test_a_town_at_the_start_of_a_longer_name_is_no_mention(pipeline):
+    # A club named after a park, a college named after a person: the town names inside them
+    # (Queens, New York; Robinson, Texas) are not places the text mentions.
+    doc = pipeline.parse("Queens Park Rangers beat Norwich City 3-1 on Saturday and travel to Hull next week.")
+    assert not mentions_of(doc, "Queens")
+    [hull] = mentions_of(doc, "Hull")
+    assert hull.place.country_code == "GB"
+    doc = pipeline.parse("She holds an MA (Hons) in Classics from Robinson College Cambridge.  Markets were calm on Monday.")
+    assert not mentions_of(doc, "Robinson")
+    [cambridge] = mentions_of(doc, "Cambridge")
+    assert cambridge.place.country_code == "GB"
+
+
+def test_the_articles_focus_is_not_a_town_only_its_own_state_backs(pipeline):
+    # Birmingham and a band named Rainbow Kitten Surprise are named once each; a street the
+    # gazetteer lacks goes to the bigger town, not to Surprise because Surprise lies in Arizona.
+    doc = pipeline.parse(
+        "Tickets for the festival in Birmingham went on sale. Rainbow Kitten Surprise will play at the "
+        "Sloss Furnaces stage, and the gates on 22nd Street North open at noon."
+    )
+    [street] = mentions_of(doc, "22nd Street North")
+    assert street.place.name == "Birmingham" and "focus" in street.reason
+
+
+def test_names_the_ner_takes_for_organisations_or_leaves_lowercase_are_places_by_their_form(pipeline):
+    # An organisation's name that ends in a word for a site is the site.
+    doc = pipeline.parse("Militants stormed the outer perimeter of the Kweires Military Airport on Friday.")
+    assert [m.text for m in doc.mentions] == ["Kweires Military Airport"]
+    doc = pipeline.parse("Rebels shelled the Hanano Youth Housing Complex overnight.")
+    assert [m.text for m in doc.mentions] == ["Hanano Youth Housing Complex"]
+    # An Arabic article keeps its lowercase "al-" in English text; the name is still a name.
+    doc = pipeline.parse("A boy was killed in al-Qahtaniyah on Sunday, and two men were wounded in al-Malikiyah.")
+    assert {m.text: m.place.country_code for m in doc.mentions} == {"al-Qahtaniyah": "SY", "al-Malikiyah": "SY"}
+    # "the town of X" holds even where the parse does not ("X west of Y" read as a compound).
+    doc = pipeline.parse("A car bomb exploded in the town of al-Karma west of Fallujah, killing four.")
+    assert "al-Karma" in [m.text for m in doc.mentions]
+
+
+def the_one(pipeline, text, surface):
+    [m] = mentions_of(pipeline.parse(text), surface)
+    return m
+
+
+def test_a_name_before_the_word_for_a_division_is_that_division(pipeline):
+    # The NER takes these names for peoples ("a Shiite neighbourhood"); the gazetteer has the divisions.
+    kheda = the_one(pipeline, "Gunmen from the neighbouring Kheda district raided the village at dawn, police said.", "Kheda")
+    assert kheda.place.country_code == "IN"
+    aleppo = the_one(pipeline, "Officials in the Aleppo Governorate said the road had reopened.", "Aleppo")
+    assert aleppo.place.country_code == "SY"
+    aleppo = the_one(pipeline, "An AFP correspondent inside Aleppo city reported almost non-stop bombardment.", "Aleppo")
+    assert aleppo.place.level == "city"
+    assert not mentions_of(pipeline.parse("Gunmen attacked a Shiite neighbourhood of the city on Friday."), "Shiite")
+    # a town called Arab, Alabama, is too small to outweigh the word
+    assert not mentions_of(pipeline.parse("Police raided an Arab town in the north."), "Arab")
+
+
+def test_the_owner_of_a_streets_or_a_squares_name_is_a_city_but_not_a_firm(pipeline):
+    text = "After rallying in the rain, marchers walked down Yerevan's central Baghramyan Avenue to the square."
+    assert the_one(pipeline, text, "Yerevan").place.country_code == "AM"
+    text = "After rallying for hours in the cold, students marched down Tbilisi's main avenue toward parliament."
+    assert the_one(pipeline, text, "Tbilisi").place.country_code == "GE"
+    assert not pipeline.parse("Shoppers queued at Zara's headquarters in the morning.").mentions
+    assert not pipeline.parse("The fire destroyed part of Smith's school near the river.").mentions

@@ -42,13 +42,18 @@ from geo.model import Mention
 
 from . import taxonomy as tx
 from .docs import doc_text, lemma
-from .event_locate import Locator, Proposal, coarse, reference_point, specificity
+from .event_locate import Locator, Proposal, coarse, inside_of, reference_point, specificity
 from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, LOCATION_PREPS
 
+# A region that describes the name after it: "the Black Sea port of Samsun".
+_DESCRIBES = re.compile(r"\s+(?:[a-z]+\s+){1,2}of\s+(?:the\s+)?")
 # Dependencies that open another clause: a place past one is in another happening's clause.
 CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
-# Between two items of one list: a comma, "and", both, after an aside ("Arbil (four times), ").
-_LIST_GAP = re.compile(r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:the\s+)?")
+# Between two items of one list: a comma, "and", both, after an aside ("Arbil (four times), "),
+# the preposition said again ("in Lyon, in Marseille and in Nice").
+_LIST_GAP = re.compile(
+    r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
+)
 # Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 # Entity labels that never name a place: a bare name with one of them is no candidate.
@@ -109,11 +114,18 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
     """Names the text separates only by commas, "and" or an aside are one list, however the
     parse hangs them: it loses long lists, above all past a bracket ("the settlements of Hawsh
     Nasri (twice), Arbil (four times), Bleliye and Douma"). A qualifier after a comma ("Birgunj,
-    Parsa") is no next item. The pairs joined, as indices into `cands`."""
+    Parsa") is no next item, but the name a region describes may be ("Ankara, in the Black Sea
+    port of Samsun"). The pairs joined, as indices into `cands`."""
     order = sorted((c for c, r in zip(cands, roots) if r is not None), key=lambda c: c.mention.start)
     joined = set()
-    for a, b in zip(order, order[1:]):
-        if (b.mention.start, b.mention.end) in a.qualifiers or not _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
+    by_span = {(c.mention.start, c.mention.end): c for c in cands}
+    for i, (a, b) in enumerate(zip(order, order[1:])):
+        if (b.mention.start, b.mention.end) in a.qualifiers:
+            nxt = order[i + 2] if i + 2 < len(order) else None
+            if nxt is None or not _described_next(a, nxt, by_span, text):
+                continue
+            b = nxt
+        elif not _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
             continue
         after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])
         if any(w.strip(",.;:)").lower() in DIVISION_WORDS | COARSE_AREA_WORDS for w in after):
@@ -126,6 +138,22 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
             if c is b or (old is not None and c.listed_in == old):
                 c.listed_in = head
     return joined
+
+
+def _described_next(a, b, by_span: dict, text: str) -> bool:
+    """"Ankara, in the Black Sea port of Samsun and in Izmir": the region after a known town's
+    comma is no qualifier of a town that lies outside it; it describes the next name, which is
+    the list's next item."""
+    for span in a.qualifiers:
+        q = by_span.get(span)
+        if q is None or not (a.mention.end < span[0] and span[1] < b.mention.start):
+            continue
+        pa, pq = a.mention.place, q.mention.place
+        known = pa is not None and pq is not None and "not in the gazetteer" not in (a.mention.reason or "") + (q.mention.reason or "")
+        if known and not inside_of(pa, pq) and _LIST_GAP.fullmatch(text, a.mention.end, span[0]) \
+                and _DESCRIBES.fullmatch(text, span[1], b.mention.start):
+            return True
+    return False
 
 
 def _name_specificity(known: list | None) -> int:

@@ -822,20 +822,11 @@ class Locator:
         if m.place is not None and m.place.level in ("country", "region", "continent") and not _fallback(m):
             return m
         quals = [q for q in self.qualifiers(m) if q.place is not None and not _fallback(q)]
-        if not quals or (m.place is not None and not _fallback(m) and all(_inside_of(m.place, q.place) for q in quals)):
+        if not quals or (m.place is not None and not _fallback(m) and all(inside_of(m.place, q.place) for q in quals)):
             return m
-        gaz = getattr(self.resolver, "gaz", None)
-        words = m.text.split()
-        options = gaz.lookup(m.text) if gaz is not None else []
-        if gaz is not None and not options and len(words) > 1 and words[-1].lower() in _QUALIFIER_WORDS:
-            options = gaz.lookup(" ".join(words[:-1]))  # "Dadu district": Dadu
-        fits = [p for p in options if p.level not in ("country", "admin1", "region", "continent")
-                and all(_inside_of(p, q.place) for q in quals)]
+        fits = self._namesakes_inside(m, quals)
         names = ", ".join(q.text for q in quals)
-        if not fits and m.place is not None and not _fallback(m) and "(" not in doc_text(self.doc)[m.end : quals[0].start]:
-            # "Bursa, Bergama and Canakkale", "Ankara, in the Black Sea city of Bartin": a known
-            # town that lies in none of the places after its comma is listed with them; a
-            # bracket, though, says where it is even when the gazetteer lacks that namesake
+        if not fits and self._listed_with(m, quals):
             return m
         if fits:
             best = max(fits, key=lambda p: (p.population, -(p.geonameid or 0)))
@@ -843,6 +834,27 @@ class Locator:
         finest = max(quals, key=specificity)
         return replace(m, place=finest.place, score=0.1, candidates=[],
                        reason=f"no {m.text} inside {names} in the gazetteer; placed at {finest.text}, the finest place named with it")
+
+    def _namesakes_inside(self, m: Mention, quals: list[Mention]) -> list:
+        """The towns of m's name (or of its name without a division word: "Dadu district") that
+        lie in every one of `quals`."""
+        gaz = getattr(self.resolver, "gaz", None)
+        if gaz is None:
+            return []
+        words = m.text.split()
+        options = gaz.lookup(m.text)
+        if not options and len(words) > 1 and words[-1].lower() in _QUALIFIER_WORDS:
+            options = gaz.lookup(" ".join(words[:-1]))  # "Dadu district": Dadu
+        return [p for p in options if p.level not in ("country", "admin1", "region", "continent")
+                and all(inside_of(p, q.place) for q in quals)]
+
+    def _listed_with(self, m: Mention, quals: list[Mention]) -> bool:
+        """"Bursa, Bergama and Canakkale", "Ankara, in the Black Sea city of Bartin": a known town
+        none of whose namesakes lies in the places after its comma is listed with them, not
+        qualified by them; a bracket, though, says where it is even when the gazetteer lacks that
+        namesake."""
+        return (m.place is not None and not _fallback(m) and bool(quals)
+                and "(" not in doc_text(self.doc)[m.end : quals[0].start])  # fmt: skip
 
     def _province_town(self, m: Mention) -> Mention:
         """A province the resolver chose for a name that is also its town ("in Gao": the region
@@ -867,7 +879,12 @@ class Locator:
                 continue
             sent = span.sent
             self.lo, self.hi = sent.start, sent.end
-            out |= {((m.start, m.end), (q.start, q.end)) for q in self.qualifiers(m)}
+            quals = self.qualifiers(m)
+            known = [q for q in quals if q.place is not None and not _fallback(q)]
+            if known and m.place is not None and not _fallback(m) and not all(inside_of(m.place, q.place) for q in known) \
+                    and not self._namesakes_inside(m, known) and self._listed_with(m, known):
+                continue  # "in Ankara, in Samsun and in Izmir": a list, each its own place
+            out |= {((m.start, m.end), (q.start, q.end)) for q in quals}
         return out
 
     def qualifiers(self, m: Mention) -> list[Mention]:
@@ -1477,7 +1494,7 @@ _QUALIFIER_WORDS = frozenset("of the in".split()) | DIRECTION_NOUNS | DIRECTION_
 )
 
 
-def _inside_of(place, outer) -> bool:
+def inside_of(place, outer) -> bool:
     """`place` lies in `outer`: its country, its admin1 (by name, or near it), or near a smaller one."""
     if place.country_code != outer.country_code:
         return False

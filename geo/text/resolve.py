@@ -32,7 +32,7 @@ from .qualifiers import abbreviation
 from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
 from .resolve_model import Ranker, load_ranker
 from .toponyms import BRACKET_AFTER, GENERIC_NAMES, SETTLEMENTS, WORD_TOWNS, is_tentative
-from .vocabulary import AREA_NOUNS, DIRECTION_ADJECTIVES
+from .vocabulary import AREA_NOUNS, ARTICLES, DIRECTION_ADJECTIVES
 
 MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
@@ -442,12 +442,17 @@ class Resolver:
                and self.gaz.name_matches_primary(m.place, m.text)]  # fmt: skip
         placed = [p for p in placed if p.level not in ("city", "admin2")] + [p for p in own if p.level in ("city", "admin2")] or placed
         country = Counter(p.country_code for p in placed).most_common(1)[0][0]
-        states = set(ev.admin1_named) | set(ev.admin1)
+        def backed(p: Place) -> bool:
+            # A state the article names, or one another of its places lies in: a town's own
+            # state is no evidence for it ("Rainbow Kitten Surprise" in a Birmingham story).
+            key = (p.country_code, p.admin1)
+            return key in ev.admin1_named or any(q != p and (q.country_code, q.admin1) == key for q in placed)
+
         for levels in (("city", "admin2"), ("admin1",)):
             local = Counter(p for p in placed if p.country_code == country and p.level in levels)
             if local:
                 # ties go to a town in a state the article names, then to the bigger town
-                return max(local, key=lambda p: (local[p], (p.country_code, p.admin1) in states, p.population))
+                return max(local, key=lambda p: (local[p], backed(p), p.population))
         return self.gaz.country(country)
 
     def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = (),
@@ -590,11 +595,6 @@ LOCAL_FEATURE_HEADS = {
 
 
 
-# The Arabic article in its assimilated spellings ("al-", "ash-", "ez-"). Only "al" and "el" are
-# taken without a hyphen: "as", "at", "an" are English words too.
-ARABIC_ARTICLES = {"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "en", "er", "es", "et", "ez"}
-
-
 def _article_bound(text: str, words: list[str]) -> set[int]:
     """Indexes of words that cannot start a place name on their own: an Arabic article after
     another word, and the word it governs. "Maarat al-Numan" is "Maarat of the Numan": Numan
@@ -603,7 +603,8 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
     out: set[int] = set()
     for i, w in enumerate(words[1:-1], start=1):
         a = w.lower()
-        if a in ARABIC_ARTICLES and (a in ("al", "el") or a in hyphenated):
+        # only "al" and "el" without a hyphen: "as", "at", "an" are English words too
+        if a in ARTICLES and (a in ("al", "el") or a in hyphenated):
             out.update((i, i + 1))
     return out
 

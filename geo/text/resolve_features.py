@@ -24,7 +24,7 @@ FEATURES = (
     "country_primary", "curated", "primary", "capital",
     "logpop", "most_populous", "logalt", "state_vs_big_city", "state_vs_small_town",
     # the article
-    "country_share", "country_seen", "country_top", "namesake_abroad",
+    "country_share", "country_seen", "country_top", "namesake_abroad", "state_abroad", "capital_seen",
     "admin1_named", "admin1_shared", "admin2_named",
     "near", "near_close", "near_other", "near_other_close", "far",
     "cooc", "cooc_rare", "region_near",
@@ -195,10 +195,19 @@ class FeatureMaker:
             f["country_seen"] = 1.0
             if cc == top_cc:
                 f["country_top"] = 1.0
+            if p.feature_code == "PPLC":
+                # "In Washington" in a story about the US and Britain: the capital of a country
+                # the article names, not a town of the same name in the other one.
+                f["capital_seen"] = 1.0
         elif p.level in ("city", "admin2") and local and not quals and not well_known(p):
             # Population and level make a suburb of Perth outscore a Hong Kong park the article is
             # about; a reader takes the local one unless the namesake abroad is a real city.
             f["namesake_abroad"] = 1.0
+        elif p.level == "admin1" and local:
+            # Manchester the Jamaican parish, in a story about a British soldier that never names
+            # Jamaica: a state or province of a country the article is silent about, while a
+            # namesake lies in a country it names, is rarely the one meant.
+            f["state_abroad"] = 1.0
         if p.level in ("city", "admin2", "admin1"):
             a1 = _admin1_key(p)
             if a1 in ev.admin1_named:

@@ -30,7 +30,7 @@ from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, DATE_WORDS, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, NOT_NAMES, RELATIONAL_NOUNS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, NOT_NAMES, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -100,6 +100,15 @@ def _token_table(doc: Doc) -> _TokenTable:
     return table
 
 
+def _proper(name: str) -> bool:
+    """Whether a name is written as a proper name: capitalised, or an Arabic article joined to
+    a capitalised word ("al-Zaytouniyah", "al-‘Arfi"), which English text leaves lowercase."""
+    if name[:1].isupper():
+        return True
+    article, hyphen, rest = name.replace("\u2010", "-").partition("-")
+    return bool(hyphen) and article.lower() in ARTICLES and rest.lstrip("'\u2018\u2019")[:1].isupper()
+
+
 def _is_capitalised(token) -> bool:
     return token.text[:1].isupper() and (token.is_alpha or token.text in {"U.S.", "U.K.", "D.C."} or "." in token.text)
 
@@ -158,13 +167,14 @@ class MentionFinder:
         self._datelines(doc, add)
 
         for ent in doc.ents:
-            if ent.label_ in PLACE_LABELS:
+            site = ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lower_ in SITE_HEADS and ent[-1].text[:1].isupper()
+            if ent.label_ in PLACE_LABELS or site:
                 bounds = _trim(ent)
                 if bounds is None:
                     continue
                 span = doc[bounds[0] : bounds[1]]
                 name = span.text
-                if not (name[:1].isupper() or name[:1].isdigit()):
+                if not (_proper(name) or name[:1].isdigit()):
                     continue  # "veranda", "downtown": the NER's lowercase places are common nouns
                 words = {t.text for t in span if t.is_alpha}
                 # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
@@ -172,7 +182,7 @@ class MentionFinder:
                 if words and words <= person_words and not self._major_level(name) and self._well_known(name, 100_000) is None:
                     continue
                 span = self._longer_name(span)
-                self._split_qualified(span, ent.label_, add)
+                self._split_qualified(span, "ORG>SITE" if site else ent.label_, add)
             elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):
                 add(ent.start_char, ent.end_char, "toponym", "PERSON>GAZ")
             elif ent.label_ == "NORP":
@@ -316,8 +326,14 @@ class MentionFinder:
                 name = text[start:end]
                 if not self.gaz.is_name(name) and not self.gaz.demonym(name):
                     continue
+                runs_on = j + 1 < len(toks.cap) and toks.cap[j + 1]
+                # "Queens Park Rangers", "Washington Street": the start of a park's or a street's name
+                if runs_on and toks.lower[j + 1].rstrip(".") in STREET_NAME_HEADS:
+                    continue
                 kind = self._well_known(name, min_pop)
-                if kind is None and outside_ents and i > 0 and toks.lower[i - 1] in LOCATIVE_PREPS:
+                # "from Robinson College": a small town's name that runs on into more capitalised
+                # words is the start of a longer name, which the preposition vouches for instead.
+                if kind is None and outside_ents and i > 0 and toks.lower[i - 1] in LOCATIVE_PREPS and not runs_on:
                     if any(p.level == "city" and p.population >= 5000 for p in self.gaz.lookup(name)):
                         kind = "toponym"
                 if kind is None:
@@ -354,7 +370,7 @@ class MentionFinder:
                 continue  # "the 20th Street": part of a longer name
             if span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and _is_capitalised(doc[span.end + 1]):
                 continue  # "Hart of Dixie", a title or a longer name
-            if span.root.dep_ == "poss":
+            if span.root.dep_ == "poss" and span.root.head.lemma_.lower() not in GENERIC_PLACE_NOUNS | STREET_NAME_HEADS:
                 continue  # "at Zara's headquarters": the owner, not the place
             places = [p for p in self.gaz.lookup(name) if p.level in ("city", "admin1", "admin2")]
             if not places and self.gaz.is_name(name):
@@ -370,7 +386,7 @@ class MentionFinder:
                 position = where.get(_item_before(span), None)
             if position is None:
                 continue
-            if label == "NORP" and span.root.dep_ in ("amod", "compound"):
+            if label == "NORP" and span.root.dep_ in ("amod", "compound") and not self._kind_named(span, places):
                 # "Shiite neighbourhood", "Sunni city": a people's word before a noun describes it
                 continue
             if not places:
@@ -384,10 +400,27 @@ class MentionFinder:
             # of a few hundred people shares its name with too many surnames and brands
             # ("between Merkel and Erdogan": a person's name after a preposition is a person
             # far more often than a small town's; only a sizeable city outweighs that)
-            if position == "weak" and not any(self._sizeable(p, name, 10 if label == "PERSON" else 1) for p in places):
+            # an owner ("Smith's school") is a person or a firm more often still: only a town of
+            # ten times that size
+            if position in ("weak", "owner") and not any(
+                self._sizeable(p, name, 10 if label == "PERSON" or position == "owner" else 1) for p in places
+            ):
                 continue
             add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
             where[span.end - 1] = position
+
+    def _kind_named(self, span: Span, places: list) -> bool:
+        """'the Aleppo Governorate', 'the neighboring Kheda district', 'inside Aleppo city': before
+        the word for a division or a town, a name the gazetteer has as one of that kind is that
+        place, whatever the NER took it for."""
+        doc = span.doc
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        if after in AREA_NOUNS | COARSE_AREA_WORDS:
+            return any(p.level in ("admin1", "admin2") and self.gaz.name_matches_primary(p, span.text) for p in places)
+        # a town only if a big one: "an Arab town" is no Arab, Alabama
+        return after in ("city", "town") and any(
+            p.level == "city" and p.population >= EMBEDDED_MIN_POP and self.gaz.name_matches_primary(p, span.text) for p in places
+        )
 
     def _sizeable(self, place, name: str, times: int = 1) -> bool:
         """A state or a town of some size (`times` WEAK_POSITION_MIN_POP) called `name`; by
@@ -409,7 +442,7 @@ class MentionFinder:
             if ent.label_ in PLACE_LABELS or ent.label_ in NOT_PLACE_LABELS:
                 continue
             bounds = _trim(ent)
-            if bounds is None or not text[toks.start[bounds[0]]].isupper():
+            if bounds is None or not _proper(doc[bounds[0] : bounds[1]].text):
                 continue
             start, end = bounds
             while (start > 0 and not sent_start[start] and start - 1 not in in_ent and cap[start - 1]
@@ -417,6 +450,8 @@ class MentionFinder:
                 start -= 1
             while end - 1 > start and not cap[end - 1]:
                 end -= 1  # "Hamdayet and": the NER's span ran into the next words
+            if toks.lower[end - 1] in ARTICLES or toks.lower[end - 1] == "-":
+                continue  # "al-Ra’i" that the trimming cut down to its article
             names.append((doc[start:end], ent.label_))
         i, n = 0, len(cap)
         while i < n:
@@ -620,8 +655,9 @@ def _item_before(span: Span) -> int:
 
 def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> str | None:
     """'settlement' when a word for a settlement says `span` is one ("the village of X", "X
-    town"), 'noun' when another noun for a place does ("X province", "outskirts of X"), 'weak'
-    when only a locative preposition or a verb that takes ground does, else None."""
+    town"), 'noun' when another noun for a place does ("X province", "outskirts of X"), 'owner'
+    when it owns a place's part ("X's main square"), 'weak' when only a locative preposition or a
+    verb that takes ground does, else None."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None:
@@ -646,8 +682,13 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
             return "weak"
     if root.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in verbs:
         return "weak"
+    if root.dep_ == "poss" and head.lemma_.lower() in GENERIC_PLACE_NOUNS | STREET_NAME_HEADS:
+        return "owner"  # "Tbilisi's central Rustaveli Avenue", "Bethlehem's church": the owner of a place's part
     before = doc[span.start - 1] if span.start > 0 else None
-    # the parse may fail where the tagger did not: "shelled Knin, the one-time stronghold"
+    # the parse may fail where the tagger did not: "the town of al-Wafa west of Ramadi" (a
+    # compound of "west"), "shelled Knin, the one-time stronghold"
+    if before is not None and before.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in SETTLEMENTS:
+        return "settlement"
     if before is not None and (before.lower_ in LOCATIVE_PREPS or (before.tag_.startswith("VB") and before.lemma_ in verbs)):
         return "weak"
     return None

@@ -107,6 +107,18 @@ FACILITY_NOUNS = frozenset(
     "cathedral synagogue monastery depot barracks".split()
 )
 
+# The last word of a street's or a park's own name: a place name right before it is part of that
+# name ("Queens Park Rangers", "Washington Street"), not a mention of the place.
+STREET_NAME_HEADS = frozenset("street st avenue ave road rd boulevard blvd lane square park".split())
+
+# The last word of a named site that the NER often takes for an organisation ("the Dumayr
+# Military Airport", "the Hayyan Gas Fields", "the Hanano Youth Housing Complex"): such a
+# name is a place, at which things happen.
+SITE_HEADS = frozenset(
+    "airport airbase airfield base field fields complex project quarter camp prison dam port refinery "
+    "depot barracks checkpoint crossing hospital".split()
+)
+
 # Things an attack is done in or to, which a participle places: "a bus packed with pilgrims in X".
 VEHICLE_NOUNS = frozenset("bus car truck lorry van minibus train ship boat ferry vessel plane aircraft convoy vehicle".split())
 
