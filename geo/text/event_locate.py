@@ -850,10 +850,11 @@ class Locator:
 
     def _listed_with(self, m: Mention, quals: list[Mention]) -> bool:
         """"Bursa, Bergama and Canakkale", "Ankara, in the Black Sea city of Bartin": a known town
-        none of whose namesakes lies in the places after its comma is listed with them, not
-        qualified by them; a bracket, though, says where it is even when the gazetteer lacks that
-        namesake."""
+        that lies outside the places after its comma, with no namesake inside them (the caller's
+        `_namesakes_inside`), is listed with them, not qualified by them; a bracket, though, says
+        where it is even when the gazetteer lacks that namesake."""
         return (m.place is not None and not _fallback(m) and bool(quals)
+                and not all(inside_of(m.place, q.place) for q in quals)
                 and "(" not in doc_text(self.doc)[m.end : quals[0].start])  # fmt: skip
 
     def _province_town(self, m: Mention) -> Mention:
@@ -881,8 +882,7 @@ class Locator:
             self.lo, self.hi = sent.start, sent.end
             quals = self.qualifiers(m)
             known = [q for q in quals if q.place is not None and not _fallback(q)]
-            if known and m.place is not None and not _fallback(m) and not all(inside_of(m.place, q.place) for q in known) \
-                    and not self._namesakes_inside(m, known) and self._listed_with(m, known):
+            if self._listed_with(m, known) and not self._namesakes_inside(m, known):
                 continue  # "in Ankara, in Samsun and in Izmir": a list, each its own place
             out |= {((m.start, m.end), (q.start, q.end)) for q in quals}
         return out

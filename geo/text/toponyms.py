@@ -370,7 +370,7 @@ class MentionFinder:
                 continue  # "the 20th Street": part of a longer name
             if span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and _is_capitalised(doc[span.end + 1]):
                 continue  # "Hart of Dixie", a title or a longer name
-            if span.root.dep_ == "poss" and span.root.head.lemma_.lower() not in GENERIC_PLACE_NOUNS | STREET_NAME_HEADS:
+            if span.root.dep_ == "poss" and span.root.head.lemma_.lower() not in OWNED_PLACE_NOUNS:
                 continue  # "at Zara's headquarters": the owner, not the place
             places = [p for p in self.gaz.lookup(name) if p.level in ("city", "admin1", "admin2")]
             if not places and self.gaz.is_name(name):
@@ -415,7 +415,7 @@ class MentionFinder:
         place, whatever the NER took it for."""
         doc = span.doc
         after = doc[span.end].lower_ if span.end < len(doc) else ""
-        if after in AREA_NOUNS | COARSE_AREA_WORDS:
+        if after in DIVISION_NOUNS:
             return any(p.level in ("admin1", "admin2") and self.gaz.name_matches_primary(p, span.text) for p in places)
         # a town only if a big one: "an Arab town" is no Arab, Alabama
         return after in ("city", "town") and any(
@@ -632,6 +632,10 @@ SETTLEMENTS = frozenset(
     "village villages town towns city hamlet district neighbourhood neighborhood suburb locality "
     "township subdistrict commune settlement settlements".split()
 )
+# A town's parts that its name may own: "Tbilisi's central Rustaveli Avenue", "Bethlehem's church".
+OWNED_PLACE_NOUNS = GENERIC_PLACE_NOUNS | STREET_NAME_HEADS
+# Words for a division after its name: "the Aleppo Governorate", "Kheda district".
+DIVISION_NOUNS = AREA_NOUNS | COARSE_AREA_WORDS
 # Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij".
 OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat"}
 
@@ -682,7 +686,7 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
             return "weak"
     if root.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in verbs:
         return "weak"
-    if root.dep_ == "poss" and head.lemma_.lower() in GENERIC_PLACE_NOUNS | STREET_NAME_HEADS:
+    if root.dep_ == "poss" and head.lemma_.lower() in OWNED_PLACE_NOUNS:
         return "owner"  # "Tbilisi's central Rustaveli Avenue", "Bethlehem's church": the owner of a place's part
     before = doc[span.start - 1] if span.start > 0 else None
     # the parse may fail where the tagger did not: "the town of al-Wafa west of Ramadi" (a
