@@ -42,7 +42,7 @@ from geo.model import Mention
 
 from . import taxonomy as tx
 from .docs import doc_text, lemma
-from .event_locate import Locator, Proposal, coarse, inside_of, reference_point, specificity
+from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
 from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, LOCATION_PREPS
 
 # A region that describes the name after it: "the Black Sea port of Samsun".
@@ -148,10 +148,8 @@ def _described_next(a, b, by_span: dict, text: str) -> bool:
         q = by_span.get(span)
         if q is None or not (a.mention.end < span[0] and span[1] < b.mention.start):
             continue
-        pa, pq = a.mention.place, q.mention.place
-        known = pa is not None and pq is not None and "not in the gazetteer" not in (a.mention.reason or "") + (q.mention.reason or "")
-        if known and not inside_of(pa, pq) and _LIST_GAP.fullmatch(text, a.mention.end, span[0]) \
-                and _DESCRIBES.fullmatch(text, span[1], b.mention.start):
+        if placed_by_name(a.mention) and placed_by_name(q.mention) and not inside_of(a.mention.place, q.mention.place) \
+                and _LIST_GAP.fullmatch(text, a.mention.end, span[0]) and _DESCRIBES.fullmatch(text, span[1], b.mention.start):
             return True
     return False
 
@@ -319,7 +317,7 @@ def _static_features(f: dict, loc: Locator, m: Mention, root: Token, span: Span,
         f[f"kind:{m.kind}"] = 1.0
         level = m.place.level if m.place is not None else "unknown"
         f[f"level:{level}"] = 1.0
-        if m.place is None or "not in the gazetteer" in (m.reason or ""):
+        if not placed_by_name(m):
             f["not_in_gazetteer"] = 1.0
         if coarse(m):
             f["coarse_place"] = 1.0

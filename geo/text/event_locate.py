@@ -113,6 +113,11 @@ def _fallback(m: Mention) -> bool:
     return "not in the gazetteer" in (m.reason or "")
 
 
+def placed_by_name(m: Mention) -> bool:
+    """A mention the gazetteer placed by its own name, not a fallback's guess."""
+    return m.place is not None and not _fallback(m)
+
+
 def _namesake_guess(m: Mention) -> bool:
     """The resolver placed a name it lacks at a town named by one word of it, and that word is
     a common beginning of place names ("Wadi Zeta" at a town called Wadi)."""
@@ -801,7 +806,7 @@ class Locator:
         """A place the gazetteer lacks, pinned near the places its sentence names ("the Wadi Zeta
         district of Homs" -> Homs), rather than at the article's focus or at a namesake of one of
         its words. The event gets its own copy; the geoparser's mention is left as it is."""
-        if m is None or (m.place is not None and not _fallback(m)) or "named with it" in m.reason:
+        if m is None or placed_by_name(m) or "named with it" in m.reason:
             return m
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
         near = self._context_place(span) if span is not None else None
@@ -821,8 +826,8 @@ class Locator:
             return self._province_town(m)
         if m.place is not None and m.place.level in ("country", "region", "continent") and not _fallback(m):
             return m
-        quals = [q for q in self.qualifiers(m) if q.place is not None and not _fallback(q)]
-        if not quals or (m.place is not None and not _fallback(m) and all(inside_of(m.place, q.place) for q in quals)):
+        quals = [q for q in self.qualifiers(m) if placed_by_name(q)]
+        if not quals or (placed_by_name(m) and all(inside_of(m.place, q.place) for q in quals)):
             return m
         fits = self._namesakes_inside(m, quals)
         names = ", ".join(q.text for q in quals)
@@ -853,7 +858,7 @@ class Locator:
         that lies outside the places after its comma, with no namesake inside them (the caller's
         `_namesakes_inside`), is listed with them, not qualified by them; a bracket, though, says
         where it is even when the gazetteer lacks that namesake."""
-        return (m.place is not None and not _fallback(m) and bool(quals)
+        return (placed_by_name(m) and bool(quals)
                 and not all(inside_of(m.place, q.place) for q in quals)
                 and "(" not in doc_text(self.doc)[m.end : quals[0].start])  # fmt: skip
 
@@ -881,8 +886,8 @@ class Locator:
             sent = span.sent
             self.lo, self.hi = sent.start, sent.end
             quals = self.qualifiers(m)
-            known = [q for q in quals if q.place is not None and not _fallback(q)]
-            if self._listed_with(m, known) and not self._namesakes_inside(m, known):
+            placed = [q for q in quals if placed_by_name(q)]
+            if self._listed_with(m, placed) and not self._namesakes_inside(m, placed):
                 continue  # "in Ankara, in Samsun and in Izmir": a list, each its own place
             out |= {((m.start, m.end), (q.start, q.end)) for q in quals}
         return out
@@ -913,7 +918,7 @@ class Locator:
                     # list (but "Jalalabad, Nangarhar province" and "Sugapa, Intan Jaya regency"
                     # name their province)
                     break
-                if q.place is not None and specificity(q) >= specificity(m) and m.place is not None and not _fallback(m) and not _fallback(q):
+                if placed_by_name(q) and placed_by_name(m) and specificity(q) >= specificity(m):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
                 if q not in out:
                     out.append(q)

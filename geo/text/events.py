@@ -82,7 +82,7 @@ from .vocabulary import (
 )
 from .docs import date_entity_tokens, doc_sents, doc_text, lemma, span_text, verb_chain
 from .event_features import SentenceCandidates, candidates
-from .event_locate import Locator, Placement, specificity
+from .event_locate import Locator, Placement, placed_by_name, specificity
 from .event_model import Ranker
 
 _VERBS = tx.verb_index()
@@ -1189,7 +1189,7 @@ def _date_event(draft: _Draft, ref, published, carried, prev_sno, sno) -> None:
 def _mention_key(m: Mention | None):
     if m is None:
         return None
-    if m.place is None or "not in the gazetteer" in (m.reason or ""):
+    if not placed_by_name(m):
         # a name the gazetteer lacks is its own place, wherever its fallback point is
         return ("name", m.text.casefold())
     p = m.place
