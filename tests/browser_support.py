@@ -125,8 +125,10 @@ class Traffic:
         page.on("websocket", lambda ws: ws.on("framesent", lambda payload: self.sent.append(payload)))
 
     def _failed(self, r) -> None:
-        # Leaving a page aborts Streamlit's own pending health and host-config requests.
-        if "/_stcore/" in r.url and "ABORTED" in (r.failure or ""):
+        # Leaving a page aborts Streamlit's own pending health and host-config requests, and
+        # a font of its own that was still loading: the page went away, nothing was missing.
+        local = urlsplit(r.url).hostname in LOCAL_HOSTS
+        if local and urlsplit(r.url).path.startswith(("/_stcore/", "/static/")) and "ABORTED" in (r.failure or ""):
             return
         self.failed.append(f"{r.url}: {r.failure}")
 

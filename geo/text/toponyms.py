@@ -30,7 +30,7 @@ from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, NOT_NAMES, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NOT_NAMES, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -151,8 +151,9 @@ class MentionFinder:
 
         def add(start: int, end: int, kind: str, label: str, over_person: bool = False) -> None:
             # The NER takes "Ont" of "London, Ont." for a person; a state abbreviation after a
-            # place may override that, never another mention.
-            if start >= end or any((in_mention if over_person else taken)[start:end]):
+            # place may override that, never another mention nor what the text itself says
+            # is no place.
+            if start >= end or any((in_mention if over_person else taken)[start:end]) or any(refused[start:end]):
                 return
             for i in range(start, end):
                 taken[i] = in_mention[i] = True
@@ -163,6 +164,10 @@ class MentionFinder:
             if ent.label_ == "PERSON" and not self._place_labelled_person(ent, person_words):
                 for i in range(ent.start_char, ent.end_char):
                     taken[i] = True
+        refused = [False] * len(text)
+        for start, end in [*self._named_by_kin(doc), *self._defined_abbreviations(doc)]:
+            for i in range(start, end):
+                refused[i] = True
 
         self._datelines(doc, add)
 
@@ -207,6 +212,51 @@ class MentionFinder:
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
+
+    def _named_by_kin(self, doc: Doc) -> list[tuple[int, int]]:
+        """'his mother Michelle', 'her son Dallas', 'and girlfriend Olivia': a name right after a
+        word for a relative is that person's, however big a town shares it ("Mother Russia",
+        capitalised, is a name of its own)."""
+        toks = _token_table(doc)  # Token objects only where a relative is named: they are costly
+        spans = []
+        for i, w in enumerate(toks.lower[:-1]):
+            if not (w in KIN_NOUNS or (w[-1:] == "s" and w[:-1] in KIN_NOUNS)) or toks.cap[i] or not toks.cap[i + 1]:
+                continue
+            end = i + 1
+            while end < len(toks.cap) and toks.cap[end] and not toks.sent_start[end]:
+                end += 1
+            spans.append((toks.start[i + 1], toks.end[end - 1]))
+        return spans
+
+    def _defined_abbreviations(self, doc: Doc) -> list[tuple[int, int]]:
+        """'The Ministry of Defence (MoD) said ... The MoD said': an abbreviation the article
+        defines for a name that is no place is that name wherever it appears, not the village of
+        Maud, Oklahoma. One defined for a place ("Democratic Republic of Congo (DRC)") is left
+        to the gazetteer."""
+        toks = _token_table(doc)
+        defined = set()
+        for i, w in enumerate(toks.lower[:-2]):
+            if w != "(" or toks.lower[i + 2] != ")":
+                continue
+            abbr = toks.text[toks.start[i + 1] : toks.end[i + 1]]
+            capitals = [c for c in abbr if c.isupper()]
+            if not abbr.isalpha() or not 2 <= len(capitals) <= 6:
+                continue
+            words: list[int] = []  # the long form's capitalised words, last first
+            k = i - 1
+            while k >= 0 and len(words) < len(capitals):
+                if toks.cap[k]:
+                    words.append(k)
+                elif toks.lower[k] not in NAME_LINK_WORDS:
+                    break
+                k -= 1
+            if [toks.text[toks.start[k]] for k in reversed(words)] != capitals:
+                continue
+            if not self.gaz.is_name(toks.text[toks.start[words[-1]] : toks.end[i - 1]]):
+                defined.add(abbr)
+        if not defined:
+            return []
+        return [(s, e) for s, e in zip(toks.start, toks.end) if toks.text[s:e] in defined]
 
     def _mark_metonyms(self, doc: Doc, mentions: list[Mention]) -> None:
         """'Washington has imposed sanctions': a place acting as a subject stands for its government."""
@@ -313,6 +363,7 @@ class MentionFinder:
         blocked = toks.in_ent if outside_ents else ()
         text = toks.text
         i = lo
+        last_end = -1  # token after the last place matched
         while i < hi:
             if i in blocked or not toks.cap[i]:
                 i += 1
@@ -330,6 +381,10 @@ class MentionFinder:
                 # "Queens Park Rangers", "Washington Street": the start of a park's or a street's name
                 if runs_on and toks.lower[j + 1].rstrip(".") in STREET_NAME_HEADS:
                     continue
+                # "Seoul Central District Court": a compass word and a division right after a
+                # place's name are that place's part, not Israel's Central District
+                if i == last_end and n == 2 and toks.lower[i] in DIRECTION_ADJECTIVES and toks.lower[j] in DIVISION_NOUNS:
+                    continue
                 kind = self._well_known(name, min_pop)
                 # "from Robinson College": a small town's name that runs on into more capitalised
                 # words is the start of a longer name, which the preposition vouches for instead.
@@ -343,6 +398,7 @@ class MentionFinder:
                     continue
                 add(start, end, kind, label)
                 matched = n
+                last_end = i + n
                 break
             i += matched or 1
 

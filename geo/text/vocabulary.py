@@ -146,6 +146,16 @@ PERSON_TITLES = frozenset(
     "senator sen rep gov governor mayor".split()
 )
 
+# Family and partners: "his mother Michelle", "her son Dallas": the name after one is a person's.
+KIN_NOUNS = frozenset(
+    "mother father brother sister wife husband son daughter girlfriend boyfriend fiance fiancee partner "
+    "widow widower grandmother grandfather grandson granddaughter uncle aunt nephew niece cousin "
+    "stepson stepdaughter stepfather stepmother friend".split()
+)
+
+# Small words inside a long name that its abbreviation skips ("Ministry of Defence" is MoD).
+NAME_LINK_WORDS = frozenset("of for the and on de du des la le".split())
+
 ORG_WORDS = frozenset(
     "conference summit forum assembly commission program programme fund endowment foundation society "
     "federation league coalition division regiment battalion corps guard "
