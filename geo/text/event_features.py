@@ -43,7 +43,7 @@ from geo.model import Mention
 from . import taxonomy as tx
 from .docs import doc_text, lemma
 from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
-from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, LOCATION_PREPS
+from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS
 
 # A region that describes the name after it: "the Black Sea port of Samsun".
 _DESCRIBES = re.compile(r"\s+(?:[a-z]+\s+){1,2}of\s+(?:the\s+)?")
@@ -427,7 +427,11 @@ def candidates(
                 f["another_events_phrase"] = 1.0  # "..., officials said in Bogota": the saying's place
             if p in LOCATION_PREPS:
                 f[f"locative_prep|on:{on}"] = 1.0
-        n, crossed = _path_features(f, root, anchor)
+        # "killed in Kafr Louzi district": the path arrives at the phrase's head, as it does for
+        # "killed in Kafr Louzi"; that the name is a district's says `head:compound:district`
+        head = root.head
+        phrase = head if root.dep_ == "compound" and head.i == span.end and lemma(head) in GENERIC_PLACE_NOUNS else root
+        n, crossed = _path_features(f, phrase, anchor)
         dist.append(n)
         if crossed:
             f["other_clause"] = 1.0
@@ -452,7 +456,13 @@ def candidates(
     at = {(c.mention.start, c.mention.end): c for c in cands}
     for c in cands:
         if c.name is None:
-            for q in loc.qualifiers(c.mention):
+            quals = loc.qualifiers(c.mention)
+            if loc.listed(c.mention, quals):
+                # "Bursa, Bergama and Canakkale": a town or a division after a known town's comma
+                # that does not hold it is the list's next item; a region there may still
+                # describe the next one ("Ankara, in the Black Sea port of Samsun": _described_next)
+                quals = [q for q in quals if q.place is None or q.place.level in ("region", "continent")]
+            for q in quals:
                 c.qualifiers.add((q.start, q.end))
                 if (q.start, q.end) in at:
                     c.features["qualified_by_another"] = 1.0

@@ -862,6 +862,12 @@ class Locator:
                 and not all(inside_of(m.place, q.place) for q in quals)
                 and "(" not in doc_text(self.doc)[m.end : quals[0].start])  # fmt: skip
 
+    def listed(self, m: Mention, quals: list[Mention]) -> bool:
+        """The places after m's comma (`quals`, as `qualifiers` found them) are the list m is in,
+        not where m lies: "in Ankara, in Samsun and in Izmir", "Bursa, Bergama and Canakkale"."""
+        placed = [q for q in quals if placed_by_name(q)]
+        return self._listed_with(m, placed) and not self._namesakes_inside(m, placed)
+
     def _province_town(self, m: Mention) -> Mention:
         """A province the resolver chose for a name that is also its town ("in Gao": the region
         Gao and its town Gao): an event there happened in the town, which is the finer place."""
@@ -886,8 +892,7 @@ class Locator:
             sent = span.sent
             self.lo, self.hi = sent.start, sent.end
             quals = self.qualifiers(m)
-            placed = [q for q in quals if placed_by_name(q)]
-            if self._listed_with(m, placed) and not self._namesakes_inside(m, placed):
+            if self.listed(m, quals):
                 continue  # "in Ankara, in Samsun and in Izmir": a list, each its own place
             out |= {((m.start, m.end), (q.start, q.end)) for q in quals}
         return out
