@@ -318,7 +318,7 @@ def test_names_keep_their_article_and_lose_their_alias(pipeline):
 def test_the_town_of_a_named_building(pipeline):
     assert places(pipeline, "A bomb exploded during a service at Hebron's Church of the Holy Cross.") == ["Hebron"]
     # whether a phrase on another word ("a standoff at") places the shooting is the ranker's
-    # close call (it ties with "no place" since the model of 2026-12-04); the church never does
+    # close call (one model trained on 2026-12-04 tied it with "no place"); the church never is
     assert places(pipeline, "A guard was shot during a standoff at Hebron's Church of the Holy Cross.") in (["Hebron"], [None])
 
 

@@ -153,6 +153,9 @@ KIN_NOUNS = frozenset(
     "stepson stepdaughter stepfather stepmother friend".split()
 )
 
+# Groups of people a name can say the kind of: "the Tutsi minority", "a Krahn militia".
+PEOPLE_GROUP_NOUNS = frozenset("minority majority community tribe clan militia population diaspora ethnic group".split())
+
 # Small words inside a long name that its abbreviation skips ("Ministry of Defence" is MoD).
 NAME_LINK_WORDS = frozenset("of for the and on de du des la le".split())
 
