@@ -621,3 +621,16 @@ def test_the_name_of_a_people_is_no_place(pipeline):
     # that begins in a town
     doc = pipeline.parse("But in the southern town of Az-Zubayr several thousand Sunni and Shiite Muslims marched on Sunday.")
     assert "Shiite Muslims" not in [m.text for m in doc.mentions]
+
+
+def test_the_place_the_text_puts_a_name_in_holds_it(pipeline):
+    # the default index has Heathrow, Florida, and no airport: the text says it is London's
+    doc = pipeline.parse("Police searched a plane at Heathrow airport in London on Friday.")
+    [heathrow] = mentions_of(doc, "Heathrow")
+    assert heathrow.place.country_code == "GB" and "London" in heathrow.reason
+    # one name, one place: the article's later, bare Heathrow goes with it
+    doc = pipeline.parse("London's Heathrow airport was closed. Flights from Heathrow resumed on Monday.")
+    assert [m.place.country_code for m in mentions_of(doc, "Heathrow")] == ["GB", "GB"]
+    # a country in another is no namesake of its own
+    doc = pipeline.parse("Troops from Russia in Syria shelled Idlib.")
+    assert mentions_of(doc, "Russia")[0].place.country_code == "RU"

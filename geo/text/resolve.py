@@ -170,7 +170,7 @@ class Resolver:
         for g in rest:
             self._decide(g, self._with_others(ev, rest, current, g), trace)
 
-        self._possessives(sure, text)
+        self._held(sure, text)
         placed = [(m.place, m.text) for m in sure if m.place is not None]
         focus = self._focus(sure, ev)
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
@@ -185,23 +185,37 @@ class Resolver:
         mentions[:] = sorted(sure + self._confirm_local(tentative, placed), key=lambda m: m.start)
         return mentions
 
-    def _possessives(self, mentions: list[Mention], text: str) -> None:
-        """"London's Heathrow": the second place is in or by the first. A namesake far away
-        (Heathrow, Florida) gives way to one near the first, else to the first itself."""
-        for b, a in zip(mentions, mentions[1:]):
-            if text[b.end : a.start] not in ("'s ", "\u2019s ") or a.place is None or b.place is None:
+    def _held(self, mentions: list[Mention], text: str) -> None:
+        """"London's Heathrow", "Heathrow airport in London", "Paris in Texas": the text says what
+        holds the place. A namesake that lies elsewhere (Heathrow, Florida) gives way to one in
+        or by the holder, else a town's or a county's name to the holder itself; the name's
+        other mentions in the article go with it (one name, one place)."""
+        pairs = [(b, a, f"'{b.text}'s {a.text}'", True) for b, a in zip(mentions, mentions[1:])
+                 if text[b.end : a.start] in ("'s ", "\u2019s ")]  # fmt: skip
+        # a country is hardly ever written "X in Y" to mean its namesake: "Russia in Syria"
+        pairs += [(b, a, f"'{text[a.start : b.end]}'", False) for a, b in zip(mentions, mentions[1:])
+                  if _SITED_IN.match(text, a.end, b.start) and a.place is not None
+                  and a.place.level not in ("country", "continent", "region")]  # fmt: skip
+        for b, a, said, owned in pairs:
+            if a.place is None or b.place is None:
                 continue
             if b.place.level not in ("city", "admin2", "admin1", "country") or a.kind == "demonym":
                 continue
             if _holds(b.place, a.place):
                 continue
+            was = a.place
             near = [c.place for c in a.candidates if _holds(b.place, c.place)]
-            said = f"'{b.text}'s {a.text}'"
             if near:
-                a.place, a.score, a.reason = near[0], 0.5, f"in or by {b.text}: {said}"
-            elif a.place.level in ("city", "admin2"):
-                a.place, a.score, a.reason = b.place, 0.3, f"no {a.text} by {b.text} in the gazetteer; placed at {b.text}: {said}"
-            a.candidates = []
+                place, score, reason = near[0], 0.5, f"in or by {b.text}: {said}"
+            elif a.place.level in ("city", "admin2") and (owned or not well_known(a.place)):
+                # "Heathrow airport in London": Heathrow, Florida is no airport of London; a city
+                # of 100,000 the text writes before "in" is more likely a misread list
+                place, score, reason = b.place, 0.3, f"no {a.text} by {b.text} in the gazetteer; placed at {b.text}: {said}"
+            else:
+                continue
+            for m in mentions:
+                if m is a or (m.text == a.text and m.place == was):
+                    m.place, m.score, m.reason, m.candidates = place, score, reason, []
 
     def _confirm_local(self, tentative: list[Mention], placed: list[tuple[Place, str]]) -> list[Mention]:
         """The tentative small towns that the article's own places vouch for: a town within
@@ -593,6 +607,15 @@ LOCAL_FEATURE_HEADS = {
     "mosque", "hotel", "university", "village", "district", "neighbourhood", "neighborhood", "quarter",
 }
 
+
+# Between a known place and the place the text puts it in: " in ", " airport in ", ", a village
+# in the northern ". Not ", in ": "in Lyon, in Marseille and in Nice" is a list.
+_SITED_IN = re.compile(
+    r"(?:\s*,\s*(?:a|an|the)\s+(?:FEATURE)|\s+(?:FEATURE))?\s+in\s+(?:the\s+)?(?:(?:DIRECTION)\s+)?$"
+    .replace("FEATURE", "|".join(sorted(SETTLEMENTS | AREA_NOUNS | LOCAL_FEATURE_HEADS)))
+    .replace("DIRECTION", "|".join(sorted(DIRECTION_ADJECTIVES - {"the"}))),
+    re.I,
+)
 
 
 def _article_bound(text: str, words: list[str]) -> set[int]:
