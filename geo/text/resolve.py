@@ -529,10 +529,13 @@ class Resolver:
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
 
 
+# After "in" or "of", before the holding place's name: "the ", "the northern ".
+_THE_PART_OF = r"(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"the"})) + r")\s+)?$"
+
 # Between a name and the place that holds it: " in ", " village in the ", " district of ".
 _HELD_IN = re.compile(
     r"\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + r")\s+)?"
-    r"(?:in|of)\s+(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"the"})) + r")\s+)?$",
+    r"(?:in|of)\s+" + _THE_PART_OF,
     re.I,
 )
 
@@ -610,10 +613,9 @@ LOCAL_FEATURE_HEADS = {
 
 # Between a known place and the place the text puts it in: " in ", " airport in ", ", a village
 # in the northern ". Not ", in ": "in Lyon, in Marseille and in Nice" is a list.
+_FEATURE_WORDS = "|".join(sorted(SETTLEMENTS | AREA_NOUNS | LOCAL_FEATURE_HEADS))
 _SITED_IN = re.compile(
-    r"(?:\s*,\s*(?:a|an|the)\s+(?:FEATURE)|\s+(?:FEATURE))?\s+in\s+(?:the\s+)?(?:(?:DIRECTION)\s+)?$"
-    .replace("FEATURE", "|".join(sorted(SETTLEMENTS | AREA_NOUNS | LOCAL_FEATURE_HEADS)))
-    .replace("DIRECTION", "|".join(sorted(DIRECTION_ADJECTIVES - {"the"}))),
+    r"(?:\s*,\s*(?:a|an|the)\s+(?:" + _FEATURE_WORDS + r")|\s+(?:" + _FEATURE_WORDS + r"))?\s+in\s+" + _THE_PART_OF,
     re.I,
 )
 

@@ -254,7 +254,7 @@ class MentionFinder:
                 elif toks.lower[k] not in NAME_LINK_WORDS:
                     break
                 k -= 1
-            if [toks.text[toks.start[k]] for k in reversed(words)] != capitals:
+            if [toks.text[toks.start[w]] for w in reversed(words)] != capitals:
                 continue
             if not self.gaz.is_name(toks.text[toks.start[words[-1]] : toks.end[i - 1]]):
                 defined.add(abbr)
