@@ -57,8 +57,46 @@ def test_the_trees_score_as_lightgbm_wrote_them():
     cands = [Candidate(None, features={f"f{i}": 1.0 for i in np.flatnonzero(row)}) for row in X]
     assert np.allclose(trees.scores(cands), booster.predict(X, raw_score=True), atol=1e-4)
     # what each feature moved the score by, along the paths it took
-    contrib = trees.contributions(cands[0])
-    assert set(contrib) <= set(cands[0].features)
+    for c in cands[:20]:
+        score, moved = walk(trees, c)
+        contrib = trees.contributions(c)
+        assert set(contrib) <= set(c.features)
+        assert all(abs(contrib.get(f, 0.0) - moved.get(f, 0.0)) < 1e-9 for f in c.features)
+
+
+def walk(trees: Trees, c: Candidate) -> tuple[float, dict[str, float]]:
+    """A candidate's score and each of its features' share of it, by following every tree node by
+    node in plain Python: what the vectorised scoring must agree with."""
+    score, moved = 0.0, {}
+    for node in trees.roots.tolist():
+        while trees.left[node] != node:
+            name = trees.features[trees.feature[node]]
+            nxt = int(trees.right[node] if name in c.features else trees.left[node])
+            if name in c.features:
+                moved[name] = moved.get(name, 0.0) + float(trees.value[nxt] - trees.value[node])
+            node = nxt
+        score += float(trees.value[node])
+    return score, moved
+
+
+def test_the_shipped_trees_score_real_candidates_as_a_walk_through_them(pipeline):
+    """The shipped forest (deeper and wider than the one above) scores the candidates of real
+    sentences, and splits their scores among features, as a node-by-node walk does."""
+    ranker = Ranker.load()
+    text = ("Gunmen killed two policemen in Spin Boldak, near Kandahar, on Monday, and Afghan troops "
+            "later captured the village of Pashmul, the governor told reporters in Kabul.")
+    sdoc = pipeline.nlp(text)
+    mentions = pipeline.finder.find(sdoc)
+    pipeline.resolver.resolve(mentions, text)
+    sets = [cands for _, _, cands in candidate_sets(sdoc, mentions, pipeline.resolver)]
+    assert len(sets) >= 3 and sum(len(cands) for cands in sets) >= 10
+    for cands in sets:
+        scores = ranker.scorer.scores(cands)
+        for c, s in zip(cands, scores):
+            score, moved = walk(ranker.scorer, c)
+            assert abs(s - score) < 1e-9
+            contrib = ranker.scorer.contributions(c)
+            assert moved and all(abs(contrib[f] - moved.get(f, 0.0)) < 1e-9 for f in contrib)
 
 
 def features_of(pipeline, text: str, trigger: str) -> set[str]:
