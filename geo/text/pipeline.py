@@ -20,6 +20,7 @@ from geo.model import Document, Place
 
 from . import aliases as store_aliases
 from . import sections
+from .docs import doc_text
 from .inputs import MAX_CHARS, InputError, check_text
 from .resolve import GeocoderResolver, Resolver
 from .toponyms import MentionFinder
@@ -35,7 +36,7 @@ def paragraphs(doc: Doc) -> Doc:
     parser would otherwise run a headline into the story's first sentence; hard-wrapped prose
     (a newline mid-sentence) keeps its sentences."""
     line_start = 0
-    text = doc.text  # Doc.text joins every token on each access
+    text = doc_text(doc)  # once per Doc: the geoparser and the events stage read it again
     for tok in doc:
         if not (tok.is_space and "\n" in tok.text) or tok.i + 1 >= len(doc):
             continue
@@ -142,7 +143,7 @@ class Pipeline:
             yield sections.join(text, parts, published, title)
 
     def _document(self, sdoc: Doc, published: dt.date | None, title: str | None, region=None) -> Document:
-        text = sdoc.text
+        text = doc_text(sdoc)
         mentions = self.finder.find(sdoc)
         if region is not None:
             self.resolver.resolve(mentions, text, region=region)

@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
+from .docs import doc_text
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
 from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
@@ -83,7 +84,7 @@ class _TokenTable:
     __slots__ = ("text", "cap", "lower", "start", "end", "sent_start", "in_ent")
 
     def __init__(self, doc: Doc):
-        self.text = doc.text  # Doc.text joins every token on each access
+        self.text = doc_text(doc)
         self.cap = [_is_capitalised(t) for t in doc]
         self.lower = [t.lower_ for t in doc]
         self.start = [t.idx for t in doc]
