@@ -755,6 +755,8 @@ class Locator:
         tags = {t.ent_type_ for t in span} - {""}
         if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
             return None  # "in Arabic", "Sunni"
+        if "NORP" in tags and span[-1].tag_ == "NNPS":
+            return None  # a people's plural: "the town of Az-Zubayr several thousand Sunni and Shiite Muslims"
         if slot != "generic" and (span.text.isupper() or any(t.lower_ in ORG_WORDS for t in span)):
             return None  # "at NATO", "in the Baath Party"
         # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near
@@ -1170,10 +1172,11 @@ class Locator:
         """The name a qualifier qualifies: a phrase like "in X (Y, Z)" parsed with Y or Z at its
         head proposes Y or Z; the place the text gives is X."""
         for m in self.mentions:
-            if m.end <= q.start and q.start - m.end < 60 and m.kind not in ("demonym", "dateline") and any(
-                x is q for x in self.qualifiers(m)
-            ):
-                return m
+            if m.end <= q.start and q.start - m.end < 60 and m.kind not in ("demonym", "dateline"):
+                quals = self.qualifiers(m)
+                # "the cities of Bursa, Bergama and Canakkale": Bergama is the list's next town
+                if any(x is q for x in quals) and not self.listed(m, quals):
+                    return m
         return q
 
     def fronted_scene(self, sent) -> list[Mention]:
