@@ -536,6 +536,11 @@ def test_a_town_and_its_province_after_a_comma_are_one_place(pipeline):
     # not taken back to Bursa as the name it qualifies
     text = "Dozens were detained in Konya, in the northern town of Corum and in the western cities of Bursa, Bergama and Usak."
     assert sorted(places(pipeline, text)) == ["Bergama", "Bursa", "Corum", "Konya", "Usak"]
+    # a site the gazetteer lacks, listed after a town, is the list's next item: the "Area" of its
+    # own name does not make it a division that says where the town lies
+    text = ("Government jets struck rebel positions at Kafr Hamra, Shaqif Industrial Area and Anadan "
+            "on Sunday, a military source in the Aleppo Governorate said.")
+    assert sorted(places(pipeline, text, "attack")) == ["Anadan", "Kafr Hamra", "Shaqif Industrial Area"]
 
 
 def test_the_parties_to_talks_are_not_their_place(pipeline):

@@ -597,6 +597,14 @@ def test_a_name_after_a_word_for_a_relative_is_a_person(pipeline):
     assert {m.text for m in doc.mentions} >= {"Russia", "Lyon"}
 
 
+def test_a_name_a_who_clause_follows_is_a_person(pipeline):
+    doc = pipeline.parse("Police in Nairobi arrested Odinga, whose supporters had blocked the highway.")
+    assert [m.text for m in doc.mentions] == ["Nairobi"]
+    # a place the gazetteer knows stays one, whatever clause follows
+    doc = pipeline.parse("Fans cheered in Manchester, who had waited years for the title.")
+    assert [m.text for m in doc.mentions] == ["Manchester"]
+
+
 def test_an_abbreviation_the_article_defines_takes_the_kind_of_its_long_form(pipeline):
     # "MoD" is also an alternate name of Maud, Oklahoma
     doc = pipeline.parse("The Ministry of Defence (MoD) named the soldier on Friday. The MoD said he had served in Iraq.")

@@ -305,6 +305,9 @@ class SentenceCandidates:
         self.known: dict[str, list] = {}
         for s in self.names:
             self.known[s.text] = gaz.lookup(s.text) if gaz is not None else []
+        # a name the gazetteer lacks that is written as an organisation's ("Jund Al-Aqsa", "the
+        # Missiles Battalion", "NATO") is no candidate, as it is no place an event slot reveals
+        self.names = [s for s in self.names if self.known[s.text] or not loc.organisation_like(s)]
         self.doc = doc
         self.scene = {(m.start, m.end) for m in loc.fronted_scene(sent)}
 

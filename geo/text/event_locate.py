@@ -757,7 +757,7 @@ class Locator:
             return None  # "in Arabic", "Sunni"
         if "NORP" in tags and span[-1].tag_ == "NNPS":
             return None  # a people's plural: "the town of Az-Zubayr several thousand Sunni and Shiite Muslims"
-        if slot != "generic" and (span.text.isupper() or any(t.lower_ in ORG_WORDS for t in span)):
+        if slot != "generic" and self.organisation_like(span):
             return None  # "at NATO", "in the Baath Party"
         # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near
         # Roszke"): such a name counts when the gazetteer knows it. A name after "captured"
@@ -919,7 +919,11 @@ class Locator:
                 continue
             if q is not None and q is not m and q.kind != "demonym":
                 written = (q.text + " " + doc_text(doc)[q.end : q.end + 30]).split()
-                division = any(w.strip(",.;").lower() in _QUALIFIER_WORDS for w in written[len(q.text.split()) - 1 : len(q.text.split()) + 1])
+                n = len(q.text.split())
+                # a name the gazetteer lacks is a division by the word written after it; its own
+                # last word makes a site of it ("Kafr Hamra, Shaqif Industrial Area, ...")
+                words = written[n : n + 1] if _fallback(q) else written[n - 1 : n + 1]
+                division = any(w.strip(",.;").lower() in _QUALIFIER_WORDS for w in words)
                 if _fallback(q) and not bracket and not division:
                     # "Kafr Nabl, Hass": a name the gazetteer lacks after a comma is the next of a
                     # list (but "Jalalabad, Nangarhar province" and "Sugapa, Intan Jaya regency"
@@ -953,6 +957,12 @@ class Locator:
             if best_key is None or key < best_key:
                 best, best_key = m, key
         return best
+
+    @staticmethod
+    def organisation_like(span) -> bool:
+        """A name written as an organisation's: in capitals ("NATO"), or with a word that says it
+        is one ("the Baath Party", "Jund Al-Aqsa")."""
+        return span.text.isupper() or any(t.lower_ in ORG_WORDS for t in span)
 
     def person_like(self, tok: Token) -> bool:
         """A name that reads as a person's: "Ortega, 47,", "Lindqvist, an officer", "Mr. Haddad" (the

@@ -191,6 +191,10 @@ class MentionFinder:
                 # that says which people a group is, is a people's name
                 if span.root.dep_ in ("compound", "amod") and span.root.head.lemma_.lower() in PEOPLE_GROUP_NOUNS and not self.gaz.is_name(name):
                     continue
+                # "in support of Kibaki, who has been accused": a name the gazetteer lacks that a
+                # "who" clause follows is a person's
+                if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self.gaz.is_name(name):
+                    continue
                 span = self._longer_name(span)
                 self._split_qualified(span, "ORG>SITE" if site else ent.label_, add)
             elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):

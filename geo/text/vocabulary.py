@@ -164,7 +164,10 @@ ORG_WORDS = frozenset(
     "federation league coalition division regiment battalion corps guard "
     "party front army company council ministry university group brigade brigades forces agency union "
     "committee corporation bank movement organization organisation association institute news times "
-    "post agency court".split()
+    "post agency court "
+    # the same words in the Arabic names of armed groups, as English news writes them ("Jaysh
+    # al-Islam", "Jund al-Aqsa", "Faylaq al-Rahman", "Jabhat al-Nusra", "Ahrar al-Sham")
+    "jaysh jaish jund faylaq harakat jabhat ahrar kataib".split()
 )
 
 NOT_NAMES = frozenset("god allah islam christmas easter ramadan mass internet parliament congress".split())
