@@ -224,6 +224,13 @@ def test_a_person_captured_is_not_the_place(pipeline):
     assert places(pipeline, "Rebels captured Goma.") == ["Goma"]
 
 
+def test_a_clock_time_is_no_name_of_a_place(pipeline):
+    # the tagger calls "p.m" a proper noun; no proper name is written without a capital
+    text = ("Kauri, a village in Konduga Local Government Area of Borno State, came under attack on Friday "
+            "at about 3.00 p.m, when gunmen stormed the village market, killing four people and injuring several others.")
+    assert set(places(pipeline, text)) <= {"Kauri", "Konduga", "Borno", None}
+
+
 def test_a_people_after_the_scene_is_not_a_place(pipeline):
     # the NER's NORP plural after an opening scene is who marched, not more places of the scene
     text = ("Last week in the central Nigerian city of Jos several thousand Christians and Muslims, "

@@ -258,6 +258,8 @@ def _name_runs(sent: Span) -> list[Span]:
             continue
         if all(t.ent_type_ in _NOT_NAMES or t.lower_.strip(".") in DATE_WORDS for t in run):
             continue
+        if not any(t.text[:1].isupper() for t in run):
+            continue  # "2.00 p.m": the tagger's proper noun, written as none is
         spans.append(doc[run[0].i : run[-1].i + 1])
     return spans
 
