@@ -161,7 +161,7 @@ FEATURES = [
     ("reads_as_a_person", "Gunmen shot Jackson, 41, in Kabul.", "shot"),
     ("says_who", "Troops clashed with Kabul police near Goma.", "clashed"),
     ("reference_point", "Two men were captured northeast of Tikrit.", "captured"),
-    ("all_capitals", "Police arrested two men near the UNIFIL base in Naqoura.", "arrested"),
+    ("all_capitals", "Gunmen killed two policemen in FALLUJAH on Monday.", "killed"),
     ("long_name", "Rebels shelled the Umm al Qura Islamic Charity Hospital in Gaza.", "shelled"),
     # the words around it
     ("word_before:near", "Troops clashed with rebels near Goma.", "clashed"),

@@ -224,6 +224,13 @@ def test_a_person_captured_is_not_the_place(pipeline):
     assert places(pipeline, "Rebels captured Goma.") == ["Goma"]
 
 
+def test_an_organisation_written_as_one_is_no_place(pipeline):
+    # a name the gazetteer lacks with a word that makes it a group's, Arabic ones too
+    text = "The army continued its assault in the Idlib countryside, shelling Jund Al-Aqsa’s (Soldiers of Al-Aqsa) bases."
+    assert "Jund Al-Aqsa" not in places(pipeline, text)
+    assert places(pipeline, "Police arrested two men near the UNIFIL base in Naqoura.") == ["Naqoura"]
+
+
 def test_a_clock_time_is_no_name_of_a_place(pipeline):
     # the tagger calls "p.m" a proper noun; no proper name is written without a capital
     text = ("Kauri, a village in Konduga Local Government Area of Borno State, came under attack on Friday "
