@@ -182,17 +182,16 @@ class Trees:
 
     kind = "trees"
 
-    def __init__(self, features: list[str], feature: list[int], left: list[int], right: list[int], value: list[float], roots: list[int], depth: int):
+    def __init__(self, features: list[str], feature: list[int], left: list[int], right: list[int], value: list[float], roots: list[int]):
         import numpy as np
 
         self.features = features
         self.index = {f: i for i, f in enumerate(features)}
-        self.feature = np.asarray(feature, dtype=np.int32)  # len(features) at a leaf: a column always False
+        self.feature = np.asarray(feature, dtype=np.int32)  # len(features) at a leaf, which splits on nothing
         self.left = np.asarray(left, dtype=np.int32)
         self.right = np.asarray(right, dtype=np.int32)
         self.value = np.asarray(value, dtype=np.float64)
         self.roots = np.asarray(roots, dtype=np.int32)
-        self.depth = depth
         self._rule_out_tables()
 
     def _rule_out_tables(self) -> None:
@@ -251,10 +250,8 @@ class Trees:
     @classmethod
     def from_lightgbm(cls, booster, features: list[str]) -> Trees:
         feature, left, right, value, roots = [], [], [], [], []
-        depth = 0
 
-        def add(node: dict, d: int) -> int:
-            nonlocal depth
+        def add(node: dict) -> int:
             n = len(feature)
             feature.append(len(features))
             left.append(n)
@@ -263,15 +260,14 @@ class Trees:
             if "split_feature" in node:
                 # binary features: 0 goes left ("<=" a threshold just above 0), 1 goes right
                 assert node["decision_type"] == "<=" and 0 <= node["threshold"] < 1, node
-                depth = max(depth, d + 1)
                 feature[n] = node["split_feature"]
-                left[n] = add(node["left_child"], d + 1)
-                right[n] = add(node["right_child"], d + 1)
+                left[n] = add(node["left_child"])
+                right[n] = add(node["right_child"])
             return n
 
         for tree in booster.dump_model()["tree_info"]:
-            roots.append(add(tree["tree_structure"], 0))
-        return cls(features, feature, left, right, value, roots, depth)
+            roots.append(add(tree["tree_structure"]))
+        return cls(features, feature, left, right, value, roots)
 
     @staticmethod
     def _slices(first, keys):
@@ -320,7 +316,7 @@ class Trees:
     def to_json(self) -> dict:
         return {"features": self.features, "trees": {
             "feature": self.feature.tolist(), "left": self.left.tolist(), "right": self.right.tolist(),
-            "value": self.value.tolist(), "roots": self.roots.tolist(), "depth": self.depth}}
+            "value": self.value.tolist(), "roots": self.roots.tolist()}}
 
 
 class Ranker:
