@@ -356,6 +356,15 @@ def test_a_hyphenated_name_meets_its_spaced_spelling(gaz):
     assert gaz.lookup("Port-au-Prince") and gaz.lookup("Port-au-Prince")[0].country_code == "HT"
 
 
+def test_an_arabic_name_is_found_without_its_article(gaz):
+    # GeoNames writes "Al Muthanna", "El Fasher", "Al Kharj"; news often writes them without it
+    assert [(p.name, p.level, p.country_code) for p in gaz.lookup("Muthanna")] == [("Al Muthanna", "admin1", "IQ")]
+    assert ("El Fasher", "SD") in {(p.name, p.country_code) for p in gaz.lookup("Fasher")}
+    assert ("Al Kharj", "SA") in {(p.name, p.country_code) for p in gaz.lookup("Kharj")}
+    # only where Arabic names places: "El Paso" keeps its article, "Paso" is not the Texan city
+    assert not [p for p in gaz.lookup("Paso") if p.country_code == "US"]
+
+
 def test_a_division_is_found_by_its_name_without_the_division_word(gaz):
     # "Rutshuru territory" (DR Congo) has no row of its own: the town it is named after stands in.
     (rutshuru,) = gaz.lookup_division("Rutshuru territory")

@@ -597,6 +597,12 @@ def test_a_name_after_a_word_for_a_relative_is_a_person(pipeline):
     assert {m.text for m in doc.mentions} >= {"Russia", "Lyon"}
 
 
+def test_a_province_named_without_its_arabic_article(pipeline):
+    doc = pipeline.parse("In the southern province of Muthanna, gunmen killed an army captain on Monday.")
+    (m,) = [m for m in doc.mentions if m.text == "Muthanna"]
+    assert (m.place.name, m.place.level, m.place.country_code) == ("Al Muthanna", "admin1", "IQ")
+
+
 def test_a_name_a_who_clause_follows_is_a_person(pipeline):
     doc = pipeline.parse("Police in Nairobi arrested Odinga, whose supporters had blocked the highway.")
     assert [m.text for m in doc.mentions] == ["Nairobi"]

