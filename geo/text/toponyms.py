@@ -71,17 +71,17 @@ def _trim(span: Span) -> tuple[int, int] | None:
 
 def _person_words(doc: Doc, besides: Span | None = None) -> set[str]:
     """Words of the article's full names of people (other than the entity `besides`)."""
-    words = set()
-    for ent in doc.ents:
-        if ent.label_ == "PERSON" and len(ent) > 1 and not (besides is not None and ent.start == besides.start):
-            words.update(t.text for t in ent if t.is_alpha and t.is_title)
+    words: set[str] = set()
+    for start, names in _token_table(doc).persons:
+        if besides is None or start != besides.start:
+            words |= names
     return words
 
 
 class _TokenTable:
     """Plain lists of what the scans read per token: spaCy's Token objects are costly to make."""
 
-    __slots__ = ("text", "cap", "lower", "start", "end", "sent_start", "in_ent")
+    __slots__ = ("text", "cap", "lower", "start", "end", "sent_start", "in_ent", "persons")
 
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
@@ -90,7 +90,13 @@ class _TokenTable:
         self.start = [t.idx for t in doc]
         self.end = [t.idx + len(t.text) for t in doc]
         self.sent_start = [bool(t.is_sent_start) for t in doc]
-        self.in_ent = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        ents = doc.ents
+        self.in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
+        # the full names of people, by their first token: `_person_words` reads them per name
+        self.persons = [
+            (ent.start, frozenset(t.text for t in ent if t.is_alpha and t.is_title))
+            for ent in ents if ent.label_ == "PERSON" and len(ent) > 1
+        ]
 
 
 def _token_table(doc: Doc) -> _TokenTable:
@@ -552,21 +558,22 @@ class MentionFinder:
         """
         toks = _token_table(doc)
         text = toks.text
-        label_at = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+        ent_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        label_at = {i: ent.label_ for i, ent in ent_at.items()}
         i = 0
         while i < len(doc):
             if not toks.cap[i] or label_at.get(i) in NOT_PLACE_LABELS:
                 i += 1
                 continue
             matched = 0
+            words = person_words
+            if label_at.get(i) == "PERSON":
+                # the words of this very name do not make it a person's
+                words = _person_words(doc, besides=ent_at[i])
             for n in range(min(self.max_words, len(doc) - i), 0, -1):
                 j = i + n - 1
                 if not all(toks.cap[k] and label_at.get(k) not in NOT_PLACE_LABELS for k in range(i, j + 1)):
                     continue
-                words = person_words
-                if label_at.get(i) == "PERSON":
-                    # the words of this very name do not make it a person's
-                    words = _person_words(doc, besides=next((e for e in doc.ents if e.start <= i < e.end), None))
                 if any(toks.text[toks.start[k] : toks.end[k]] in words for k in range(i, j + 1)):
                     continue
                 name = text[toks.start[i] : toks.end[j]]
