@@ -178,7 +178,7 @@ class Trees:
     ends in is the leftmost one no present feature ruled out. A candidate has a few dozen of the
     forest's thousands of features, so this reads only the splits on those, in a handful of numpy
     calls per trigger, where descending every tree level by level took a dozen steps of calls.
-    `contributions` still descends, as it needs each split on the way."""
+    `contributions` reads the splits on the way to each exit leaf, listed once per leaf at load."""
 
     kind = "trees"
 
