@@ -442,6 +442,32 @@ def test_a_participle_done_to_a_place_is_placed_where_it_hits(pipeline):
     assert places(pipeline, "A bomb exploded in Kirkuk on Monday, killing six people.") == ["Kirkuk"]
 
 
+def test_a_verb_the_parser_took_for_a_modifier_is_still_the_event(pipeline):
+    # spaCy's small parser hangs these verbs on the noun after them ("amod"); the tags still say
+    # a finite verb, an -ing form after "be", or a participle in a sentence with no other verb
+    assert places(pipeline, "Police officers are now patrolling markets in Mombasa.") == ["Mombasa"]
+    assert places(pipeline, "Ethiopian forces on Monday captured Shire, the main town held by the rebels.") == ["Shire"]
+    # a participle before its noun stays a modifier: no capture is told here
+    assert events(pipeline, "A report on captured fighters in Idlib.") == []
+
+
+def test_event_nouns_told_by_taking_part_or_by_what_they_did(pipeline):
+    one(pipeline, "Turkish jets took part in an airstrike on rebel positions near Afrin.", "attack")
+    assert places(pipeline, "Turkish jets took part in an airstrike on rebel positions near Afrin.") == ["Afrin"]
+    assert places(pipeline, "Thousands of farmers joined the protests in Amritsar on Monday.") == ["Amritsar"]
+    assert places(pipeline, "Government airstrikes have forced three clinics in Maarat al-Numan to close.") == ["Maarat al-Numan"]
+    text = "The council condemned the airstrikes launched by government warplanes on Ariha."
+    assert places(pipeline, text, "attack") == ["Ariha"]
+    # a verb that reports an event itself tells the one its subject names: one event, not two
+    assert [e.type for e in events(pipeline, "The shelling destroyed the main bakery in Douma.")] == ["attack"]
+
+
+def test_troops_that_march_move_and_crowds_that_march_protest(pipeline):
+    e = one(pipeline, "Marines marched into Fallujah at dawn.", "military_movement")
+    assert e.to_dict()["place"] == "Fallujah"
+    assert places(pipeline, "Thousands of teachers marched through Santiago on Thursday.", "protest") == ["Santiago"]
+
+
 def test_a_clause_that_says_where_a_thing_is(pipeline):
     assert places(pipeline, "Gunmen attacked a school located near the village of Kafr Tala.") == ["Kafr Tala"]
     assert places(pipeline, "Militants shelled the hamlets surrounding Wadi Fara on Monday.") == ["Wadi Fara"]

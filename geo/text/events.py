@@ -71,6 +71,7 @@ from .vocabulary import (
     NUM_WORDS,
     OCCUR,
     OCCURRENCE_VERBS,
+    PARTAKE_VERBS,
     PERSON_OBJECTS,
     PLAN,
     PRONOUNS,
@@ -170,6 +171,11 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         return _arrival_type(actor)
     if name == "casualties":
         return _death_cause(trig.anchor)
+    if name == "protest" and lemma(trig.head) == "march" and actor is not None:
+        # a name keeps its plural as its lemma ("the Marines")
+        words = {w[:-1] if t.pos_ == "PROPN" and w.endswith("s") else w for t in actor.subtree for w in [lemma(t)]}
+        if words & MILITARY and not words & CROWDS:
+            return tx.BY_NAME["military_movement"]  # "the Marines marched to the safety of X"
     if name == "military_movement" and actor is not None:
         words = {lemma(t) for t in actor.subtree}
         if words & CIVILIANS and not words & MILITARY:
@@ -317,7 +323,7 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
             continue
-        if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
+        if tok.pos_ == "VERB" and (tok.dep_ not in ("amod", "compound") or _finite(tok)):
             trig = _phrase_trigger(tok)
             if trig is None and lem in words.verbs:
                 etype = words.verbs[lem]
@@ -347,6 +353,19 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif slot.dep_ == "pobj" and head.lower_ == "in" and _partaking(head.head) is not None:
+            verb = _partaking(head.head)
+            part = [c for c in verb.children if c.dep_ == "dobj" and lemma(c) == "part"]
+            out.append(_Trigger(tok, verb, etype, sorted({verb, head.head, *part, tok}, key=lambda t: t.i), nominal=True))
+        elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash") and head.pos_ == "VERB" and (
+            verb_lemma(head, words.verbs) not in words.verbs
+        ):
+            # whatever an attack or a battle does, it happened: "Russian airstrikes have forced
+            # seven hospitals to close" (a verb that reports an event itself tells this one)
+            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif (done := next((c for c in slot.children if c.dep_ == "acl" and c.tag_ == "VBN" and _light(c)), None)) is not None:
+            # "the airstrikes launched by Russian warplanes on Aleppo", "raids carried out by X"
+            out.append(_Trigger(tok, done, etype, sorted([tok, done], key=lambda t: t.i), nominal=True))
         elif slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
@@ -389,6 +408,24 @@ _OTHER = tx.EventType("other", "An event word outside the vocabulary (training o
 # A trigger word whose arguments say it reports no event ("captured the title"), annotated all the
 # same: the trainer learns where annotators place such words, which are never extracted.
 NOT_AN_EVENT = tx.EventType("not_an_event", "A trigger word in a sense that reports no event (training only).", None, None)
+
+
+def _finite(verb: Token) -> bool:
+    """A verb the parser hung on a noun as its modifier that is still a clause's verb: a past
+    tense ("forces on Friday captured Shali", where the parser found no verb for "forces"), or
+    an -ing form after "be" ("troops are now patrolling farms"). A past participle stays a
+    modifier ("toured captured bases"), unless the parser found no verb for the sentence and
+    it follows the noun it would modify ("Ethiopian forces on Monday captured Shire")."""
+    if verb.tag_ == "VBD":
+        return True
+    root = verb.sent.root
+    if verb.tag_ == "VBN" and root.pos_ not in ("VERB", "AUX") and root.i < verb.i:
+        before = verb.doc[verb.i - 1]
+        return before.pos_ not in ("DET", "ADJ", "ADP", "CCONJ", "PUNCT") and before.dep_ != "amod"
+    if verb.tag_ != "VBG":
+        return False
+    before = next((t for t in reversed(verb.doc[verb.sent.start: verb.i]) if t.pos_ != "ADV"), None)
+    return before is not None and before.pos_ == "AUX" and lemma(before) == "be"
 
 
 def generic_trigger(tok: Token) -> _Trigger:
@@ -469,13 +506,26 @@ def _noun_is_placed(tok: Token, etype: tx.EventType, mention_at: dict[int, Menti
         if c.dep_ == "prep" and c.lower_ in ("in", "at", "near", "outside"):
             if any(t.i in mention_at and mention_at[t.i].kind != "demonym" for t in c.subtree):
                 return True
-        if c.dep_ == "prep" and c.lower_ == "on" and violent:
-            # "the shelling on the town of Hula"; but "the attack on Iraq" is a war
+        if c.dep_ == "prep" and c.lower_ in ("on", "of") and violent:
+            # "the shelling on the town of Hula", "the bombing of the embassy in Belgrade"; but
+            # "the attack on Iraq" is a war
             if any(t.i in mention_at and _town_or_smaller(mention_at[t.i]) for t in c.subtree):
                 return True
         if c.dep_ == "compound" and c.i in mention_at and mention_at[c.i].kind != "demonym":
             return True
     return False
+
+
+def _partaking(verb: Token) -> Token | None:
+    """The verb of taking part whose "in" phrase names an event: "participated in", "engaged
+    in", "took part in" (the phrase may hang on "part")."""
+    if verb.pos_ == "VERB" and lemma(verb) in PARTAKE_VERBS:
+        return verb
+    if lemma(verb) == "part" and verb.dep_ == "dobj" and lemma(verb.head) == "take":
+        return verb.head
+    if lemma(verb) == "take" and any(c.dep_ == "dobj" and lemma(c) == "part" for c in verb.children):
+        return verb
+    return None
 
 
 def _town_or_smaller(m: Mention) -> bool:

@@ -355,8 +355,12 @@ DIPLOMATIC_MODIFIERS = frozenset("diplomatic consular embassy consulate".split()
 # The nouns a light verb can carry without changing the event ("held talks", "staged a protest").
 LIGHT_VERBS = frozenset(
     "hold have stage launch carry conduct mount begin start resume continue make "
-    "take lead organize organise undertake wage pay".split()
+    "take lead organize organise undertake wage pay join".split()
 )
+
+# Verbs of taking part, whose "in" phrase names the event: "jets participated in an airstrike",
+# "students took part in the protest", "troops engaged in clashes".
+PARTAKE_VERBS = frozenset("participate engage".split())
 
 # Verbs whose subject is an event noun that happened ("clashes broke out", "a blast occurred").
 # "The operation in X saw troops plant mines": an event noun that sees something happened.
