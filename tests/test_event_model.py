@@ -13,7 +13,7 @@ import pytest
 
 from geo.text import taxonomy as tx
 from geo.text.event_features import STAMP, Candidate
-from geo.text.event_model import MODEL_PATH, Ranker, Trees
+from geo.text.event_model import DEFAULT_NONE_BIAS, MODEL_PATH, Ranker, Trees, choose_shift
 from geo.text.events import candidate_sets
 from geo.text.pipeline import Pipeline
 
@@ -231,6 +231,15 @@ FEATURES = [
     ("none|since", "Rebels have killed 40 soldiers since January.", "killed"),
     ("none|quoted", '"They shelled us all night," a farmer said of the attack near Goma.', "shelled"),
 ]
+
+
+def test_the_no_place_shift_moves_from_its_default_only_on_evidence():
+    # five folds' shares of gold events right at each shift: 0.0 leads by less than the folds
+    # disagree about it, so the default stays; a lead in every fold moves it
+    close = {0.0: [0.775, 0.768, 0.781, 0.770, 0.779], DEFAULT_NONE_BIAS: [0.776, 0.769, 0.776, 0.771, 0.775]}
+    assert choose_shift(close)[0] == DEFAULT_NONE_BIAS
+    clear = {0.0: [0.780, 0.774, 0.785, 0.776, 0.783], DEFAULT_NONE_BIAS: [0.775, 0.768, 0.779, 0.770, 0.777]}
+    assert choose_shift(clear)[0] == 0.0
 
 
 @pytest.mark.parametrize("feature,text,trigger", FEATURES, ids=[f[0] for f in FEATURES])
