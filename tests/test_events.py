@@ -446,7 +446,8 @@ def test_a_verb_the_parser_took_for_a_modifier_is_still_the_event(pipeline):
     # spaCy's small parser hangs these verbs on the noun after them ("amod"); the tags still say
     # a finite verb, an -ing form after "be", or a participle in a sentence with no other verb
     assert places(pipeline, "Police officers are now patrolling markets in Mombasa.") == ["Mombasa"]
-    assert places(pipeline, "Ethiopian forces on Monday captured Shire, the main town held by the rebels.") == ["Shire"]
+    text = "Ethiopian forces on Monday captured Shire, the main town held by the rebels."
+    assert [(e.type, e.trigger) for e in events(pipeline, text)] == [("armed_clash", "captured")]
     # a participle before its noun stays a modifier: no capture is told here
     assert events(pipeline, "A report on captured fighters in Idlib.") == []
 
@@ -466,6 +467,16 @@ def test_troops_that_march_move_and_crowds_that_march_protest(pipeline):
     e = one(pipeline, "Marines marched into Fallujah at dawn.", "military_movement")
     assert e.to_dict()["place"] == "Fallujah"
     assert places(pipeline, "Thousands of teachers marched through Santiago on Thursday.", "protest") == ["Santiago"]
+
+
+def test_who_speaks_after_a_place_is_not_the_next_place_of_a_list(pipeline):
+    text = "Three soldiers were killed in clashes near Kafr Nabl, Abu Omar told reporters."
+    assert places(pipeline, text, "attack") == ["Kafr Nabl"]
+    text = "Government forces recaptured the town of Saraqib, Assad said on Monday."
+    assert places(pipeline, text, "armed_clash") == ["Saraqib"]
+    assert [m.text for m in pipeline.parse(text).mentions] == ["Saraqib"]
+    # a list that is the subject of one verb stays a list
+    assert places(pipeline, "Aleppo, Homs and Hama were shelled on Monday.") == ["Aleppo", "Homs", "Hama"]
 
 
 def test_a_clause_that_says_where_a_thing_is(pipeline):

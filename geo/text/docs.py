@@ -82,3 +82,14 @@ def lemma(tok: Token) -> str:
 def pobjs(prep: Token) -> list[Token]:
     """The objects of a preposition ("in Rome", "from fighting")."""
     return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+
+
+def clause_subject(root: Token) -> bool:
+    """A name that is the subject of the verb written after it, which starts a clause of its own
+    ("..., Assad said"), also where the parser hung it on the name before as an apposition and
+    left the verb without a subject ("..., Rami Taljbini told ARA News")."""
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.pos_ in ("VERB", "AUX") and root.head.i > root.i:
+        return True
+    nxt = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
+    return (nxt is not None and nxt.pos_ == "VERB" and nxt.tag_ in ("VBD", "VBZ", "VBP") and nxt.dep_ not in ("amod", "compound")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in nxt.children))

@@ -41,7 +41,7 @@ from geo.gazetteer.names import DIVISION_WORDS
 from geo.model import Mention
 
 from . import taxonomy as tx
-from .docs import doc_text, lemma
+from .docs import clause_subject, doc_text, lemma
 from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
 from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS
 
@@ -102,6 +102,8 @@ def governing_prep(tok: Token) -> Token | None:
 def list_head(tok: Token) -> int | None:
     """The first item of the list a name is written in ("Kafr Laha" of "Kafr Laha, Tal Dahab and
     Hula", which the parser may hang as appositions), None when it is in none."""
+    if clause_subject(tok) and tok.dep_ in ("conj", "appos"):
+        return None  # "near Kafr Nabl, Abu Omar told reporters": the speaker, not the next place
     t = tok
     while t.dep_ in ("conj", "appos") and t.head is not t:
         t = t.head
@@ -127,6 +129,9 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
             b = nxt
         elif not _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
             continue
+        ra, rb = roots[cands.index(a)], roots[cands.index(b)]
+        if clause_subject(rb) and rb.head.i != ra.head.i:
+            continue  # "on the outskirts of al-Raee, Rami Taljbini told ARA News": who speaks next
         after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])
         if any(w.strip(",.;:)").lower() in DIVISION_WORDS | COARSE_AREA_WORDS for w in after):
             continue  # "Sugapa, Intan Jaya regency": its province, not the next town
@@ -554,7 +559,7 @@ def _code_stamp() -> str:
     and layout can change without retraining, and any change to what it computes cannot."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("event_features.py", "event_locate.py", "taxonomy.py", "vocabulary.py"):
+    for name in ("event_features.py", "event_locate.py", "taxonomy.py", "vocabulary.py", "docs.py"):
         tree = ast.parse((here / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             body = getattr(node, "body", None)

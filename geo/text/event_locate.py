@@ -103,7 +103,7 @@ from .vocabulary import (
     UNDER_NOT_PLACES,
     VEHICLE_NOUNS,
 )
-from .docs import chain_top, doc_text, lemma, own_subject, pobjs, verb_chain
+from .docs import chain_top, clause_subject, doc_text, lemma, own_subject, pobjs, verb_chain
 
 _LEVEL_SPECIFICITY = {"continent": 0, "region": 0, "country": 1, "admin1": 2, "admin2": 3, "city": 4, "district": 5, "feature": 5}
 
@@ -389,7 +389,8 @@ class Locator:
             return []
         slot = slot or ("prep" if person_ok else "object")
         res = self._head_places(tok, depth, recover, person_ok, slot)
-        members = [c for c in tok.children if c.dep_ == "conj"]
+        # "near Kafr Nabl, Abu Omar told reporters": a conjunct that speaks is no member
+        members = [c for c in tok.children if c.dep_ == "conj" and not clause_subject(c)]
         # "in the Black Sea, the Aegean Sea, the Ionian Sea and the Adriatic Sea" parsed as an
         # apposition that heads the rest of the list
         members += [c for c in tok.children if c.dep_ == "appos" and c.pos_ == "PROPN" and res and _listed(c)]

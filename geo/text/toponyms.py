@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
-from .docs import doc_text
+from .docs import clause_subject, doc_text
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
 from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
@@ -451,9 +451,10 @@ class MentionFinder:
             if any(words & w for text, w in people if text != name):
                 continue
             position = _place_position(span, verbs=GROUND_ONLY_VERBS if label in ("PERSON", "NONE") else GROUND_OBJECT_VERBS)
-            if position is None:
+            if position is None and not clause_subject(span.root):
                 # "the settlements of Hawsh Nasri (twice), Arbil (four times), Bleliye and Douma":
                 # the parse loses a long list; each name stands where the one before it stands
+                # ("the town of Saraqib, Assad said": not one that speaks next)
                 position = where.get(_item_before(span), None)
             if position is None:
                 continue
