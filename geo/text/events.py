@@ -353,8 +353,7 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif slot.dep_ == "pobj" and head.lower_ == "in" and _partaking(head.head) is not None:
-            verb = _partaking(head.head)
+        elif slot.dep_ == "pobj" and head.lower_ == "in" and (verb := _partaking(head.head)) is not None:
             part = [c for c in verb.children if c.dep_ == "dobj" and lemma(c) == "part"]
             out.append(_Trigger(tok, verb, etype, sorted({verb, head.head, *part, tok}, key=lambda t: t.i), nominal=True))
         elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash") and head.pos_ == "VERB" and (
