@@ -52,8 +52,9 @@ MIN_COUNT = 2
 TREE_MIN_COUNT = 3
 # "No place" shifts tried in cross-validation. The default is kept unless another gets more gold
 # events right, placed and unplaced alike, by more than the folds' spread: it was the best or
-# within a tenth of a point of it in the trainings of the last two rounds of changes, and of
-# shifts that get as many events right it places more, and an unplaced event is not on the map.
+# within a tenth of a point of it in all but one of the trainings of the last two rounds of
+# changes, and of shifts that get as many events right it places more, and an unplaced event is
+# not on the map.
 NONE_BIASES = (0.5, 0.25, 0.0, -0.25, -0.5)
 DEFAULT_NONE_BIAS = -0.25
 
