@@ -796,9 +796,9 @@ def choose_shift(right: dict[float, list[float]], default: float = DEFAULT_NONE_
     import statistics
 
     mean = {b: sum(v) / len(v) for b, v in right.items()}
-    if default not in right:
-        return max(right, key=lambda b: (mean[b], -b)), 0.0
     best = max(right, key=lambda b: (mean[b], -b))
+    if default not in right:
+        return best, 0.0
     diffs = [x - y for x, y in zip(right[best], right[default])]
     error = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
     return (best if mean[best] - mean[default] > error else default), error

@@ -353,9 +353,8 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif slot.dep_ == "pobj" and head.lower_ == "in" and (verb := _partaking(head.head)) is not None:
-            part = [c for c in verb.children if c.dep_ == "dobj" and lemma(c) == "part"]
-            out.append(_Trigger(tok, verb, etype, sorted({verb, head.head, *part, tok}, key=lambda t: t.i), nominal=True))
+        elif slot.dep_ == "pobj" and head.lower_ == "in" and (partake := _partaking(head.head)):
+            out.append(_Trigger(tok, partake[0], etype, sorted({*partake, tok}, key=lambda t: t.i), nominal=True))
         elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash") and head.pos_ == "VERB" and (
             verb_lemma(head, words.verbs) not in words.verbs
         ):
@@ -515,16 +514,17 @@ def _noun_is_placed(tok: Token, etype: tx.EventType, mention_at: dict[int, Menti
     return False
 
 
-def _partaking(verb: Token) -> Token | None:
-    """The verb of taking part whose "in" phrase names an event: "participated in", "engaged
-    in", "took part in" (the phrase may hang on "part")."""
+def _partaking(verb: Token) -> list[Token]:
+    """The words of taking part whose "in" phrase names an event, the verb first: "participated
+    in", "engaged in", "took part in" (the phrase may hang on "part"); none for other words."""
     if verb.pos_ == "VERB" and lemma(verb) in PARTAKE_VERBS:
-        return verb
+        return [verb]
     if lemma(verb) == "part" and verb.dep_ == "dobj" and lemma(verb.head) == "take":
-        return verb.head
-    if lemma(verb) == "take" and any(c.dep_ == "dobj" and lemma(c) == "part" for c in verb.children):
-        return verb
-    return None
+        return [verb.head, verb]
+    if lemma(verb) == "take":
+        part = [c for c in verb.children if c.dep_ == "dobj" and lemma(c) == "part"]
+        return [verb, *part] if part else []
+    return []
 
 
 def _town_or_smaller(m: Mention) -> bool:
