@@ -648,3 +648,22 @@ def test_the_place_the_text_puts_a_name_in_holds_it(pipeline):
     # a country in another is no namesake of its own
     doc = pipeline.parse("Troops from Russia in Syria shelled Idlib.")
     assert mentions_of(doc, "Russia")[0].place.country_code == "RU"
+
+
+def test_the_ners_other_labels_do_not_hide_a_well_known_place(pipeline):
+    # a sentence's first word is no part of the name after it ("In Samarra", which the NER took
+    # for a people's name)
+    samarra = the_one(pipeline, "In Samarra, gunmen shot a shopkeeper near the old market.", "Samarra")
+    assert samarra.place.country_code == "IQ"
+    # a lowercase compass word before a place is no part of its name
+    assert the_one(pipeline, "Israel occupied east Jerusalem in 1967.", "Jerusalem").place.country_code == "IL"
+    assert the_one(pipeline, "The army said rockets hit west Mosul overnight.", "Mosul").place.country_code == "IQ"
+    # the small NER calls Aleppo a language here; the gazetteer knows the city
+    text = "Heavy fighting was reported between the two sides in northeastern Aleppo overnight."
+    assert the_one(pipeline, text, "Aleppo").place.country_code == "SY"
+    # ... but a language is not its namesake town
+    assert not pipeline.parse("The leaflets were printed in English and Arabic.").mentions
+    # "X state" names the state where the gazetteer has one of that name
+    text = "The Michoacan state prosecutor said two police officers were killed in an ambush."
+    michoacan = the_one(pipeline, text, "Michoacan")
+    assert michoacan.place.level == "admin1" and michoacan.place.country_code == "MX"

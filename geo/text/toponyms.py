@@ -60,7 +60,8 @@ def _trim(span: Span) -> tuple[int, int] | None:
     """Token bounds of the name inside an entity span, without determiners and possessives."""
     start, end = span.start, span.end
     doc = span.doc
-    while start < end and doc[start].text in LEADING_DROP:
+    # "east Jerusalem", "northern Syria": a lowercase compass word is no part of the name
+    while start < end and (doc[start].text in LEADING_DROP or (doc[start].text in DIRECTION_ADJECTIVES and end - start > 1)):
         start += 1
     while end > start and (doc[end - 1].text in TRAILING_DROP or doc[end - 1].is_punct):
         end -= 1
@@ -218,6 +219,12 @@ class MentionFinder:
                         add(span.start_char, span.end_char, "demonym", "NORP")
             elif ent.label_ in EMBEDDING_LABELS:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
+            elif ent.label_ == "LANGUAGE" and (bounds := _trim(ent)) is not None:
+                # the small NER calls some cities languages ("in northeastern Aleppo"); a
+                # language's name is a people's word ("English"), never a major place's
+                span = doc[bounds[0] : bounds[1]]
+                if self._well_known(span.text, EMBEDDED_MIN_POP) == "toponym":
+                    add(span.start_char, span.end_char, "toponym", "LANGUAGE>GAZ")
 
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
         self._placed_by_position(doc, add)
@@ -451,6 +458,8 @@ class MentionFinder:
             if any(words & w for text, w in people if text != name):
                 continue
             position = _place_position(span, verbs=GROUND_ONLY_VERBS if label in ("PERSON", "NONE") else GROUND_OBJECT_VERBS)
+            if position is None and places and self._kind_named(span, places):
+                position = "noun"  # "the Michoacan state attorney general", "Kheda district"
             if position is None and not clause_subject(span.root):
                 # "the settlements of Hawsh Nasri (twice), Arbil (four times), Bleliye and Douma":
                 # the parse loses a long list; each name stands where the one before it stands
@@ -520,8 +529,11 @@ class MentionFinder:
             if bounds is None or not _proper(doc[bounds[0] : bounds[1]].text):
                 continue
             start, end = bounds
+            # ... but not a sentence's first word that is capitalised only for being first ("In
+            # Samarra, a merchant ...", which the NER took for a people's name)
             while (start > 0 and not sent_start[start] and start - 1 not in in_ent and cap[start - 1]
-                   and toks.lower[start - 1] != "the"):  # fmt: skip
+                   and toks.lower[start - 1] != "the"
+                   and not (sent_start[start - 1] and doc[start - 1].pos_ != "PROPN")):  # fmt: skip
                 start -= 1
             while end - 1 > start and not cap[end - 1]:
                 end -= 1  # "Hamdayet and": the NER's span ran into the next words
