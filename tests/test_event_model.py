@@ -208,6 +208,7 @@ FEATURES = [
     ("inside_another_place", "Rebels shelled Douma, a suburb of Damascus.", "shelled"),
     ("qualified_by_another", "Farmers marched in Rosario (Santa Fe) on Monday.", "marched"),
     ("qualifies_another", "Farmers marched in Rosario (Santa Fe) on Monday.", "marched"),
+    ("outside_the_named_country", "Protesters marched in Lyon while police in Spain stood guard.", "marched"),
     # "no place in this sentence": the trigger and how much the sentence says about places
     ("none", "Troops clashed with rebels on Monday.", "clashed"),
     ("none|type:armed_clash", "Troops clashed with rebels on Monday.", "clashed"),

@@ -500,6 +500,15 @@ def candidates(
         for k in ("reference_point", "coarse_place", "src:name"):
             if k in f:
                 f[f"{k}|only_candidate"] = 1.0
+    # A town in another country than the one the sentence names is a namesake the resolver chose
+    # or a person's or a firm's name more often than elsewhere ("captured Ramos at a farm in
+    # northern Peru", Ramos a town of the Philippines); the trees weigh how much that counts
+    named = {c.mention.place.country_code for c in cands if c.mention.place is not None and c.mention.place.level == "country" and c.mention.kind != "demonym"}
+    if named:
+        for c in cands:
+            p = c.mention.place
+            if p is not None and p.level not in ("country", "region", "continent") and p.country_code not in named:
+                c.features["outside_the_named_country"] = 1.0
     fired = {r for c in cands for r in c.rules}
     for c in cands:
         for r in fired - c.rules:

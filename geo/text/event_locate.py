@@ -932,6 +932,8 @@ class Locator:
                     break
                 if placed_by_name(q) and placed_by_name(m) and specificity(q) >= specificity(m):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
+                if _written_list(span.root, q, doc):
+                    break  # "the towns of Hayyan, Huraytan and Kafar Hamra": the list's next town
                 if q not in out:
                     out.append(q)
                 i += 1
@@ -945,13 +947,18 @@ class Locator:
         return out
 
     def _context_place(self, span) -> Mention | None:
-        """The place the sentence names nearest to `span`, towns and provinces before countries."""
+        """The place the sentence names nearest to `span`, towns and provinces before countries;
+        not another name of its own list ("the towns of Hayyan, Huraytan and Kafar Hamra in rural
+        Aleppo": a Hayyan the gazetteer lacks is in Aleppo, not at Huraytan)."""
         best, best_key = None, None
+        own_list = _list_first(span.root).i
         for m in self.mentions + [r for r in self._recovered.values() if r is not None]:
             if m.place is None or _fallback(m) or m.kind == "dateline":
                 continue
             ms = self.doc.char_span(m.start, m.end, alignment_mode="expand")
             if ms is None or not (self.lo <= ms.start < self.hi) or (ms.start < span.end and span.start < ms.end):
+                continue
+            if _list_first(ms.root).i == own_list:
                 continue
             coarse = m.kind == "demonym" or m.place.level in ("country", "region", "continent")
             key = (coarse, min(abs(ms.start - span.end), abs(span.start - ms.end)))
@@ -1553,3 +1560,24 @@ def _scene_setting(prep: Token, sent) -> bool:
 
 def _join(a: str, b: str) -> str:
     return "; ".join(x for x in (a, b) if x)
+
+
+def _list_first(tok: Token) -> Token:
+    """The first name of the list `tok` is written in (the parse hangs each next one on the one
+    before as a conjunct), or `tok` itself."""
+    while tok.dep_ == "conj" and tok.head.i < tok.i:
+        tok = tok.head
+    return tok
+
+
+def _written_list(root: Token, q: Mention, doc: Doc) -> bool:
+    """Whether the mention `q` is a later name of the list `root` heads, a list the text closes
+    with "and" or "or" ("Hayyan, Huraytan and Kafar Hamra")."""
+    qs = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if qs is None or qs.root.dep_ != "conj":
+        return False
+    first = _list_first(root)
+    if _list_first(qs.root).i != first.i:
+        return False
+    members = [first] + [t for t in first.subtree if t.dep_ == "conj" and _list_first(t).i == first.i]
+    return any(c.dep_ == "cc" and c.lower_ in ("and", "or") for t in members for c in t.children)

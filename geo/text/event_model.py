@@ -89,6 +89,7 @@ _RULE_WORDS = {
 
 _PLAIN = {
     "most_specific_in_sentence": "the most specific place of the sentence",
+    "outside_the_named_country": "outside the country the sentence names",
     "object_of_trigger": "what the event was done to",
     "in_the_actor": "in the actor's phrase",
     "coarse_place": "a country or province",
