@@ -1571,13 +1571,10 @@ def _list_first(tok: Token) -> Token:
 
 
 def _written_list(root: Token, q: Mention, doc: Doc) -> bool:
-    """Whether the mention `q` is a later name of the list `root` heads, a list the text closes
-    with "and" or "or" ("Hayyan, Huraytan and Kafar Hamra")."""
+    """Whether the mention `q` is a later name of the list `root` is written in, a list the text
+    closes with "and" or "or" ("Hayyan, Huraytan and Kafar Hamra")."""
     qs = doc.char_span(q.start, q.end, alignment_mode="expand")
     if qs is None or qs.root.dep_ != "conj":
         return False
     first = _list_first(root)
-    if _list_first(qs.root).i != first.i:
-        return False
-    members = [first] + [t for t in first.subtree if t.dep_ == "conj" and _list_first(t).i == first.i]
-    return any(c.dep_ == "cc" and c.lower_ in ("and", "or") for t in members for c in t.children)
+    return _list_first(qs.root).i == first.i and _listed(first)
