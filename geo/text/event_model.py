@@ -172,6 +172,10 @@ class Linear:
     def contributions(self, c: Candidate) -> dict[str, float]:
         return {f: self.weights.get(f, 0.0) * v for f, v in c.features.items()}
 
+    def explained(self, cands: list[Candidate]):
+        """The candidates' scores, and what moved the score of the i-th (see `Trees.explained`)."""
+        return self.scores(cands), lambda i: self.contributions(cands[i])
+
     def to_json(self) -> dict:
         return {"weights": dict(sorted(self.weights.items()))}
 
@@ -319,10 +323,24 @@ class Trees:
     def contributions(self, c: Candidate) -> dict[str, float]:
         """How much each feature of `c` moved its score along its paths through the trees (the
         Saabas attribution), for `location_reason`."""
+        return self._contributions(c, self._exit_leaves([c])[0])
+
+    def explained(self, cands: list[Candidate]):
+        """The candidates' scores, and a function giving the contributions of the i-th from the
+        same exit leaves: the placement explains its winner and runner-up without finding their
+        leaves again."""
         import numpy as np
 
-        leaves = np.arange(len(self.roots)) * self.width + self._exit_leaves([c])[0]
-        at, _ = self._slices(self.path_first, leaves)
+        if not cands:
+            return [], lambda i: {}
+        leaves = self._exit_leaves(cands)
+        scores = self.leaf_value[np.arange(len(self.roots)), leaves].sum(axis=1).tolist()
+        return scores, lambda i: self._contributions(cands[i], leaves[i])
+
+    def _contributions(self, c: Candidate, exits) -> dict[str, float]:
+        import numpy as np
+
+        at, _ = self._slices(self.path_first, np.arange(len(self.roots)) * self.width + exits)
         contrib = np.bincount(self.path_feature[at], weights=self.path_delta[at], minlength=len(self.features))
         return {f: float(contrib[self.index[f]]) for f in c.features if f in self.index}
 
@@ -365,10 +383,11 @@ class Ranker:
     def to_json(self) -> dict:
         return {"none_bias": self.none_bias, "lexicon": self.lexicon, **self.scorer.to_json()}
 
-    def reason(self, win: Candidate, other: Candidate | None, top: int = 2) -> str:
-        """The features of `win` that set it above `other` (the runner-up) most, in words."""
-        mine = self.scorer.contributions(win)
-        theirs = self.scorer.contributions(other) if other is not None else {}
+    def reason(self, win: Candidate, other: Candidate | None, top: int = 2, mine: dict | None = None, theirs: dict | None = None) -> str:
+        """The features of `win` that set it above `other` (the runner-up) most, in words.
+        `mine` and `theirs`: their contributions, when the caller has them already."""
+        mine = self.scorer.contributions(win) if mine is None else mine
+        theirs = (self.scorer.contributions(other) if other is not None else {}) if theirs is None else theirs
         gains = {f: g - theirs.get(f, 0.0) for f, g in mine.items()}
         telling = [f for f, g in gains.items() if g > 0 and f.startswith(_TELLING)]
         # what ties the place to the event (a rule, its preposition, the parse) before the words
@@ -395,7 +414,8 @@ class Ranker:
         bare name that wins into a place mention (`Locator.name_place`); without one a name keeps
         no point."""
         none, rest = cands[-1], cands[:-1]
-        all_scores = self.scorer.scores(cands)
+        all_scores, explain = self.scorer.explained(cands)
+        at = {id(c): n for n, c in enumerate(cands)}
         s_none = all_scores[-1] + self.none_bias
         scored = sorted(((s, n, c) for n, (s, c) in enumerate(zip(all_scores, rest))), key=lambda x: (-x[0], x[1]))
         top = max([s_none] + [s for s, _, _ in scored])
@@ -409,7 +429,7 @@ class Ranker:
             if m.place is None:
                 # a street or a site the gazetteer lacks ("Kiev's Khreshchatyk Avenue") sits at the
                 # place written inside its phrase, the best scored first
-                inner = sorted((x for x in c.holds if x.mention.place is not None), key=lambda x: -all_scores[cands.index(x)])
+                inner = sorted((x for x in c.holds if x.mention.place is not None), key=lambda x: -all_scores[at[id(x)]])
                 if inner:
                     m = replace(m, place=inner[0].mention.place, score=0.1, candidates=[],
                                 reason=f"{m.reason + '; ' if m.reason else ''}not in the gazetteer; placed at {inner[0].mention.text}, named with it")
@@ -423,7 +443,9 @@ class Ranker:
 
         def placement(c: Candidate, s: float, **slots) -> Placement:
             p = prob(s)
-            return Placement(**slots, reason=self.reason(c, runner_up(c)), weight=0.7 + 0.3 * p, score=round(p, 3))
+            other = runner_up(c)
+            reason = self.reason(c, other, mine=explain(at[id(c)]), theirs=explain(at[id(other)]))
+            return Placement(**slots, reason=reason, weight=0.7 + 0.3 * p, score=round(p, 3))
 
         loc = best_of("location")
         if loc is not None and loc[0] <= s_none:
