@@ -121,6 +121,7 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
     order = sorted((c for c, r in zip(cands, roots) if r is not None), key=lambda c: c.mention.start)
     joined = set()
     by_span = {(c.mention.start, c.mention.end): c for c in cands}
+    at = {id(c): n for n, c in enumerate(cands)}
     for i, (a, b) in enumerate(zip(order, order[1:])):
         if (b.mention.start, b.mention.end) in a.qualifiers:
             nxt = order[i + 2] if i + 2 < len(order) else None
@@ -129,14 +130,15 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
             b = nxt
         elif not _LIST_GAP.fullmatch(text, a.mention.end, b.mention.start):
             continue
-        ra, rb = roots[cands.index(a)], roots[cands.index(b)]
+        na, nb = at[id(a)], at[id(b)]
+        ra, rb = roots[na], roots[nb]
         if clause_subject(rb) and rb.head.i != ra.head.i:
             continue  # "on the outskirts of al-Raee, Rami Taljbini told ARA News": who speaks next
         after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])
         if any(w.strip(",.;:)").lower() in DIVISION_WORDS | COARSE_AREA_WORDS for w in after):
             continue  # "Sugapa, Intan Jaya regency": its province, not the next town
-        joined.add((cands.index(a), cands.index(b)))
-        head = a.listed_in if a.listed_in is not None else roots[cands.index(a)].i
+        joined.add((na, nb))
+        head = a.listed_in if a.listed_in is not None else ra.i
         a.listed_in = head
         old = b.listed_in
         for c in cands:
