@@ -314,11 +314,7 @@ class Trees:
         return (np.frexp(lowest.astype(np.float64))[1] - 1).reshape(len(cands), n_trees)
 
     def scores(self, cands: list[Candidate]) -> list[float]:
-        import numpy as np
-
-        if not cands:
-            return []
-        return self.leaf_value[np.arange(len(self.roots)), self._exit_leaves(cands)].sum(axis=1).tolist()
+        return self.explained(cands)[0]
 
     def contributions(self, c: Candidate) -> dict[str, float]:
         """How much each feature of `c` moved its score along its paths through the trees (the
@@ -383,11 +379,9 @@ class Ranker:
     def to_json(self) -> dict:
         return {"none_bias": self.none_bias, "lexicon": self.lexicon, **self.scorer.to_json()}
 
-    def reason(self, win: Candidate, other: Candidate | None, top: int = 2, mine: dict | None = None, theirs: dict | None = None) -> str:
-        """The features of `win` that set it above `other` (the runner-up) most, in words.
-        `mine` and `theirs`: their contributions, when the caller has them already."""
-        mine = self.scorer.contributions(win) if mine is None else mine
-        theirs = (self.scorer.contributions(other) if other is not None else {}) if theirs is None else theirs
+    def reason(self, win: Candidate, mine: dict[str, float], theirs: dict[str, float], top: int = 2) -> str:
+        """The features of `win` that set it above the runner-up most, in words, from what each
+        feature moved their scores (`mine`, `theirs`: the scorer's contributions)."""
         gains = {f: g - theirs.get(f, 0.0) for f, g in mine.items()}
         telling = [f for f, g in gains.items() if g > 0 and f.startswith(_TELLING)]
         # what ties the place to the event (a rule, its preposition, the parse) before the words
@@ -443,8 +437,7 @@ class Ranker:
 
         def placement(c: Candidate, s: float, **slots) -> Placement:
             p = prob(s)
-            other = runner_up(c)
-            reason = self.reason(c, other, mine=explain(at[id(c)]), theirs=explain(at[id(other)]))
+            reason = self.reason(c, explain(at[id(c)]), explain(at[id(runner_up(c))]))
             return Placement(**slots, reason=reason, weight=0.7 + 0.3 * p, score=round(p, 3))
 
         loc = best_of("location")
