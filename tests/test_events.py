@@ -662,7 +662,9 @@ def test_where_the_actor_or_the_thing_acted_on_was(pipeline):
     text = "Some 300 workers from all parts of the textile industry in Dhaka protested on Monday."
     assert places(pipeline, text) == ["Dhaka"]
     # a named person's "of" is where he comes from, not where he acted
-    text = "Adel Haddad, 28, of Beit Ummar near Halhul, detonated a bomb on Friday."
+    text = "Adel Haddad, 28, of Beit Ummar, detonated a bomb on Friday."
+    assert places(pipeline, text) == [None]
+    text = "Adel Haddad, a 28-year-old from Beit Ummar near Halhul, detonated a bomb on Friday."
     assert places(pipeline, text) == [None]
 
 

@@ -637,6 +637,15 @@ def test_the_name_of_a_people_is_no_place(pipeline):
     assert "Shiite Muslims" not in [m.text for m in doc.mentions]
 
 
+def test_a_nationality_the_ner_calls_a_place_is_a_demonym(pipeline):
+    # read as a place the gazetteer lacks, "Angolan" was put at the city it qualifies, a second
+    # town there for the events stage to choose
+    doc = pipeline.parse("Gunmen shot dead five people near the southern Angolan city of Benguela on Friday.")
+    [angolan] = mentions_of(doc, "Angolan")
+    assert angolan.kind == "demonym" and angolan.place.level == "country" and angolan.place.country_code == "AO"
+    assert [m.text for m in doc.mentions if m.kind == "toponym"] == ["Benguela"]
+
+
 def test_the_place_the_text_puts_a_name_in_holds_it(pipeline):
     # the default index has Heathrow, Florida, and no airport: the text says it is London's
     doc = pipeline.parse("Police searched a plane at Heathrow airport in London on Friday.")

@@ -202,6 +202,11 @@ class MentionFinder:
                 # "who" clause follows is a person's
                 if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self.gaz.is_name(name):
                     continue
+                if self.gaz.demonym(name) and not self.gaz.is_name(name):
+                    # "the southern Angolan city of Benguela": the NER may call a nationality a
+                    # place; read as one, it was put at the town it qualifies
+                    self._people(span, ent.label_ + ">NORP", add)
+                    continue
                 span = self._longer_name(span)
                 self._split_qualified(span, "ORG>SITE" if site else ent.label_, add)
             elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):
@@ -212,11 +217,7 @@ class MentionFinder:
                     continue
                 span = doc[bounds[0] : bounds[1]]
                 if self.gaz.demonym(span.text):
-                    named = self._named_after_people(span)
-                    if named is not None:
-                        add(named.start_char, named.end_char, "toponym", "NORP+")
-                    else:
-                        add(span.start_char, span.end_char, "demonym", "NORP")
+                    self._people(span, "NORP", add)
             elif ent.label_ in EMBEDDING_LABELS:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
             elif ent.label_ == "LANGUAGE" and (bounds := _trim(ent)) is not None:
@@ -337,6 +338,14 @@ class MentionFinder:
             if self.gaz.is_name(wider.text) and self._well_known(wider.text, 100_000) == "toponym":
                 best = wider
         return best
+
+    def _people(self, span: Span, label: str, add) -> None:
+        """A country's people's word: a demonym, or the start of a place named after them."""
+        named = self._named_after_people(span)
+        if named is not None:
+            add(named.start_char, named.end_char, "toponym", label + "+")
+        else:
+            add(span.start_char, span.end_char, "demonym", label)
 
     def _named_after_people(self, span: Span) -> Span | None:
         """'French Quarter', 'British International School': a nationality that begins the
