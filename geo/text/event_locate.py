@@ -109,8 +109,12 @@ _LEVEL_SPECIFICITY = {"continent": 0, "region": 0, "country": 1, "admin1": 2, "a
 
 
 def _fallback(m: Mention) -> bool:
-    """A name the gazetteer lacks, pinned to the article's focus or a place named inside it."""
-    return "not in the gazetteer" in (m.reason or "")
+    """A name the gazetteer lacks, pinned to the article's focus, a place named inside it or with
+    it: "not in the gazetteer; placed at ...", and the namesake misses "no Kapilvastu inside
+    Nepal in the gazetteer; placed at Nepal" (`Locator.qualify`) and "no Heathrow by London in the
+    gazetteer; placed at London" (the resolver), whose point is the other place's, not the name's."""
+    reason = m.reason or ""
+    return "not in the gazetteer" in reason or " in the gazetteer; placed at " in reason
 
 
 def placed_by_name(m: Mention) -> bool:

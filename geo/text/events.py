@@ -1394,7 +1394,7 @@ def _nested(a: Event, b: Event, inside: set = frozenset()) -> bool:
     if pa.place.level == pb.place.level == "country" and pa.place.country_code == pb.place.country_code:
         # a name the gazetteer lacks, placed at its country ("in the town of Rada"), lies inside
         # it; two such names are two villages of a list ("positions at Hakoura and Nakhsaba")
-        return sum("not in the gazetteer" in (m.reason or "") for m in (pa, pb)) == 1 and pa.text != pb.text
+        return sum(not placed_by_name(m) for m in (pa, pb)) == 1 and pa.text != pb.text
     outer, inner = (pa.place, pb.place) if specificity(pa) < specificity(pb) else (pb.place, pa.place)
     # a province and a town in it can be a campaign and one blow of it ("airstrikes on Idlib,
     # hitting positions at Maarat al-Numan"); a country and a town are one report told twice
