@@ -26,6 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from geo.gazetteer import Gazetteer, normalize
+from geo.gazetteer.names import DIVISION_WORDS
 from geo.model import Candidate, Mention, Place
 
 from .qualifiers import abbreviation
@@ -81,6 +82,10 @@ class Resolver:
             # "Kiwanja (Rutshuru territory, North Kivu)", "Tripoli (North Lebanon)"; elsewhere a
             # name the gazetteer lacks is placed by what is named inside it (`_fallback`)
             found = self.gaz.lookup_division(mention.text)
+        elif not found and mention.text.split()[-1].lower() in DIVISION_WORDS:
+            # "Anbar Province", "Hebei province": the division of that name is the name's own
+            # place, not a guess from a word inside it; a town it is named after stays a guess
+            found = [p for p in self.gaz.lookup_division(mention.text) if p.level in ("admin1", "admin2")]
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
         if _acronym(mention.text) and mention.kind != "dateline":
