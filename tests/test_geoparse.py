@@ -646,6 +646,15 @@ def test_a_nationality_the_ner_calls_a_place_is_a_demonym(pipeline):
     assert [m.text for m in doc.mentions if m.kind == "toponym"] == ["Benguela"]
 
 
+def test_a_nationality_after_a_comma_qualifies_nothing(pipeline):
+    # "X, Y" reads Y as where X is; a nationality there begins the next phrase
+    doc = pipeline.parse("In Kirkuk, Iraqi police arrested three men on Friday.")
+    [kirkuk] = mentions_of(doc, "Kirkuk")
+    [iraqi] = mentions_of(doc, "Iraqi")
+    assert iraqi.kind == "demonym" and "Iraqi" not in kirkuk.reason
+    assert kirkuk.place.country_code == "IQ"
+
+
 def test_a_province_written_with_its_division_word_is_that_province(pipeline):
     # "Paktika province" was a name the gazetteer lacks; the guess from the word inside it
     # refused a province of a country the article never names, so the article's focus, the US

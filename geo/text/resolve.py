@@ -394,8 +394,8 @@ class Resolver:
             if id(b) in qualified:
                 continue
             between = text[a.end : b.start].strip()
-            if between not in (",", "("):
-                continue
+            if between not in (",", "(") or b.kind == "demonym":
+                continue  # "In the Gaza Strip, Israeli soldiers ...": a nationality begins the next phrase
             if between == "(" and not text[b.end : b.end + 2].lstrip().startswith(")"):
                 continue
             places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
