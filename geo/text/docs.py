@@ -93,3 +93,9 @@ def clause_subject(root: Token) -> bool:
     nxt = root.doc[root.i + 1] if root.i + 1 < len(root.doc) else None
     return (nxt is not None and nxt.pos_ == "VERB" and nxt.tag_ in ("VBD", "VBZ", "VBP") and nxt.dep_ not in ("amod", "compound")
             and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in nxt.children))
+
+
+def peoples_plural(span: Span) -> bool:
+    """A people's name in the plural that the NER tagged as one ("Sunni and Shiite Muslims"):
+    a people, never a village the gazetteer lacks."""
+    return span[-1].tag_ == "NNPS" and any(t.ent_type_ == "NORP" for t in span)

@@ -103,7 +103,7 @@ from .vocabulary import (
     UNDER_NOT_PLACES,
     VEHICLE_NOUNS,
 )
-from .docs import chain_top, clause_subject, doc_text, lemma, own_subject, pobjs, verb_chain
+from .docs import chain_top, clause_subject, doc_text, lemma, own_subject, peoples_plural, pobjs, verb_chain
 
 _LEVEL_SPECIFICITY = {"continent": 0, "region": 0, "country": 1, "admin1": 2, "admin2": 3, "city": 4, "district": 5, "feature": 5}
 
@@ -760,8 +760,8 @@ class Locator:
         tags = {t.ent_type_ for t in span} - {""}
         if tags & {"NORP", "LANGUAGE"} and self._demonym(span.text):
             return None  # "in Arabic", "Sunni"
-        if "NORP" in tags and span[-1].tag_ == "NNPS":
-            return None  # a people's plural: "the town of Az-Zubayr several thousand Sunni and Shiite Muslims"
+        if peoples_plural(span):
+            return None  # "the town of Az-Zubayr several thousand Sunni and Shiite Muslims"
         if slot != "generic" and self.organisation_like(span):
             return None  # "at NATO", "in the Baath Party"
         # The NER often calls a town a person or an organisation ("in Islamic Cairo", "near

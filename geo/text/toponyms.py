@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
-from .docs import clause_subject, doc_text
+from .docs import clause_subject, doc_text, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
 from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
@@ -483,7 +483,7 @@ class MentionFinder:
                 # "the village of Kafr Saghir", "Dubuwa village": a settlement the gazetteer lacks,
                 # which the resolver places in what the text says holds it
                 # ... but not a people's plural the NER saw as one ("Sunni and Shiite Muslims")
-                if label == "NORP" and span[-1].tag_ == "NNPS":
+                if peoples_plural(span):
                     continue
                 if position == "settlement" and span.root.pos_ == "PROPN" and len(name) >= 3 and not (name.isupper() and len(name) <= 5):
                     add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
