@@ -531,6 +531,12 @@ def test_a_town_at_the_start_of_a_longer_name_is_no_mention(pipeline):
     assert not mentions_of(doc, "Robinson")
     [cambridge] = mentions_of(doc, "Cambridge")
     assert cambridge.place.country_code == "GB"
+    # a word that begins place names ("Oued", "Wadi") is the start of the name it runs into, not
+    # the province of El Oued
+    doc = pipeline.parse("A bomb exploded in the Algiers suburb of Oued Smar on Monday.")
+    assert not mentions_of(doc, "Oued")
+    [smar] = mentions_of(doc, "Oued Smar")
+    assert smar.place.country_code == "DZ"
 
 
 def test_the_articles_focus_is_not_a_town_only_its_own_state_backs(pipeline):
@@ -609,6 +615,10 @@ def test_a_name_a_who_clause_follows_is_a_person(pipeline):
     # a place the gazetteer knows stays one, whatever clause follows
     doc = pipeline.parse("Fans cheered in Manchester, who had waited years for the title.")
     assert [m.text for m in doc.mentions] == ["Manchester"]
+    # ... but a hamlet that only shares a person's name (a Kybaky in Ukraine has "Kibaki" as an
+    # alternate spelling) is no evidence against the clause
+    doc = pipeline.parse("Thousands rallied in Mombasa for Kibaki, who was sworn in on Sunday.")
+    assert [m.text for m in doc.mentions] == ["Mombasa"]
 
 
 def test_an_abbreviation_the_article_defines_takes_the_kind_of_its_long_form(pipeline):
@@ -635,6 +645,9 @@ def test_the_name_of_a_people_is_no_place(pipeline):
     # that begins in a town
     doc = pipeline.parse("But in the southern town of Az-Zubayr several thousand Sunni and Shiite Muslims marched on Sunday.")
     assert "Shiite Muslims" not in [m.text for m in doc.mentions]
+    # a name before "tribesmen" is that tribe's, though the gazetteer has towns called Tama
+    doc = pipeline.parse("Five people were killed in a clash between Tama tribesmen and herders in North Darfur.")
+    assert [m.text for m in doc.mentions] == ["North Darfur"]
 
 
 def test_a_nationality_the_ner_calls_a_place_is_a_demonym(pipeline):

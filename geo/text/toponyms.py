@@ -31,7 +31,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -196,11 +196,12 @@ class MentionFinder:
                     continue
                 # "Burundi's Tutsi minority", "the Krahn community": a name the gazetteer lacks
                 # that says which people a group is, is a people's name
-                if span.root.dep_ in ("compound", "amod") and span.root.head.lemma_.lower() in PEOPLE_GROUP_NOUNS and not self.gaz.is_name(name):
+                if (span.root.dep_ in ("compound", "amod") and span.root.head.lemma_.lower() in PEOPLE_GROUP_NOUNS
+                        and not self.gaz.is_name(name)) or self._kin_group(span):
                     continue
                 # "in support of Kibaki, who has been accused": a name the gazetteer lacks that a
                 # "who" clause follows is a person's
-                if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self.gaz.is_name(name):
+                if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self._major_level(name) and self._well_known(name, 100_000) is None:
                     continue
                 if self.gaz.demonym(name) and not self.gaz.is_name(name):
                     # "the southern Angolan city of Benguela": the NER may call a nationality a
@@ -209,7 +210,7 @@ class MentionFinder:
                     continue
                 span = self._longer_name(span)
                 self._split_qualified(span, "ORG>SITE" if site else ent.label_, add)
-            elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words):
+            elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words) and not self._kin_group(ent):
                 add(ent.start_char, ent.end_char, "toponym", "PERSON>GAZ")
             elif ent.label_ == "NORP":
                 bounds = _trim(ent)
@@ -235,6 +236,12 @@ class MentionFinder:
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
+
+    def _kin_group(self, span: Span) -> bool:
+        """'the Tama tribe', 'Misseriya tribesmen': a name right before a word for a tribe or a
+        clan is that people's, whatever small town shares it; a major place keeps its name."""
+        doc = span.doc
+        return span.end < len(doc) and doc[span.end].lower_ in KIN_GROUP_NOUNS and not self._major_level(span.text)
 
     def _named_by_kin(self, doc: Doc) -> list[tuple[int, int]]:
         """'his mother Michelle', 'her son Dallas', 'and girlfriend Olivia': a name right after a
@@ -424,6 +431,12 @@ class MentionFinder:
                         kind = "toponym"
                 if kind is None:
                     continue
+                # "the Algiers suburb of Oued Kniss": a word that begins place names, capitalised on
+                # into more of the name, starts that name; it is not the town the word alone names
+                if kind == "toponym" and n == 1 and runs_on and toks.lower[i] in NAME_PREFIXES:
+                    continue
+                if kind == "toponym" and self._kin_group(doc[i : j + 1]):
+                    continue
                 # Sentence-initial single words are capitalised anyway: demand more evidence.
                 if outside_ents and n == 1 and toks.sent_start[i] and kind == "toponym" and not self._major_level(name):
                     continue
@@ -446,6 +459,8 @@ class MentionFinder:
         for span, label in self._unplaced_names(doc, ents):
             if label in PLACE_LABELS:
                 where[span.end - 1] = _place_position(span) or where.get(_item_before(span))
+                continue
+            if self._kin_group(span):
                 continue
             name = span.text
             key = name.lower()

@@ -156,6 +156,10 @@ KIN_NOUNS = frozenset(
 # Groups of people a name can say the kind of: "the Tutsi minority", "a Krahn militia".
 PEOPLE_GROUP_NOUNS = frozenset("minority majority community tribe clan militia population diaspora ethnic group".split())
 
+# ... of which these name only kin groups, never a town's people: "the Tama tribe" is the Tama,
+# whatever town of Japan shares the name ("the Kabul community" may be Kabul's).
+KIN_GROUP_NOUNS = frozenset("tribe tribes tribesman tribesmen clan clans clansmen".split())
+
 # Small words inside a long name that its abbreviation skips ("Ministry of Defence" is MoD).
 NAME_LINK_WORDS = frozenset("of for the and on de du des la le".split())
 
@@ -172,10 +176,10 @@ ORG_WORDS = frozenset(
 
 NOT_NAMES = frozenset("god allah islam christmas easter ramadan mass internet parliament congress".split())
 
-# Words that begin place names in Arabic, Persian, Turkish and Kurdish ("Tal Rifaat", "Wadi
+# Words that begin place names in Arabic (Oued in the Maghreb), Persian, Turkish and Kurdish ("Tal Rifaat", "Wadi
 # Barada", "Kafr Nabl"): a town that shares one of them is no guess for the whole name.
 NAME_PREFIXES = frozenset(
-    "tal tel tell kafr kfar deir dayr wadi ain ayn bir beit bayt jabal jebel khan umm abu ras sheikh "
+    "tal tel tell kafr kfar deir dayr wadi oued ain ayn bir beit bayt jabal jebel khan umm abu ras sheikh "
     "shaykh qasr dar bab hay hayy mazraa mazraat tall arab qalaat qala karm koy kuy kani deh".split()
 )
 
