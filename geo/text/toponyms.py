@@ -195,12 +195,13 @@ class MentionFinder:
                 if words and words <= person_words and not self._major_level(name) and self._well_known(name, 100_000) is None:
                     continue
                 # "Burundi's Tutsi minority", "the Krahn community": a name the gazetteer lacks
-                # that says which people a group is, is a people's name
+                # that says which people a group is, is a people's name; before "tribe" or "clan"
+                # any name but a major place's is
                 if (span.root.dep_ in ("compound", "amod") and span.root.head.lemma_.lower() in PEOPLE_GROUP_NOUNS
                         and not self.gaz.is_name(name)) or self._kin_group(span):
                     continue
-                # "in support of Kibaki, who has been accused": a name the gazetteer lacks that a
-                # "who" clause follows is a person's
+                # "in support of Kibaki, who has been accused": a name a "who" clause follows is a
+                # person's, unless it is a major place (a hamlet sharing it is no evidence)
                 if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self._major_level(name) and self._well_known(name, 100_000) is None:
                     continue
                 if self.gaz.demonym(name) and not self.gaz.is_name(name):

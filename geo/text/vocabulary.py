@@ -176,8 +176,9 @@ ORG_WORDS = frozenset(
 
 NOT_NAMES = frozenset("god allah islam christmas easter ramadan mass internet parliament congress".split())
 
-# Words that begin place names in Arabic (Oued in the Maghreb), Persian, Turkish and Kurdish ("Tal Rifaat", "Wadi
-# Barada", "Kafr Nabl"): a town that shares one of them is no guess for the whole name.
+# Words that begin place names in Arabic (in the Maghreb's spelling too: "Oued"), Persian,
+# Turkish and Kurdish ("Tal Rifaat", "Wadi Barada", "Kafr Nabl"): a town that shares one of them
+# is no guess for the whole name.
 NAME_PREFIXES = frozenset(
     "tal tel tell kafr kfar deir dayr wadi oued ain ayn bir beit bayt jabal jebel khan umm abu ras sheikh "
     "shaykh qasr dar bab hay hayy mazraa mazraat tall arab qalaat qala karm koy kuy kani deh".split()
