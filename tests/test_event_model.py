@@ -64,6 +64,32 @@ def test_the_trees_score_as_lightgbm_wrote_them():
         assert all(abs(contrib.get(f, 0.0) - moved.get(f, 0.0)) < 1e-9 for f in c.features)
 
 
+def test_the_forests_seeds_are_fixed_and_can_be_moved():
+    """Training twice gives the same trees; another seed base gives other trees, which is how the
+    seeds' own noise in the figures is measured (`python -m geo train events --seed-base`)."""
+    try:
+        import lightgbm  # noqa: F401
+    except (ImportError, OSError) as e:
+        pytest.skip(f"LightGBM cannot load: {e}")
+    import numpy as np
+
+    from geo.text.event_model import fit_trees
+
+    rng = np.random.default_rng(1)
+    examples = []
+    for _ in range(120):
+        cands = [Candidate(None, features={f"f{i}": 1.0 for i in np.flatnonzero(rng.random(10) < 0.4)}) for _ in range(4)]
+        # the gold candidate is the one with the most of f1, f2 and f3 (ties to the first)
+        gold = max(range(4), key=lambda n: sum(f in cands[n].features for f in ("f1", "f2", "f3")))
+        examples.append((cands, [gold]))
+    probe = [c for cands, _ in examples[:30] for c in cands]
+    first = fit_trees(examples, rounds=20, leaves=7, seeds=2).scores(probe)
+    again = fit_trees(examples, rounds=20, leaves=7, seeds=2).scores(probe)
+    moved = fit_trees(examples, rounds=20, leaves=7, seeds=2, seed_base=101).scores(probe)
+    assert np.array_equal(first, again)
+    assert not np.allclose(first, moved)
+
+
 def walk(trees: Trees, c: Candidate) -> tuple[float, dict[str, float]]:
     """A candidate's score and each of its features' share of it, by following every tree node by
     node in plain Python: what the vectorised scoring must agree with."""

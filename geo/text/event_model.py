@@ -680,13 +680,15 @@ def fit_linear(examples, C: float = DEFAULT_C) -> Linear:
     return Linear({f: round(float(w), 4) for f, w in zip(vocab, res.x) if abs(w) >= 1e-4})
 
 
-def fit_trees(examples, rounds: int = DEFAULT_ROUNDS, leaves: int = DEFAULT_LEAVES, seeds: int = DEFAULT_SEEDS) -> Trees:
+def fit_trees(examples, rounds: int = DEFAULT_ROUNDS, leaves: int = DEFAULT_LEAVES, seeds: int = DEFAULT_SEEDS,
+              seed_base: int = 1) -> Trees:  # fmt: skip
     """Gradient-boosted trees with LightGBM's LambdaRank objective: each trigger's candidates are
     one query whose gold candidates should come first. `seeds` forests, each sampling rows and
-    features with its own seed, averaged: one forest's close calls flip when a small change
-    elsewhere retrains it (59 of the 1,159 dev sentences changed their events after a fix that
-    touched a handful), three flip about half as many, with the same cross-validation.
-    LightGBM's deterministic mode and fixed seeds, so that two runs give the same trees."""
+    features with its own seed (`seed_base`, `seed_base` + 1, ...), averaged: one forest's close
+    calls flip when a small change elsewhere retrains it (59 of the 1,159 dev sentences changed
+    their events after a fix that touched a handful), three flip about half as many, with the
+    same cross-validation. LightGBM's deterministic mode and fixed seeds, so that two runs give
+    the same trees; another `seed_base` shows how much of a figure is the seeds' own noise."""
     import lightgbm
 
     vocab = _vocabulary(examples, TREE_MIN_COUNT)
@@ -698,13 +700,15 @@ def fit_trees(examples, rounds: int = DEFAULT_ROUNDS, leaves: int = DEFAULT_LEAV
         "num_threads": 2, "verbose": -1,
     }
     data = lightgbm.Dataset(X.astype("float32"), y, group=sizes, free_raw_data=False)
-    boosters = [lightgbm.train({**params, "seed": 1 + n}, data, rounds) for n in range(seeds)]
+    boosters = [lightgbm.train({**params, "seed": seed_base + n}, data, rounds) for n in range(seeds)]
     return Trees.from_lightgbm(boosters, vocab)
 
 
 def _fit(examples, args) -> Linear | Trees:
     examples = [x for x in examples if x[1]]
-    return fit_trees(examples, args.rounds, args.leaves, args.seeds) if args.model == "trees" else fit_linear(examples, args.C)
+    if args.model == "linear":
+        return fit_linear(examples, args.C)
+    return fit_trees(examples, args.rounds, args.leaves, args.seeds, args.seed_base)
 
 
 def evaluate(pipe, parsed: list[_Parsed], ranker: Ranker) -> dict:
@@ -744,6 +748,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rounds", type=int, default=DEFAULT_ROUNDS, help="trees: boosting rounds")
     ap.add_argument("--leaves", type=int, default=DEFAULT_LEAVES, help="trees: leaves per tree")
     ap.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help="trees: forests averaged, one per seed")
+    ap.add_argument("--seed-base", type=int, default=1,
+                    help="trees: the first forest's seed; train with another (and --out elsewhere) to see the seeds' noise in the figures")
     ap.add_argument("--none-bias", type=float, default=None, help="fix the 'no place' shift instead of calibrating it by cross-validation")
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args(argv)
@@ -782,7 +788,8 @@ def main(argv: list[str] | None = None) -> int:
     ranker = Ranker(_fit([x for p in train for x in _examples(pipe, p, lexicon)], args), none_bias, lexicon)
     figures: dict = {"model": args.model, "none_bias": none_bias, "cv": cv[none_bias],
                      "cv_by_none_bias": {f"{b:+.2f}": cv[b] for b in biases}}
-    figures.update({"C": args.C} if args.model == "linear" else {"rounds": args.rounds, "leaves": args.leaves, "seeds": args.seeds})
+    figures.update({"C": args.C} if args.model == "linear" else
+                   {"rounds": args.rounds, "leaves": args.leaves, "seeds": args.seeds, "seed_base": args.seed_base})
     if args.dev and Path(args.dev).exists():
         dev = _parse_all(pipe, _read(args.dev))
         figures["dev"] = evaluate(pipe, dev, ranker)
