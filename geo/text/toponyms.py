@@ -150,6 +150,11 @@ class MentionFinder:
     def _major_level(self, name: str) -> bool:
         return any(p.level in ("continent", "region", "country", "admin1") for p in self.gaz.lookup(name))
 
+    def _major_place(self, name: str) -> bool:
+        """A name that outweighs what the text says of a person: a country, a state or a city of
+        100,000 ("Abuja", "Manchester"), not a hamlet that shares a surname."""
+        return self._major_level(name) or self._well_known(name, 100_000) is not None
+
     # --- the passes -----------------------------------------------------------------------
     def find(self, doc: Doc) -> list[Mention]:
         text = _token_table(doc).text
@@ -192,7 +197,7 @@ class MentionFinder:
                 words = {t.text for t in span if t.is_alpha}
                 # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
                 # Chamber of Commerce" that it calls a person, is a capital.
-                if words and words <= person_words and not self._major_level(name) and self._well_known(name, 100_000) is None:
+                if words and words <= person_words and not self._major_place(name):
                     continue
                 # "Burundi's Tutsi minority", "the Krahn community": a name the gazetteer lacks
                 # that says which people a group is, is a people's name; before "tribe" or "clan"
@@ -202,7 +207,7 @@ class MentionFinder:
                     continue
                 # "in support of Kibaki, who has been accused": a name a "who" clause follows is a
                 # person's, unless it is a major place (a hamlet sharing it is no evidence)
-                if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self._major_level(name) and self._well_known(name, 100_000) is None:
+                if span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].lower_ in ("who", "whom", "whose") and not self._major_place(name):
                     continue
                 if self.gaz.demonym(name) and not self.gaz.is_name(name):
                     # "the southern Angolan city of Benguela": the NER may call a nationality a
