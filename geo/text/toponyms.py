@@ -31,7 +31,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -750,8 +750,9 @@ SETTLEMENTS = frozenset(
     "village villages town towns city hamlet district neighbourhood neighborhood suburb locality "
     "township subdistrict commune settlement settlements".split()
 )
-# A town's parts that its name may own: "Tbilisi's central Rustaveli Avenue", "Bethlehem's church".
-OWNED_PLACE_NOUNS = GENERIC_PLACE_NOUNS | STREET_NAME_HEADS
+# A town's parts and offices that its name may own: "Tbilisi's central Rustaveli Avenue",
+# "Bethlehem's church", "Tulkarm's governor".
+OWNED_PLACE_NOUNS = GENERIC_PLACE_NOUNS | STREET_NAME_HEADS | PLACE_OFFICE_NOUNS
 # Words for a division after its name: "the Aleppo Governorate", "Kheda district".
 DIVISION_NOUNS = AREA_NOUNS | COARSE_AREA_WORDS
 # Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij".
@@ -811,6 +812,10 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
     # compound of "west"), "shelled Knin, the one-time stronghold"
     if before is not None and before.lower_ == "of" and span.start > 1 and doc[span.start - 2].lower_ in SETTLEMENTS:
         return "settlement"
+    # "the capital, Sana, ...": the parser may hang the name on another noun; the comma still
+    # makes it the capital's name
+    if before is not None and before.text == "," and span.start > 1 and doc[span.start - 2].lower_ == "capital":
+        return "noun"
     if before is not None and (before.lower_ in LOCATIVE_PREPS or (before.tag_.startswith("VB") and before.lemma_ in verbs)):
         return "weak"
     return None

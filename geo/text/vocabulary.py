@@ -199,6 +199,9 @@ DATE_WORDS = frozenset(
 # Nouns after which a demonym names a place ("on Syrian territory", "the Turkish side").
 TERRITORY_NOUNS = frozenset("territory soil waters airspace border side coast capital frontier".split())
 
+# Offices a town's name may own ("Tulkarm's governor", "Kabul's mayor"): whoever owns one is a place.
+PLACE_OFFICE_NOUNS = frozenset("governor mayor governorate municipality".split())
+
 # Heads of an actor that speaks for its state, so its demonym is its seat ("Colombian officials").
 OFFICIAL_NOUNS = frozenset(
     "authority official government ministry minister president embassy spokesman spokeswoman "
