@@ -189,8 +189,12 @@ def test_an_interrupted_batch_leaves_an_existing_output_untouched(tmp_path, sig)
     out = tmp_path / "out.jsonl"
     out.write_text("yesterday's results\n")
     env = {**os.environ, "DATELINE_MAX_CHARS": str(LIMIT)}
+    # Ctrl-C's default for the batch: a suite started with "&" by a shell without job control
+    # runs with SIGINT ignored, which every child inherits (the batch then finished and replaced
+    # the output, and this test failed for how it was started, not for what it tests)
     proc = subprocess.Popen([sys.executable, "-m", "geo", "batch", str(inp), "-o", str(out)], cwd=REPO, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     try:
         deadline = time.monotonic() + 240
         while not [p for p in tmp_path.glob(".out.jsonl.*") if p.stat().st_size > 0]:
