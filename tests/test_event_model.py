@@ -88,6 +88,10 @@ def test_the_forests_seeds_are_fixed_and_can_be_moved():
     moved = fit_trees(examples, rounds=20, leaves=7, seeds=2, seed_base=101).scores(probe)
     assert np.array_equal(first, again)
     assert not np.allclose(first, moved)
+    # the smallest leaf reaches LightGBM: a leaf that must hold more candidates than the data
+    # has leaves nothing to split, and every candidate scores the same
+    assert len(set(fit_trees(examples, rounds=20, leaves=7, seeds=1, min_leaf=1000).scores(probe))) == 1
+    assert len(set(fit_trees(examples, rounds=20, leaves=7, seeds=1, min_leaf=5).scores(probe))) > 10
 
 
 def walk(trees: Trees, c: Candidate) -> tuple[float, dict[str, float]]:
