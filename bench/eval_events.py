@@ -18,6 +18,9 @@ the sentence names the gold place), so this script also prints what keeps it hon
                            over sentences whose gold events all name a place
   gold_triggers_detected   gold events whose annotated trigger word is (part of) a predicted
                            event's trigger
+  name_accuracy_se         the standard error of the place-name accuracy, with the sentence as
+                           the unit sampled (a list of ten villages is one draw, not ten): read
+                           two builds' figures, or dev against cross-validation, with it
 
 The gold `type` is the annotated verb's lemma; it is mapped to Dateline's types through the
 taxonomy's own trigger lemmas, and through the verbs of its phrases when all of a verb's phrases
@@ -106,6 +109,7 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
     n_gold = n_pred = n_placed = n_detected = 0
     none_n = none_any = none_same = none_own = 0
     prec_n = prec_hit = 0
+    per_sentence = []  # (named gold events, of them named by a prediction) per sentence
     for rec in gold:
         evs = preds.get(str(rec["id"]), [])
         placed = [e for e in evs if e.get("place")]
@@ -113,6 +117,9 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
         n_pred += len(evs)
         n_placed += len(placed)
         names = [(e.get("location") or {}).get("name") for e in rec["events"]]
+        named = [n for n in names if n]
+        if named:
+            per_sentence.append((len(named), sum(any(_names_match(n, e["place"]) for e in placed) for n in named)))
         for g in rec["events"]:
             span = _gold_trigger_span(rec["text"], g.get("trigger") or "")
             own = [e for e in evs if span is not None and any(a < span[1] and span[0] < b for a, b in _trigger_spans(rec["text"], e))]
@@ -130,6 +137,7 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
                 prec_hit += any(_names_match(n, e["place"]) for n in names)
     r = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
     return {
+        "name_accuracy_se": _ratio_se(per_sentence),
         "gold_triggers_detected": r(n_detected, n_gold),
         "events_per_gold": r(n_pred, n_gold),
         "placed_events_per_gold": r(n_placed, n_gold),
@@ -140,6 +148,18 @@ def extra_figures(gold: list[dict], preds: dict[str, list[dict]], tmap: dict[str
         "name_precision": r(prec_hit, prec_n),
         "name_precision_n": prec_n,
     }
+
+
+def _ratio_se(units: list[tuple[int, int]]) -> float | None:
+    """The standard error of sum(hits) / sum(n) over sampled units of (n, hits): the ratio
+    estimator's, which counts a unit's events as one draw (a sentence's events stand or fall
+    together far more often than independent ones would)."""
+    k, total = len(units), sum(n for n, _ in units)
+    if k < 2 or not total:
+        return None
+    acc = sum(h for _, h in units) / total
+    var = k / (k - 1) * sum((h - acc * n) ** 2 for n, h in units)
+    return round(var**0.5 / total, 4)
 
 
 def show_misses(gold: list[dict], preds: dict[str, list[dict]], n: int) -> None:
@@ -214,6 +234,7 @@ def score_reports(gold: list[dict], preds: dict[str, list[dict]], show_misses: i
         print(f"MISS {rec['id']} <{g['trigger']}> gold {g['place']!r}: {rec['text'][:200]!r}\n     got {got}")
     r = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
     return {
+        "name_accuracy_se": _ratio_se(per_sentence),
         "gold_events": n,
         "found": r(found, n),
         "placed_25km": r(placed, n),

@@ -27,6 +27,7 @@ import argparse
 import json
 import math
 import re
+import statistics
 import time
 import unicodedata
 from collections import Counter
@@ -791,8 +792,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"'no place' shift {none_bias:+.2f}: gold events right in cross-validation "
           + ", ".join(f"{b:+.2f}: {_event_accuracy(cv[b], share):.4f}" for b in biases)
           + f"; the default {DEFAULT_NONE_BIAS:+.2f} unless another beats it by more than {spread:.4f} (one standard error)", flush=True)
+    # the folds differ far more than as many independent events would (a sentence's events stand
+    # or fall together): their spread says how far to trust a difference from dev or another build
+    folds = [r["place_name_accuracy"] for r in per_bias[none_bias]]
+    cv_se = round(statistics.stdev(folds) / len(folds) ** 0.5, 4) if len(folds) > 1 else None
+    print(f"place-name accuracy by fold at {none_bias:+.2f}: " + ", ".join(f"{x:.4f}" for x in folds)
+          + (f"; standard error of their mean {cv_se:.4f}" if cv_se is not None else ""), flush=True)
     ranker = Ranker(_fit([x for p in train for x in _examples(pipe, p, lexicon)], args), none_bias, lexicon)
-    figures: dict = {"model": args.model, "none_bias": none_bias, "cv": cv[none_bias],
+    figures: dict = {"model": args.model, "none_bias": none_bias, "cv": cv[none_bias], "cv_folds": folds, "cv_se": cv_se,
                      "cv_by_none_bias": {f"{b:+.2f}": cv[b] for b in biases}}
     figures.update({"C": args.C} if args.model == "linear" else
                    {"rounds": args.rounds, "leaves": args.leaves, "min_leaf": args.min_leaf, "seeds": args.seeds, "seed_base": args.seed_base})
@@ -822,8 +829,6 @@ def choose_shift(right: dict[float, list[float]], default: float = DEFAULT_NONE_
     difference. The best few shifts are usually closer than the folds are to each other, so the
     best alone flips between trainings of nearly the same features and makes the figures of two
     builds incomparable. Returns the shift and the standard error it was judged by."""
-    import statistics
-
     mean = {b: sum(v) / len(v) for b, v in right.items()}
     best = max(right, key=lambda b: (mean[b], -b))
     if default not in right:
