@@ -234,7 +234,6 @@ def score_reports(gold: list[dict], preds: dict[str, list[dict]], show_misses: i
         print(f"MISS {rec['id']} <{g['trigger']}> gold {g['place']!r}: {rec['text'][:200]!r}\n     got {got}")
     r = lambda a, b: round(a / b, 4) if b else None  # noqa: E731
     return {
-        "name_accuracy_se": _ratio_se(per_sentence),
         "gold_events": n,
         "found": r(found, n),
         "placed_25km": r(placed, n),
