@@ -600,6 +600,17 @@ def test_the_owner_of_a_towns_office_is_that_town(pipeline):
     assert not pipeline.parse("Smith's mayor said nothing.").mentions
 
 
+def test_a_hyphenated_place_name_is_one_name(pipeline):
+    # the tokenizer splits at hyphens and the NER keeps "Mazar", which alone names villages in
+    # Jordan; the whole word is the Afghan city
+    text = "Taliban forces overran the city of Mazar-e-Sharif last month."
+    [m] = pipeline.parse(text).mentions
+    assert (m.text, m.place.country_code) == ("Mazar-e-Sharif", "AF")
+    # words a hyphen joins that make no name stay the places they are
+    doc = pipeline.parse("A US-led coalition airstrike hit a bridge near Raqqa.")
+    assert [m.text for m in doc.mentions] == ["US", "Raqqa"]
+
+
 def test_a_name_after_the_capital_and_a_comma_is_the_capital(pipeline):
     # the NER takes both for persons and the parser hangs "Sana" on "civilians"
     text = "Five civilians died in the heart of the capital, Sana, when a bomb went off."

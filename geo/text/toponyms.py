@@ -336,9 +336,11 @@ class MentionFinder:
     def _longer_name(self, span: Span) -> Span:
         """The NER's place with the capitalised words before it that make a longer name the
         gazetteer knows: "Western Australia" for "Australia", "Democratic People's Republic of
-        Korea" for "Republic of Korea"."""
+        Korea" for "Republic of Korea"; and with the parts a hyphen joins it to, when the whole
+        word is a name the gazetteer knows ("Mazar-e-Sharif" for "Mazar", "KwaZulu-Natal").
+        "US-led" or "Aleppo-Damascus" are no names, so "US" and "Aleppo" stay the places."""
         doc = span.doc
-        best = span
+        span = best = self._hyphenated_whole(span)
         for k in range(span.start - 1, max(-1, span.start - 5), -1):
             if doc[k + 1].is_sent_start:
                 break
@@ -351,6 +353,23 @@ class MentionFinder:
             if self.gaz.is_name(wider.text) and self._well_known(wider.text, 100_000) == "toponym":
                 best = wider
         return best
+
+    def _hyphenated_whole(self, span: Span) -> Span:
+        """The longest word the tokenizer split at its hyphens around `span` ("Mazar" "-" "e" "-"
+        "Sharif") that the gazetteer knows as a name, else `span`."""
+        doc = span.doc
+
+        def glued(k: int) -> bool:  # doc[k] is a hyphen written between two words without spaces
+            return 0 < k < len(doc) - 1 and doc[k].text == "-" and not doc[k - 1].whitespace_ and not doc[k].whitespace_
+
+        starts, ends = [span.start], [span.end]
+        while glued(starts[-1] - 1):
+            starts.append(starts[-1] - 2)
+        while glued(ends[-1]):
+            ends.append(ends[-1] + 2)
+        wider = [doc[a:b] for a in starts for b in ends if (a, b) != (span.start, span.end)]
+        known = [w for w in wider if self.gaz.is_name(w.text)]
+        return max(known, key=len) if known else span
 
     def _people(self, span: Span, label: str, add) -> None:
         """A country's people's word: a demonym, or the start of a place named after them."""
