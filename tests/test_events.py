@@ -268,7 +268,8 @@ def test_the_possessed_place_is_the_more_specific(pipeline):
 
 def test_kinds_of_place_name_the_place(pipeline):
     assert places(pipeline, "Gunmen killed four people in the village of Tal Sharif.") == ["Tal Sharif"]
-    assert places(pipeline, "Two soldiers were killed in Kafr Louzi district.") == ["Kafr Louzi"]
+    assert places(pipeline, "Two soldiers were shot dead in Kafr Louzi district.") == ["Kafr Louzi"]
+    assert places(pipeline, "Gunmen killed two soldiers in Kafr Louzi district.") == ["Kafr Louzi"]
     assert places(pipeline, "The incident happened in Kafr Nasr village.") == ["Kafr Nasr"]
     # an area's "of" is its container; a settlement's "of" is its name
     assert places(pipeline, "Troops shelled the Wadi Salma district of Homs.") == ["Wadi Salma"]
