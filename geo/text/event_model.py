@@ -795,7 +795,8 @@ def main(argv: list[str] | None = None) -> int:
     # the folds differ far more than as many independent events would (a sentence's events stand
     # or fall together): their spread says how far to trust a difference from dev or another build
     folds = [r["place_name_accuracy"] for r in per_bias[none_bias]]
-    cv_se = round(statistics.stdev(folds) / len(folds) ** 0.5, 4) if len(folds) > 1 else None
+    cv_se = _standard_error(folds)
+    cv_se = round(cv_se, 4) if cv_se is not None else None
     print(f"place-name accuracy by fold at {none_bias:+.2f}: " + ", ".join(f"{x:.4f}" for x in folds)
           + (f"; standard error of their mean {cv_se:.4f}" if cv_se is not None else ""), flush=True)
     ranker = Ranker(_fit([x for p in train for x in _examples(pipe, p, lexicon)], args), none_bias, lexicon)
@@ -834,8 +835,13 @@ def choose_shift(right: dict[float, list[float]], default: float = DEFAULT_NONE_
     if default not in right:
         return best, 0.0
     diffs = [x - y for x, y in zip(right[best], right[default])]
-    error = statistics.stdev(diffs) / len(diffs) ** 0.5 if len(diffs) > 1 else 0.0
+    error = _standard_error(diffs) or 0.0
     return (best if mean[best] - mean[default] > error else default), error
+
+
+def _standard_error(values: list[float]) -> float | None:
+    """The standard error of the mean of per-fold figures, None for fewer than two."""
+    return statistics.stdev(values) / len(values) ** 0.5 if len(values) > 1 else None
 
 
 def _event_accuracy(figures: dict, placed_share: float) -> float:
