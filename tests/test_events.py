@@ -193,6 +193,16 @@ def test_arrest(pipeline):
     assert e.count == 12 and e.location.text == "Lagos"
 
 
+def test_an_advance_is_a_military_movement_at_its_place(pipeline):
+    # "continued their advance in X": the event noun after a light verb, placed by its own "in"
+    e = one(pipeline, "Army units continued their advance in the Homs countryside on Friday.", "military_movement")
+    assert e.place_mention().text == "Homs"
+    e = one(pipeline, "Government troops resumed their advance on Manbij at dawn.", "military_movement")
+    assert e.place_mention().text == "Manbij"
+    # "in advance" is no advance
+    assert not events(pipeline, "Tickets must be bought in advance at the stadium in Madrid.")
+
+
 def test_military_movement_count_from_the_object(pipeline):
     e = one(pipeline, "Russia deployed 3,000 troops to Crimea.", "military_movement")
     assert e.count == 3000 and e.destination.text == "Crimea"

@@ -619,6 +619,32 @@ def test_a_name_after_the_capital_and_a_comma_is_the_capital(pipeline):
     assert the_one(pipeline, text, "Lashkar Gah").place.country_code == "AF"
 
 
+def test_a_town_under_siege_or_attack_is_a_place_and_a_politician_is_not(pipeline):
+    # the NER calls Manbij a product or a work of art; what a siege, an attack or an advance is
+    # "on" or "over" is a piece of ground, whether "on" hangs on the noun or on the verb
+    text = "Rebel fighters tried again to break the siege on Manbij this week."
+    assert the_one(pipeline, text, "Manbij").place.country_code == "SY"
+    text = "Government troops resumed their advance on Manbij at dawn."
+    assert the_one(pipeline, text, "Manbij").place.country_code == "SY"
+    # ... but only a town of some size: attacks on a person are more often politics
+    assert not pipeline.parse("Obama launched an attack on Romney over taxes.").mentions
+    assert not pipeline.parse("Thousands marched against Bush in the rain.").mentions
+
+
+def test_a_name_after_stronghold_of_is_the_stronghold(pipeline):
+    text = "Heavy shelling hit the rebel stronghold of Al-Bab overnight."
+    assert the_one(pipeline, text, "Al-Bab").place.country_code == "SY"
+
+
+def test_an_apostrophe_inside_a_transliterated_name_keeps_the_name_whole(pipeline):
+    # "’" writes the Arabic ayn: "Tal Rifa’at" is one name, and "Tal" alone is another town
+    doc = pipeline.parse("Kurdish fighters captured the village of Tal Rifa’at in northern Aleppo.")
+    assert [m.text for m in doc.mentions] == ["Tal Rifa’at", "Aleppo"]
+    # the words before a name the NER labelled are part of that name, not a name of their own
+    doc = pipeline.parse("Clashes broke out near the town of Ma’arat al-Numan on Sunday.")
+    assert [m.text for m in doc.mentions] == ["Ma’arat al-Numan"]
+
+
 def test_a_name_after_a_word_for_a_relative_is_a_person(pipeline):
     # big places too: nobody writes "her son Dallas" for the city
     doc = pipeline.parse("He leaves his wife Victoria and his daughter Florence, the family said in London.")

@@ -278,7 +278,7 @@ TYPES: tuple[EventType, ...] = (
         # "arrive" is retyped by who arrives (see ARRIVAL_VERBS below)
         verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive reach"),
         phrases=_p("send+troop deploy+troop move+into roll+into pull+out"),
-        nouns=_w("deployment patrol invasion incursion"),
+        nouns=_w("deployment patrol invasion incursion advance"),
         movement=True,
         examples=("Troops patrolled the streets of Monrovia.",),
     ),

@@ -12,7 +12,7 @@ places it has not seen, and hides places inside organisation names ("Toronto Pol
   5. Wire datelines ("CARACAS, Venezuela --") are recognised as such.
   6. A name the NER took for a person or an organisation, or left unlabelled, is a place where
      only places stand (label ending in POSITION): "the town of Rawa", "recaptured Kon Tum",
-     "from Al-Bab", each next name of a list that stands there; with a settlement noun even a
+     "from Al-Bab", "the siege on Manbij", each next name of a list that stands there; with a settlement noun even a
      name the gazetteer lacks ("Dubuwa village").
   7. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
      an organisation's name the NER gave them, become tentative mentions (label ending in
@@ -31,7 +31,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -117,8 +117,15 @@ def _proper(name: str) -> bool:
     return bool(hyphen) and article.lower() in ARTICLES and rest.lstrip("'\u2018\u2019")[:1].isupper()
 
 
+_INNER_APOSTROPHES = str.maketrans("", "", "'\u2018\u2019\u02bb\u02bf")
+
+
 def _is_capitalised(token) -> bool:
-    return token.text[:1].isupper() and (token.is_alpha or token.text in {"U.S.", "U.K.", "D.C."} or "." in token.text)
+    # an apostrophe inside a word writes a transliterated consonant ("Rifa’at", "Ma'arat")
+    text = token.text
+    return text[:1].isupper() and (
+        token.is_alpha or text in {"U.S.", "U.K.", "D.C."} or "." in text or (text[-1:].isalpha() and text.translate(_INNER_APOSTROPHES).isalpha())
+    )
 
 
 class MentionFinder:
@@ -480,7 +487,7 @@ class MentionFinder:
         A name whose words name a person elsewhere in the article never is."""
         where: dict[int, str | None] = {}  # last token of a name -> the position it stands in
         ents = list(doc.ents)  # Doc.ents makes new Spans on each access
-        people = [(e.text, {t.text for t in e if t.is_alpha and t.is_title}) for e in ents if e.label_ == "PERSON" and len(e) > 1]
+        people = [(e, {t.text for t in e if t.is_alpha and t.is_title}) for e in ents if e.label_ == "PERSON" and len(e) > 1]
         for span, label in self._unplaced_names(doc, ents):
             if label in PLACE_LABELS:
                 where[span.end - 1] = _place_position(span) or where.get(_item_before(span))
@@ -504,7 +511,8 @@ class MentionFinder:
                 continue  # a country or a feature: the NER's own judgement stands
             # the NER may take every "Knin" of the article for a person: only other names count
             words = {t.text for t in span}
-            if any(words & w for text, w in people if text != name):
+            # (not the name's own entity, which may have taken words before it: "Ma’arat al-Numan")
+            if any(words & w for e, w in people if e.text != name and not span.start <= e.start < e.end <= span.end):
                 continue
             position = _place_position(span, verbs=GROUND_ONLY_VERBS if label in ("PERSON", "NONE") else GROUND_OBJECT_VERBS)
             if position is None and places and self._kind_named(span, places):
@@ -535,8 +543,9 @@ class MentionFinder:
             # far more often than a small town's; only a sizeable city outweighs that)
             # an owner ("Smith's school") is a person or a firm more often still: only a town of
             # ten times that size
-            if position in ("weak", "owner") and not any(
-                self._sizeable(p, name, 10 if label == "PERSON" or position == "owner" else 1) for p in places
+            # so is a target ("launched an attack on Romney" is mostly politics)
+            if position in ("weak", "owner", "target") and not any(
+                self._sizeable(p, name, 10 if label == "PERSON" or position in ("owner", "target") else 1) for p in places
             ):
                 continue
             add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
@@ -571,6 +580,7 @@ class MentionFinder:
         toks = _token_table(doc)
         cap, in_ent, sent_start, text = toks.cap, toks.in_ent, toks.sent_start, toks.text
         names = [(ent, ent.label_) for ent in ents if ent.label_ in PLACE_LABELS]  # for the lists they head
+        absorbed: set[int] = set()  # words an entity took from before it: no name of their own
         for ent in ents:
             if ent.label_ in PLACE_LABELS or ent.label_ in NOT_PLACE_LABELS:
                 continue
@@ -589,9 +599,10 @@ class MentionFinder:
             if toks.lower[end - 1] in ARTICLES or toks.lower[end - 1] == "-":
                 continue  # "al-Ra’i" that the trimming cut down to its article
             names.append((doc[start:end], ent.label_))
+            absorbed.update(range(start, bounds[0]))
         i, n = 0, len(cap)
         while i < n:
-            if i in in_ent or not cap[i] or sent_start[i]:
+            if i in in_ent or i in absorbed or not cap[i] or sent_start[i]:
                 i += 1
                 continue
             j = i + 1
@@ -775,7 +786,12 @@ OWNED_PLACE_NOUNS = GENERIC_PLACE_NOUNS | STREET_NAME_HEADS | PLACE_OFFICE_NOUNS
 # Words for a division after its name: "the Aleppo Governorate", "Kheda district".
 DIVISION_NOUNS = AREA_NOUNS | COARSE_AREA_WORDS
 # Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij".
-OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat"}
+OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat", "stronghold", "bastion"}
+# Prepositions whose object an event noun puts under attack or under way: "the siege on Manbij",
+# "their advance on Kabul" ("marched against Bush", "an ambush against the Islamic State of Iraq
+# and Al-Sham": not "against").
+TARGET_PREPS = frozenset("on over".split())
+TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
 
 
 def _item_before(span: Span) -> int:
@@ -798,8 +814,9 @@ def _item_before(span: Span) -> int:
 def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> str | None:
     """'settlement' when a word for a settlement says `span` is one ("the village of X", "X
     town"), 'noun' when another noun for a place does ("X province", "outskirts of X"), 'owner'
-    when it owns a place's part ("X's main square"), 'weak' when only a locative preposition or a
-    verb that takes ground does, else None."""
+    when it owns a place's part ("X's main square"), 'target' when an attack or an advance is on
+    it ("the siege on X"), 'weak' when only a locative preposition or a verb that takes ground
+    does, else None."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None:
@@ -822,6 +839,8 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
             return "noun"
         if head.lower_ in LOCATIVE_PREPS:
             return "weak"
+        if head.lower_ in TARGET_PREPS and _targeting(head.head):
+            return "target"
     if root.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in verbs:
         return "weak"
     if root.dep_ == "poss" and head.lemma_.lower() in OWNED_PLACE_NOUNS:
@@ -838,6 +857,14 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
     if before is not None and (before.lower_ in LOCATIVE_PREPS or (before.tag_.startswith("VB") and before.lemma_ in verbs)):
         return "weak"
     return None
+
+
+def _targeting(word) -> bool:
+    """`word` is an event noun, or a verb whose object is one: the parser hangs "on Manbij" of
+    "break the siege on Manbij" or "launched airstrikes on Aleppo" on either."""
+    if word.pos_ == "NOUN" and word.lemma_.lower() in TARGET_EVENT_NOUNS:
+        return True
+    return word.pos_ == "VERB" and any(c.dep_ == "dobj" and c.lemma_.lower() in TARGET_EVENT_NOUNS for c in word.children)
 
 
 def is_tentative(m: Mention) -> bool:
