@@ -95,6 +95,17 @@ def test_unknown_name(gaz):
     assert gaz.is_name("caracas") and gaz.is_name("CARACAS")
 
 
+def test_a_name_in_another_transliteration_meets_the_gazetteers_spelling(gaz):
+    # none of these is a name the gazetteer has as written
+    for written, cc, geonames_spelling in [("Tel Abyad", "SY", "Tall Abya"), ("Baqouba", "IQ", "Baqubah"),
+                                           ("Ain Issa", "SY", "Ayn"), ("Mbuji Mayi", "CD", "Mbuji-Mayi")]:
+        assert not gaz.lookup(written)
+        found = [p for p in gaz.spelling_variants(written) if p.country_code == cc]
+        assert found and geonames_spelling in found[0].name, (written, gaz.spelling_variants(written))
+    # a short name meets too many others to be tried at all
+    assert gaz.spelling_variants("Bani") == []
+
+
 def test_texas_is_a_us_state_near_its_geographic_centre(gaz):
     (texas,) = only(gaz.lookup("Texas"), level="admin1", country_code="US")
     # Texas' geographic centre is near Brady, about 31.0N 99.9W.

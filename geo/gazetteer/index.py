@@ -17,7 +17,7 @@ from typing import Any
 from geo.model import Place
 
 from .build import BUILD_VERSION, ensure_built
-from .names import CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize
+from .names import CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize, spelling_key
 
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
 
@@ -129,6 +129,17 @@ class Gazetteer:
         found = self.lookup(rest)
         divisions = [p for p in found if p.level in ("admin1", "admin2")]
         return divisions or [p for p in found if p.level == "city"]
+
+    def spelling_variants(self, name: str) -> list[Place]:
+        """The places whose name is `name` in another transliteration ("Tel Abyad" for Tall
+        Abyad, "Baqouba" for Baqubah), largest first; [] for a name too short to tell. Loose on
+        purpose: a caller narrows them to where the text puts the name."""
+        key = spelling_key(name)
+        if key is None:
+            return []
+        return list(self._places(
+            "JOIN spellings s ON s.pid = p.id WHERE s.skey = ? ORDER BY p.level_rank, p.population DESC, p.id", (key,)
+        ))  # fmt: skip
 
     def is_name(self, name: str) -> bool:
         return self._is_key(normalize(name))

@@ -50,6 +50,28 @@ def normalize(name: str) -> str:
     return " ".join(stripped.casefold().translate(_FOLD).split())
 
 
+# What transliterations of one name disagree on: Arabic articles, apostrophes for the ayn,
+# doubled letters, the vowels and glides, a final h ("Tel Abyad", "Baqouba", "Ain Issa" against
+# GeoNames' "Tall Abyad", "Baqubah", "'Ayn 'Isa").
+_SPELLING_ARTICLES = frozenset("al el ad ar as ash at az an ed en er es et ez ul".split())
+_SPELLING_LETTERS = str.maketrans("eoyw", "auiu")
+_SPELLING_SPLIT = re.compile(r"[\s\-/]+")
+_DOUBLED = re.compile(r"(.)\1+")
+_FINAL_H = re.compile(r"(?<=[aiu])h$")  # the ta marbuta: "Baqubah", "Baqouba"
+# Shorter keys meet too many other names ("Bani", "Hama"): those are left to the exact key.
+MIN_SPELLING_LETTERS = 5
+
+
+def spelling_key(name: str, min_letters: int = MIN_SPELLING_LETTERS) -> str | None:
+    """The key under which two transliterations of one name meet, or None for a short name.
+
+    Looser than `normalize` by design and so wrong more often: only for a name the exact key
+    does not know, and only where the text says where to look (see Resolver._fallback)."""
+    words = [w for w in _SPELLING_SPLIT.split(normalize(name).replace("'", "")) if w and w not in _SPELLING_ARTICLES]
+    key = " ".join(_FINAL_H.sub("", _DOUBLED.sub(r"\1", w.translate(_SPELLING_LETTERS))) for w in words)
+    return key if sum(ch.isalpha() for ch in key) >= min_letters else None
+
+
 _LATIN = re.compile(r"[a-z]")
 # IATA/ICAO and other codes that GeoNames lists among a city's alternate names ("CCS", "SVMI").
 _CODE = re.compile(r"[A-Z]{2,5}")

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from geo.gazetteer import Gazetteer, normalize
-from geo.gazetteer.names import DIVISION_WORDS
+from geo.gazetteer.names import DIVISION_WORDS, spelling_key
 from geo.model import Candidate, Mention, Place
 
 from .qualifiers import abbreviation
@@ -85,7 +85,10 @@ class Resolver:
         elif not found and mention.text.split()[-1].lower() in DIVISION_WORDS:
             # "Anbar Province", "Hebei province": the division of that name is the name's own
             # place, not a guess from a word inside it; a town it is named after stays a guess
-            found = [p for p in self.gaz.lookup_division(mention.text) if p.level in ("admin1", "admin2")]
+            found = self.gaz.lookup_division(mention.text)
+            # "Raqqa province": the gazetteer may know the name only as the town's (its state is
+            # "Ar-Raqqah"); the state a town is named after and governed from is the province
+            found = [p for p in found if p.level in ("admin1", "admin2")] or _named_states(self.gaz, found)
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
         if _acronym(mention.text) and mention.kind != "dateline":
@@ -183,7 +186,8 @@ class Resolver:
         holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
         for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
-                self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
+                said = self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
+                self._respell(m, said)
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
         sure = [m for m in sure if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
@@ -475,9 +479,10 @@ class Resolver:
         return self.gaz.country(country)
 
     def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = (),
-                  holder: Mention | None = None) -> None:  # fmt: skip
+                  holder: Mention | None = None) -> bool:  # fmt: skip
         """A name the gazetteer lacks: in the place that qualifies it or that the text says holds
-        it, else a well-known place named inside it, else the article's focus.
+        it, else a well-known place named inside it, else the article's focus. True when the
+        text itself says where the name is (a qualifier or a holder), not a guess.
 
         "TORKHAM, Pakistan" is in Pakistan; "Collins Avenue in Miami Beach" in Miami Beach;
         "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere
@@ -495,11 +500,11 @@ class Resolver:
             m.place, m.score = q, 0.3
             m.reason = f"not in the gazetteer; placed in {q.name}, which the text writes beside it"
             m.candidates = []
-            return
+            return True
         if holder is not None and holder.place is not None and holder.place.level not in ("continent", "region"):
             m.place, m.score, m.candidates = holder.place, 0.3, []
             m.reason = f"not in the gazetteer; placed in {holder.place.name}, which the text says holds it"
-            return
+            return True
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         bound = _article_bound(m.text, words)
         if words and words[-1].lower().strip(".") not in LOCAL_FEATURE_HEADS:
@@ -528,10 +533,62 @@ class Resolver:
                     m.candidates = [
                         Candidate(p, math.exp(x - top) / z, self._reason(p, ff, g, ev)) for x, p, ff in scored[1 : 1 + MAX_CANDIDATES]
                     ]
-                    return
+                    return False
         if focus is not None and m.kind != "demonym":
             m.place, m.score = focus, 0.1
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
+        return False
+
+
+    def _respell(self, m: Mention, said: bool) -> None:
+        """A name the gazetteer lacks as written may be there in another transliteration ("Tel
+        Abyad" for Tall Abyad, "Baqouba" for Baqubah): the namesake of that spelling that lies
+        where the text puts the name (`said`: in the country, within the state or near the
+        town it names beside it) or, where the fallback only guessed, around the guess, is the name's own place. A spelling elsewhere is another place."""
+        where = m.place
+        if where is None or m.kind == "demonym" or not (m.reason or "").startswith("not in the gazetteer") or self.gaz.lookup(m.text):
+            return
+        if not said and where.level in ("country", "admin1"):
+            # a guess at a country or a state is one at its country; at a town, at its
+            # neighbourhood ("Easter" in a Chicago story: no Ester, Alaska)
+            where = self.gaz.country(where.country_code) or where
+        inside = [p for p in self.gaz.spelling_variants(m.text) if p.level in ("admin1", "admin2", "city") and _respelled_in(p, where)]
+        if not inside:
+            return
+        best = inside[0]  # the coarsest level first, then the largest
+        m.place, m.score, m.candidates = best, 0.5, []
+        put = "where the text puts it" if said else "the country the article is about"
+        m.reason = f"{m.text} is {best.name} spelled another way, in {where.name}, {put}"
+
+
+def _named_states(gaz: Gazetteer, towns: list[Place]) -> list[Place]:
+    """The states of `towns` that carry a town's own name, in any spelling ("Ar-Raqqah" for Ar
+    Raqqah): what "Raqqa province" means when the gazetteer knows "Raqqa" only as a town."""
+    out = []
+    for town in towns:
+        state = gaz.admin1(town.country_code, town.admin1) if town.level == "city" and town.admin1 else None
+        if state is not None and state not in out and _bare_division(state.name) == spelling_key(town.name, 1):
+            out.append(state)
+    return out
+
+
+def _bare_division(name: str) -> str | None:
+    """A division's name without its kind, spelling-keyed: "Basra Governorate" -> "basra"."""
+    return spelling_key(" ".join(w for w in name.split() if w.lower() not in DIVISION_WORDS) or name, 1)
+
+
+def _respelled_in(p: Place, where: Place) -> bool:
+    if p.country_code != where.country_code:
+        return False
+    if where.level == "country":
+        return True
+    if where.level == "admin1":
+        return (p.admin1 or "").casefold() == where.name.casefold() or p.name == where.name or km(p, where) <= RESPELLED_KM
+    return km(p, where) <= RESPELLED_KM
+
+
+# How far a town spelled another way may lie from the town or state the text puts it in or near.
+RESPELLED_KM = 200
 
 
 # After "in" or "of", before the holding place's name: "the ", "the northern ".

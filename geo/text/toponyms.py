@@ -201,6 +201,8 @@ class MentionFinder:
                 name = span.text
                 if not (_proper(name) or name[:1].isdigit()):
                     continue  # "veranda", "downtown": the NER's lowercase places are common nouns
+                if name.lower() in NOT_NAMES:
+                    continue  # "taken on Easter", "in Congress": a feast or an institution
                 words = {t.text for t in span if t.is_alpha}
                 # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
                 # Chamber of Commerce" that it calls a person, is a capital.
