@@ -104,6 +104,9 @@ def test_a_name_in_another_transliteration_meets_the_gazetteers_spelling(gaz):
         assert found and geonames_spelling in found[0].name, (written, gaz.spelling_variants(written))
     # a short name meets too many others to be tried at all
     assert gaz.spelling_variants("Bani") == []
+    # states have a lookup of their own, for names the text says are states
+    assert [(p.name, p.level) for p in gaz.state_spellings("Castilla-La Mancha")] == [("Castille-La Mancha", "admin1")]
+    assert not gaz.lookup("Castilla-La Mancha") and gaz.state_spellings("Calif.--") == []
 
 
 def test_texas_is_a_us_state_near_its_geographic_centre(gaz):

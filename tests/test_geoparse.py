@@ -673,6 +673,14 @@ def test_a_province_the_gazetteer_knows_by_its_towns_name(pipeline):
     assert (basra.place.level, basra.place.country_code) == ("admin1", "IQ")
 
 
+def test_a_state_in_its_own_language_qualifies_the_town_before_it(pipeline):
+    # GeoNames has "Castille-La Mancha"; without it, "La" was Louisiana and Guadalajara Mexico's
+    doc = pipeline.parse("Farmers drove their tractors into Guadalajara (Castilla-La Mancha) on Tuesday.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Guadalajara", "ES"), ("Castilla-La Mancha", "ES")]
+    kunar = the_one(pipeline, "Rebels shot down a helicopter in eastern Kunar province.", "Kunar province")
+    assert (kunar.place.level, kunar.place.country_code) == ("admin1", "AF")
+
+
 def test_a_feast_the_ner_took_for_a_place_is_none(pipeline):
     assert [m.text for m in pipeline.parse("The photo was taken on Easter in Chicago.").mentions] == ["Chicago"]
 

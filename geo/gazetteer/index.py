@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sqlite3
 import threading
 from functools import lru_cache
@@ -19,6 +20,7 @@ from geo.model import Place
 from .build import BUILD_VERSION, ensure_built
 from .names import CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize, spelling_key
 
+_WORDS = re.compile(r"[^\W\d_]+(?:[ '/-][^\W\d_]+)*")
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
 
 
@@ -39,6 +41,7 @@ class Gazetteer:
         self._max_words = int(meta["max_name_words"])
         self._countries: dict[str, tuple[Place, Place | None, list[str]]] | None = None
         self._coords: Any = None
+        self._states: dict[str, tuple[Place, ...]] | None = None
         # Per instance, so a test opening a second index never sees the first one's answers.
         self._lookup_key = lru_cache(maxsize=1 << 16)(self._lookup_key_uncached)
         self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
@@ -108,6 +111,27 @@ class Gazetteer:
             found = self._lookup_key(" ".join(key.replace("-", " ").split()))
         return list(found)
 
+    def state_spellings(self, name: str) -> list[Place]:
+        """The states one of whose names is `name` in another spelling: "Castilla-La Mancha"
+        for GeoNames' "Castille-La Mancha", "Kunar" for "Konar". For a name the text says is a
+        state (a division word, a qualifier's place): the key alone also makes "Crime" Crimea."""
+        key = normalize(name)
+        if not _WORDS.fullmatch(key):
+            return []  # "Calif.--": a token with more than a name in it
+        return list(self._state_keys().get(spelling_key(key) or "", ()))
+
+    def _state_keys(self) -> dict[str, tuple[Place, ...]]:
+        if self._states is None:
+            rows = self._query(
+                f"SELECT s.skey, {_PLACE_COLUMNS} FROM spellings s JOIN places p ON p.id = s.pid"
+                " WHERE p.level = 'admin1' ORDER BY p.population DESC, p.id"
+            )
+            states: dict[str, tuple[Place, ...]] = {}
+            for skey, *row in rows:
+                states[skey] = (*states.get(skey, ()), Place(*row))
+            self._states = states
+        return self._states
+
     def lookup_division(self, name: str) -> list[Place]:
         """The places a name written as an administrative division may mean: "Rutshuru
         territory", "Dadu district", "Province of Mindoro Occidental" are the division called
@@ -126,7 +150,7 @@ class Gazetteer:
             rest = " ".join(words[2:])
         else:
             return []
-        found = self.lookup(rest)
+        found = self.lookup(rest) or self.state_spellings(rest)
         divisions = [p for p in found if p.level in ("admin1", "admin2")]
         return divisions or [p for p in found if p.level == "city"]
 

@@ -79,9 +79,10 @@ class Resolver:
                 return [state]
         found = self.gaz.lookup(mention.text)
         if not found and mention.kind == "qualifier":
-            # "Kiwanja (Rutshuru territory, North Kivu)", "Tripoli (North Lebanon)"; elsewhere a
-            # name the gazetteer lacks is placed by what is named inside it (`_fallback`)
-            found = self.gaz.lookup_division(mention.text)
+            # "Kiwanja (Rutshuru territory, North Kivu)", "Tripoli (North Lebanon)", "Guadalajara
+            # (Castilla-La Mancha)"; elsewhere a name the gazetteer lacks is placed by what is
+            # named inside it (`_fallback`)
+            found = self.gaz.lookup_division(mention.text) or self.gaz.state_spellings(mention.text)
         elif not found and mention.text.split()[-1].lower() in DIVISION_WORDS:
             # "Anbar Province", "Hebei province": the division of that name is the name's own
             # place, not a guess from a word inside it; a town it is named after stays a guess

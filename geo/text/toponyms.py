@@ -739,11 +739,12 @@ class MentionFinder:
         return sum(self._country(x) for x in [head, *parts]) > 1
 
     def _division(self, name: str) -> bool:
-        """Whether the gazetteer knows `name` as a country, a first- or second-level division, or
-        (with a division word: "Rutshuru territory") the town a division is named after."""
+        """Whether the gazetteer knows `name` as a country, a first- or second-level division (a
+        state in any spelling: "Castilla-La Mancha"), or (with a division word: "Rutshuru
+        territory") the town a division is named after."""
         if any(p.level in ("country", "admin1", "admin2") for p in self.gaz.lookup(name)):
             return True
-        return bool(self.gaz.lookup_division(name))
+        return bool(self.gaz.lookup_division(name) or self.gaz.state_spellings(name))
 
     def _datelines(self, doc: Doc, add) -> None:
         for m in DATELINE.finditer(_token_table(doc).text):
