@@ -109,6 +109,13 @@ def test_a_name_in_another_transliteration_meets_the_gazetteers_spelling(gaz):
     assert not gaz.lookup("Castilla-La Mancha") and gaz.state_spellings("Calif.--") == []
 
 
+def test_a_name_written_with_an_arabic_article_that_geonames_writes_without(gaz):
+    assert [(p.name, p.level) for p in gaz.lookup("Al-Anbar")] == [("Anbar", "admin1")]
+    assert "SY" in {p.country_code for p in gaz.lookup("al-Tall")}
+    # only where Arabic names places: "El Paso" is still El Paso, Texas, and no "Paso"
+    assert gaz.lookup("El Paso")[0].country_code == "US"
+
+
 def test_texas_is_a_us_state_near_its_geographic_centre(gaz):
     (texas,) = only(gaz.lookup("Texas"), level="admin1", country_code="US")
     # Texas' geographic centre is near Brady, about 31.0N 99.9W.

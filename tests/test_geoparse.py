@@ -681,6 +681,13 @@ def test_a_state_in_its_own_language_qualifies_the_town_before_it(pipeline):
     assert (kunar.place.level, kunar.place.country_code) == ("admin1", "AF")
 
 
+def test_a_province_with_the_article_geonames_leaves_out(pipeline):
+    # it had gone to the United States, the article's focus, as a name the gazetteer lacked
+    text = "U.S. officials said gunmen attacked the governor of the western province of Al-Anbar."
+    anbar = the_one(pipeline, text, "Al-Anbar")
+    assert (anbar.place.name, anbar.place.country_code) == ("Anbar", "IQ")
+
+
 def test_a_feast_the_ner_took_for_a_place_is_none(pipeline):
     assert [m.text for m in pipeline.parse("The photo was taken on Easter in Chicago.").mentions] == ["Chicago"]
 

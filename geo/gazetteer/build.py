@@ -29,7 +29,7 @@ from geo.model import LEVELS, Place
 from geo.settings import DATA, cache_dir
 
 from . import geonames
-from .names import ALTERNATE, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, spelling_key, usable_alternate, word_count
+from .names import ALTERNATE, ARABIC_NAMING, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, spelling_key, usable_alternate, without_arabic_article, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
 BUILD_VERSION = 6
@@ -213,19 +213,6 @@ def _without_article(key: str) -> str | None:
     return key[4:] if key.startswith("the ") and len(key) > 4 else None
 
 
-# Where GeoNames writes places with the Arabic article ("Al Muthanna", "An Najaf", "El Fasher")
-# and English news often drops it ("Muthanna province", "Najaf", "Fasher"): the countries where
-# Arabic is an official language. Elsewhere "El Paso" or "El Oro" keep theirs.
-ARABIC_NAMING = frozenset("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split())
-_ARABIC_ARTICLE = re.compile(r"(?:al|el|an|ar|as|ash|ad|adh|at|ath|az)[ -]['‘’ʿ]?")
-
-
-def _without_arabic_article(key: str) -> str | None:
-    m = _ARABIC_ARTICLE.match(key)
-    bare = key[m.end() :] if m else ""
-    return bare if len(bare) >= 3 and bare[0].isalpha() else None
-
-
 def _variants(name: str) -> list[str]:
     """ISO-style names to what a writer would type: "X [Y]", "A / B", "Madrid, Comunidad de"."""
     out: list[str] = []
@@ -290,7 +277,7 @@ class _Writer:
             self.names.append((bare, pid, kind))
         # `arabic`: a name of a country in ARABIC_NAMING, whose article news may drop; the name
         # without it is only an alternate
-        bare = _without_arabic_article(key) if arabic else None
+        bare = without_arabic_article(key) if arabic else None
         if bare:
             self.names.append((bare, pid, ALTERNATE))
         if len(self.names) >= 200_000:

@@ -18,7 +18,7 @@ from typing import Any
 from geo.model import Place
 
 from .build import BUILD_VERSION, ensure_built
-from .names import CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize, spelling_key
+from .names import ARABIC_NAMING, CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize, spelling_key, without_arabic_article
 
 _WORDS = re.compile(r"[^\W\d_]+(?:[ '/-][^\W\d_]+)*")
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
@@ -103,12 +103,16 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Place]:
         """Every place one of whose names normalises like `name`, coarsest level first. A
-        hyphenated name the index lacks is tried with spaces: news writes "Nord-Kivu" and
-        "Castilla-La Mancha" where GeoNames has "Nord Kivu" and "Castille La Mancha"."""
+        hyphenated name the index lacks is tried with spaces (news writes "Nord-Kivu" where
+        GeoNames has "Nord Kivu"), and one with an Arabic article without it, in the countries
+        that write Arabic names."""
         key = normalize(name)
         found = self._lookup_key(key)
         if not found and "-" in key:
             found = self._lookup_key(" ".join(key.replace("-", " ").split()))
+        if not found and (bare := without_arabic_article(key)) is not None:
+            # "Al-Anbar", "Al-Quneitra" where GeoNames has "Anbar", "Quneitra"
+            found = tuple(p for p in self._lookup_key(bare) if p.country_code in ARABIC_NAMING)
         return list(found)
 
     def state_spellings(self, name: str) -> list[Place]:

@@ -50,6 +50,21 @@ def normalize(name: str) -> str:
     return " ".join(stripped.casefold().translate(_FOLD).split())
 
 
+# Where GeoNames writes places with the Arabic article ("Al Muthanna", "An Najaf", "El Fasher")
+# and English news often drops it ("Muthanna province", "Najaf", "Fasher"), or the other way
+# round ("Al-Anbar" for GeoNames' "Anbar"): the countries where Arabic is an official language.
+# Elsewhere "El Paso" or "El Oro" keep theirs.
+ARABIC_NAMING = frozenset("AE BH DJ DZ EG EH IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split())
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|an|ar|as|ash|ad|adh|at|ath|az)[ -]['‘’ʿ]?")
+
+
+def without_arabic_article(key: str) -> str | None:
+    """A name's key without the Arabic article it begins with, or None."""
+    m = _ARABIC_ARTICLE.match(key)
+    bare = key[m.end() :] if m else ""
+    return bare if len(bare) >= 3 and bare[0].isalpha() else None
+
+
 # What transliterations of one name disagree on: Arabic articles, apostrophes for the ayn,
 # doubled letters, the vowels and glides, a final h ("Tel Abyad", "Baqouba", "Ain Issa" against
 # GeoNames' "Tall Abyad", "Baqubah", "'Ayn 'Isa").
