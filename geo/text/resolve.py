@@ -540,12 +540,12 @@ class Resolver:
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
         return False
 
-
     def _respell(self, m: Mention, said: bool) -> None:
         """A name the gazetteer lacks as written may be there in another transliteration ("Tel
         Abyad" for Tall Abyad, "Baqouba" for Baqubah): the namesake of that spelling that lies
         where the text puts the name (`said`: in the country, within the state or near the
-        town it names beside it) or, where the fallback only guessed, around the guess, is the name's own place. A spelling elsewhere is another place."""
+        town it names beside it) or, where the fallback only guessed, around the guess, is the
+        name's own place. A spelling elsewhere is another place."""
         where = m.place
         if where is None or m.kind == "demonym" or not (m.reason or "").startswith("not in the gazetteer") or self.gaz.lookup(m.text):
             return
@@ -558,7 +558,7 @@ class Resolver:
             return
         best = inside[0]  # the coarsest level first, then the largest
         m.place, m.score, m.candidates = best, 0.5, []
-        put = "where the text puts it" if said else "the country the article is about"
+        put = "where the text puts it" if said else "where the article is about"
         m.reason = f"{m.text} is {best.name} spelled another way, in {where.name}, {put}"
 
 
