@@ -546,8 +546,8 @@ class Resolver:
         where the text puts the name (`said`: in the country, within the state or near the
         town it names beside it) or, where the fallback only guessed, around the guess, is the
         name's own place. A spelling elsewhere is another place."""
-        where = m.place
-        if where is None or m.kind == "demonym" or not (m.reason or "").startswith("not in the gazetteer") or self.gaz.lookup(m.text):
+        where = m.place  # the fallback's place: None when it placed nothing
+        if where is None or m.kind == "demonym" or self.gaz.lookup(m.text):
             return
         if not said and where.level in ("country", "admin1"):
             # a guess at a country or a state is one at its country; at a town, at its

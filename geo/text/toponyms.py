@@ -12,8 +12,8 @@ places it has not seen, and hides places inside organisation names ("Toronto Pol
   5. Wire datelines ("CARACAS, Venezuela --") are recognised as such.
   6. A name the NER took for a person or an organisation, or left unlabelled, is a place where
      only places stand (label ending in POSITION): "the town of Rawa", "recaptured Kon Tum",
-     "from Al-Bab", "the siege on Manbij", each next name of a list that stands there; with a settlement noun even a
-     name the gazetteer lacks ("Dubuwa village").
+     "from Al-Bab", "the siege on Manbij", each next name of a list that stands there; with a
+     settlement noun even a name the gazetteer lacks ("Dubuwa village").
   7. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
      an organisation's name the NER gave them, become tentative mentions (label ending in
      LOCAL): the resolver keeps them only near the places the article certainly names.
