@@ -639,6 +639,17 @@ def test_a_town_under_siege_or_attack_is_a_place_and_a_politician_is_not(pipelin
     assert not pipeline.parse("Thousands marched against Bush in the rain.").mentions
 
 
+def test_a_name_the_words_after_it_describe_as_a_place_is_one(pipeline):
+    # the NER takes both for persons; an appositive noun for a town, or a distance from another
+    # place, says what they are
+    text = "Militiamen looted Beni, a trading town near the Ugandan border, on Friday."
+    assert the_one(pipeline, text, "Beni").place.country_code == "CD"
+    text = "Jowhar, about 90 kilometers (55 miles) north of the capital, fell to the militia on Monday."
+    assert the_one(pipeline, text, "Jowhar").place.country_code == "SO"
+    # the appositive's own noun says it, not a town it names: Moreno is a big Argentine city
+    assert not pipeline.parse("Police questioned Moreno, a resident of the town, on Friday.").mentions
+
+
 def test_a_name_after_stronghold_of_is_the_stronghold(pipeline):
     text = "Heavy shelling hit the rebel stronghold of Al-Bab overnight."
     assert the_one(pipeline, text, "Al-Bab").place.country_code == "SY"

@@ -110,6 +110,8 @@ class Gazetteer:
         found = self._lookup_key(key)
         if not found and "-" in key:
             found = self._lookup_key(" ".join(key.replace("-", " ").split()))
+        elif not found and " " in key:
+            found = self._lookup_key(key.replace(" ", "-"))  # "Mbuji Mayi" for "Mbuji-Mayi"
         if not found and (bare := without_arabic_article(key)) is not None:
             # "Al-Anbar", "Al-Quneitra" where GeoNames has "Anbar", "Quneitra"
             found = tuple(p for p in self._lookup_key(bare) if p.country_code in ARABIC_NAMING)

@@ -794,6 +794,7 @@ OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"se
 # "their advance on Kabul" ("marched against Bush", "an ambush against the Islamic State of Iraq
 # and Al-Sham": not "against").
 TARGET_PREPS = frozenset("on over".split())
+DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
 
 
@@ -816,10 +817,34 @@ def _item_before(span: Span) -> int:
 
 def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> str | None:
     """'settlement' when a word for a settlement says `span` is one ("the village of X", "X
-    town"), 'noun' when another noun for a place does ("X province", "outskirts of X"), 'owner'
-    when it owns a place's part ("X's main square"), 'target' when an attack or an advance is on
-    it ("the siege on X"), 'weak' when only a locative preposition or a verb that takes ground
-    does, else None."""
+    town", "X, a village near Y"), 'noun' when another noun for a place does ("X province",
+    "outskirts of X", "X, 20 km north of Y"), 'owner' when it owns a place's part ("X's main
+    square"), 'target' when an attack or an advance is on it ("the siege on X"), 'weak' when only
+    a locative preposition or a verb that takes ground does, else None."""
+    found = _position_in_sentence(span, verbs)
+    if found in ("settlement", "noun"):
+        return found
+    return _described_as_place(span) or found
+
+
+def _described_as_place(span: Span) -> str | None:
+    """What the words after a name say it is: its appositive ("Mbuji Mayi, the main city in
+    Eastern Kasai"; 'settlement' or 'noun' as for a word before it) or its distance from another
+    place ("Belet Huen, about 200 miles (322 kilometers) northwest of Mogadishu"; 'noun')."""
+    doc = span.doc
+    for child in span.root.children:
+        word = child.lemma_.lower()
+        if child.dep_ == "appos" and child.i >= span.end and word in SETTLEMENT_AFTER | {"capital"}:
+            return "settlement" if word in SETTLEMENTS | {"capital"} else "noun"
+    if span.end < len(doc) and doc[span.end].text == ",":
+        window = doc[span.end + 1 : span.end + 5]
+        unit = next((t for t in window if t.lower_ in DISTANCE_UNITS and doc[t.i - 1].like_num), None)
+        if unit is not None and any(t.lower_ in ("of", "from") for t in doc[unit.i + 1 : unit.i + 8]):
+            return "noun"
+    return None
+
+
+def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None:
