@@ -676,6 +676,23 @@ def test_a_name_spelled_another_way_is_the_place_of_that_spelling_where_the_text
     assert (efrin.place.country_code, efrin.place.level) == ("TD", "country")
 
 
+def test_a_name_spelled_another_way_with_nothing_else_in_the_text_is_its_one_sizeable_spelling(pipeline):
+    # GeoNames writes "Ingushetiya"; the sentence names no other place to look around
+    m = the_one(pipeline, "Federal troops clashed with rebels in Ingushetia on Tuesday.", "Ingushetia")
+    assert (m.place.name, m.place.level, m.place.country_code) == ("Ingushetiya", "admin1", "RU")
+    # a town's part is no town or state elsewhere (Kamalia is a Pakistani city)
+    m = the_one(pipeline, "A car bomb exploded in the Kamaliyah neighborhood on Tuesday.", "Kamaliyah")
+    assert m.place is None
+
+
+def test_a_town_known_only_in_another_spelling_is_found_where_only_a_place_stands(pipeline):
+    # the NER calls "Mussayib" an organisation; GeoNames writes "Al-Musayab"
+    m = the_one(pipeline, "Ten people were wounded in a mortar attack in Mussayib on Sunday.", "Mussayib")
+    assert (m.place.name, m.place.country_code) == ("Al-Musayab", "IQ")
+    # a first name is no town of a similar spelling (Ramsey)
+    assert not pipeline.parse("Police say Ramzi was captured by local authorities.").mentions
+
+
 def test_a_province_the_gazetteer_knows_by_its_towns_name(pipeline):
     # "Raqqa" is only the town's name in the gazetteer, whose province is "Ar-Raqqah"
     raqqa = the_one(pipeline, "Fighting spread to Raqqa province on Monday.", "Raqqa province")

@@ -188,7 +188,7 @@ class Resolver:
         for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
                 said = self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
-                self._respell(m, said)
+                self._respell(m, said, text)
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
         sure = [m for m in sure if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
@@ -540,14 +540,17 @@ class Resolver:
             m.reason = f"not in the gazetteer; placed at the article's focus, {focus.name}"
         return False
 
-    def _respell(self, m: Mention, said: bool) -> None:
+    def _respell(self, m: Mention, said: bool, text: str) -> None:
         """A name the gazetteer lacks as written may be there in another transliteration ("Tel
         Abyad" for Tall Abyad, "Baqouba" for Baqubah): the namesake of that spelling that lies
         where the text puts the name (`said`: in the country, within the state or near the
         town it names beside it) or, where the fallback only guessed, around the guess, is the
         name's own place. A spelling elsewhere is another place."""
         where = m.place  # the fallback's place: None when it placed nothing
-        if where is None or m.kind == "demonym" or self.gaz.lookup(m.text):
+        if m.kind == "demonym" or self.gaz.lookup(m.text):
+            return
+        if where is None:
+            self._respell_alone(m, text)
             return
         if not said and where.level in ("country", "admin1"):
             # a guess at a country or a state is one at its country; at a town, at its
@@ -560,6 +563,23 @@ class Resolver:
         m.place, m.score, m.candidates = best, 0.5, []
         put = "where the text puts it" if said else "where the article is about"
         m.reason = f"{m.text} is {best.name} spelled another way, in {where.name}, {put}"
+
+
+    def _respell_alone(self, m: Mention, text: str) -> None:
+        """Where the text says nothing of where a name is and names no other place to guess
+        from ("fighting spread across Ingushetia"), the one sizeable place of its spelling
+        ("Ingushetiya"), a state or a town of LONE_RESPELLING_MIN_POP, is the name's place; two
+        or more leave it unplaced. Not for a town's part ("the Kamaliyah neighborhood"), which
+        a town or a state elsewhere is not."""
+        if _PART_AFTER.match(text, m.end):
+            return
+        sizeable = {p.geonameid: p for p in self.gaz.spelling_variants(m.text)
+                    if p.level == "admin1" or (p.level == "city" and p.population >= LONE_RESPELLING_MIN_POP)}  # fmt: skip
+        if len(sizeable) != 1:
+            return
+        (best,) = sizeable.values()
+        m.place, m.score, m.candidates = best, 0.5, []
+        m.reason = f"{m.text} is {best.name} spelled another way, the only sizeable place so spelled; the text says nothing else of where"
 
 
 def _named_states(gaz: Gazetteer, towns: list[Place]) -> list[Place]:
@@ -590,6 +610,10 @@ def _respelled_in(p: Place, where: Place) -> bool:
 
 # How far a town spelled another way may lie from the town or state the text puts it in or near.
 RESPELLED_KM = 200
+_PART_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter|suburb)\b", re.I)
+# A town spelled another way that nothing in the text places must be this big to be taken alone:
+# the smaller a place, the likelier another name of the world shares its spelling key.
+LONE_RESPELLING_MIN_POP = 20_000
 
 
 # After "in" or "of", before the holding place's name: "the ", "the northern ".

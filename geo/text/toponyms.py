@@ -511,6 +511,11 @@ class MentionFinder:
             places = [p for p in self.gaz.lookup(name) if p.level in ("city", "admin1", "admin2")]
             if not places and self.gaz.is_name(name):
                 continue  # a country or a feature: the NER's own judgement stands
+            # a town or a state the gazetteer has in another transliteration only ("infiltrated
+            # into Tel Abyad", "Logar province"; not a people's name, "Poles" for Pula)
+            spelled = not places and label != "NORP"
+            if spelled:
+                places = [p for p in self.gaz.spelling_variants(name) if p.level in ("city", "admin1")]
             # the NER may take every "Knin" of the article for a person: only other names count
             words = {t.text for t in span}
             # (not the name's own entity, which may have taken words before it: "Ma’arat al-Numan")
@@ -546,8 +551,11 @@ class MentionFinder:
             # an owner ("Smith's school") is a person or a firm more often still: only a town of
             # ten times that size
             # so is a target ("launched an attack on Romney" is mostly politics)
+            # a spelling's namesake is a guess on top of it: only a city of five times that size
+            # ("Ramzi was captured": not Ramsey)
             if position in ("weak", "owner", "target") and not any(
-                self._sizeable(p, name, 10 if label == "PERSON" or position in ("owner", "target") else 1) for p in places
+                self._sizeable(p, name, 10 if label == "PERSON" or position in ("owner", "target") else 5 if spelled else 1)
+                for p in places
             ):
                 continue
             add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
