@@ -656,6 +656,14 @@ def test_an_operation_that_saw_something_and_shelling_on_a_town(pipeline):
     assert [e.type for e in events(pipeline, "Thousands protested against the attack on Iraq.")] == ["protest"]
 
 
+def test_the_next_place_of_a_list_may_come_with_its_kind(pipeline):
+    # "X and the <some words> town of Y": Y is the list's next item, the event's place as much as X
+    text = "Tens of thousands of protesters marched from Geneva and the French town of Annemasse on Sunday."
+    assert places(pipeline, text, "protest") == ["Geneva", "Annemasse"]
+    text = "Rebels captured Tal Sawran and the neighbouring village of Kafr Laha overnight."
+    assert places(pipeline, text) == ["Tal Sawran", "Kafr Laha"]
+
+
 def test_the_group_radicals_belong_to_is_no_place(pipeline):
     text = "Two policemen were injured in a raid against members of the Kurdistan Workers' Party (PKK) in the city of Cizre."
     assert places(pipeline, text) == ["Cizre"]

@@ -51,8 +51,13 @@ _DESCRIBES = re.compile(r"\s+(?:[a-z]+\s+){1,2}of\s+(?:the\s+)?")
 CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
 # Between two items of one list: a comma, "and", both, after an aside ("Arbil (four times), "),
 # the preposition said again ("in Lyon, in Marseille and in Nice").
+# ... and after "and" the next item may come with its kind: "Tel Abyad and the nearby town of
+# Suluk", "Geneva and the French town of Annemasse" (after a comma alone, that is a description:
+# "Douma, a suburb of Damascus").
 _LIST_GAP = re.compile(
-    r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:and|or)\s+)?|(?:and|or)\s+)(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
+    r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
+    r"|,?\s*(?:and|or)\s+(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
+    r"(?:(?:[\w’'-]+\s+){0,2}(?:town|village|city|hamlet|settlement|suburb|neighbou?rhood)\s+of\s+)?)"
 )
 # Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
