@@ -693,6 +693,16 @@ def test_a_town_known_only_in_another_spelling_is_found_where_only_a_place_stand
     assert not pipeline.parse("Police say Ramzi was captured by local authorities.").mentions
 
 
+def test_a_local_government_area_of_a_state_is_in_that_state(pipeline):
+    # the gazetteer's Sangas are in Mozambique and Angola; the Nigerian one is the state's
+    text = "Gunmen attacked a police station in Sanga local government area of Kaduna State on Tuesday."
+    m = the_one(pipeline, text, "Sanga")
+    assert m.place.country_code == "NG" and "Kaduna" in m.place.name
+    # "the Queensland city of Ipswich" calls Ipswich the city, not Queensland, which is the state
+    text = "Thousands marched in the Queensland city of Ipswich on Saturday."
+    assert the_one(pipeline, text, "Queensland").place.level == "admin1"
+
+
 def test_a_province_the_gazetteer_knows_by_its_towns_name(pipeline):
     # "Raqqa" is only the town's name in the gazetteer, whose province is "Ar-Raqqah"
     raqqa = the_one(pipeline, "Fighting spread to Raqqa province on Monday.", "Raqqa province")

@@ -204,8 +204,10 @@ class Resolver:
                  if text[b.end : a.start] in ("'s ", "\u2019s ")]  # fmt: skip
         # a country is hardly ever written "X in Y" to mean its namesake: "Russia in Syria"
         pairs += [(b, a, f"'{text[a.start : b.end]}'", False) for a, b in zip(mentions, mentions[1:])
-                  if _SITED_IN.match(text, a.end, b.start) and a.place is not None
-                  and a.place.level not in ("country", "continent", "region")]  # fmt: skip
+                  if a.place is not None and a.place.level not in ("country", "continent", "region") and (
+                      _SITED_IN.match(text, a.end, b.start)
+                      or (_SITED_OF.match(text, a.end, b.start) and b.place is not None and b.place.level in ("admin1", "admin2"))
+                  )]  # fmt: skip
         for b, a, said, owned in pairs:
             if a.place is None or b.place is None:
                 continue
@@ -619,9 +621,12 @@ LONE_RESPELLING_MIN_POP = 20_000
 # After "in" or "of", before the holding place's name: "the ", "the northern ".
 _THE_PART_OF = r"(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"the"})) + r")\s+)?$"
 
+# Nigeria's local government areas: "Sanga local government area of Kaduna State".
+_LOCAL_GOVERNMENT = r"local\s+government(?:\s+(?:area|council))?|lga"
+
 # Between a name and the place that holds it: " in ", " village in the ", " district of ".
 _HELD_IN = re.compile(
-    r"\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + r")\s+)?"
+    r"\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + "|" + _LOCAL_GOVERNMENT + r")\s+)?"
     r"(?:in|of)\s+" + _THE_PART_OF,
     re.I,
 )
@@ -631,7 +636,8 @@ _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipal
 _ADMIN_BEFORE = re.compile(
     r"\b(?:state|province|region|county|district|governorate|department|prefecture|oblast|canton)\s+of\s+$", re.I
 )
-_TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b")  # lower case: "Kansas City" is a name
+# lower case: "Kansas City" is a name; "the Queensland city of Ipswich" calls the next name one
+_TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b(?!\s+of\b)")
 _ADMIN_AFTER = re.compile(r"^\s+(?:state|province|governorate|region|prefecture|oblast)\b")
 _TOWN_LEVELS = ("city", "district")
 _ADMIN_LEVELS = ("admin1", "admin2")
@@ -700,11 +706,13 @@ LOCAL_FEATURE_HEADS = {
 
 # Between a known place and the place the text puts it in: " in ", " airport in ", ", a village
 # in the northern ". Not ", in ": "in Lyon, in Marseille and in Nice" is a list.
-_FEATURE_WORDS = "|".join(sorted(SETTLEMENTS | AREA_NOUNS | LOCAL_FEATURE_HEADS))
-_SITED_IN = re.compile(
-    r"(?:\s*,\s*(?:a|an|the)\s+(?:" + _FEATURE_WORDS + r")|\s+(?:" + _FEATURE_WORDS + r"))?\s+in\s+" + _THE_PART_OF,
-    re.I,
-)
+_FEATURE_WORDS = "|".join(sorted(SETTLEMENTS | AREA_NOUNS | LOCAL_FEATURE_HEADS)) + "|" + _LOCAL_GOVERNMENT
+_FEATURE = r"(?:\s*,\s*(?:a|an|the)\s+(?:" + _FEATURE_WORDS + r")|\s+(?:" + _FEATURE_WORDS + r"))"
+_SITED_IN = re.compile(_FEATURE + r"?\s+in\s+" + _THE_PART_OF, re.I)
+# "X district of Y", with the kind written (a bare "X of Y" is a name or an owner): only a state
+# or a county Y holds X so, since "the Queensland city of Ipswich" and "the Baghdad district of
+# Karrada" are written the other way round
+_SITED_OF = re.compile(_FEATURE + r"\s+of\s+" + _THE_PART_OF, re.I)
 
 
 def _article_bound(text: str, words: list[str]) -> set[int]:

@@ -802,8 +802,9 @@ OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"se
 # "their advance on Kabul" ("marched against Bush", "an ambush against the Islamic State of Iraq
 # and Al-Sham": not "against").
 TARGET_PREPS = frozenset("on over".split())
-DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
+# "Belet Huen, about 200 miles (322 kilometers) northwest of Mogadishu": a place told by its distance.
+DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 
 
 def _item_before(span: Span) -> int:
@@ -853,6 +854,7 @@ def _described_as_place(span: Span) -> str | None:
 
 
 def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
+    """The position the words before the name and its place in the parse give (see `_place_position`)."""
     doc = span.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None:
