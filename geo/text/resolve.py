@@ -547,7 +547,8 @@ class Resolver:
         Abyad" for Tall Abyad, "Baqouba" for Baqubah): the namesake of that spelling that lies
         where the text puts the name (`said`: in the country, within the state or near the
         town it names beside it) or, where the fallback only guessed, around the guess, is the
-        name's own place. A spelling elsewhere is another place."""
+        name's own place. A spelling elsewhere is another place; where the fallback placed
+        nothing, see `_respell_alone`."""
         where = m.place  # the fallback's place: None when it placed nothing
         if m.kind == "demonym" or self.gaz.lookup(m.text):
             return
