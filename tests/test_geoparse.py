@@ -650,6 +650,13 @@ def test_a_name_the_words_after_it_describe_as_a_place_is_one(pipeline):
     assert not pipeline.parse("Police questioned Moreno, a resident of the town, on Friday.").mentions
 
 
+def test_a_town_named_before_a_site_is_a_place_if_it_is_the_towns_own_name(pipeline):
+    # the NER takes "Jaffna" for a person; a peninsula, a stadium or a base takes a town's name
+    assert the_one(pipeline, "Troops retook the Jaffna peninsula after weeks of fighting.", "Jaffna").place.country_code == "LK"
+    # ... but only its own name: "Terminus" was once Atlanta's
+    assert not pipeline.parse("Two bombs exploded at the Terminus bus station on Thursday evening.").mentions
+
+
 def test_a_name_after_stronghold_of_is_the_stronghold(pipeline):
     text = "Heavy shelling hit the rebel stronghold of Al-Bab overnight."
     assert the_one(pipeline, text, "Al-Bab").place.country_code == "SY"

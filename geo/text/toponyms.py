@@ -558,6 +558,12 @@ class MentionFinder:
                 for p in places
             ):
                 continue
+            # a site's name is an owner's, and only a town's own name: "the Terminus bus station"
+            # is no Atlanta, which was once called so
+            if position == "site" and (spelled or not any(
+                self._sizeable(p, name, 10) and self.gaz.name_matches_primary(p, name) for p in places
+            )):
+                continue
             add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
             where[span.end - 1] = position
 
@@ -803,6 +809,11 @@ OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"se
 # and Al-Sham": not "against").
 TARGET_PREPS = frozenset("on over".split())
 TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
+# Sites and features a town's name goes before ("the Kissufim crossing point", "Pacaembu stadium",
+# "the Jaffna peninsula"): not a home or an office, which a family's or a firm's name goes before.
+NAMED_SITE_NOUNS = (SITE_HEADS - {"complex", "project", "field", "fields", "quarter"}) | frozenset(
+    "market station stadium university shrine junction mosque bridge peninsula".split()
+)
 # "Belet Huen, about 200 miles (322 kilometers) northwest of Mogadishu": a place told by its distance.
 DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 
@@ -828,7 +839,8 @@ def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> 
     """'settlement' when a word for a settlement says `span` is one ("the village of X", "X
     town", "X, a village near Y"), 'noun' when another noun for a place does ("X province",
     "outskirts of X", "X, 20 km north of Y"), 'owner' when it owns a place's part ("X's main
-    square"), 'target' when an attack or an advance is on it ("the siege on X"), 'weak' when only
+    square"), 'site' when a site or a feature takes its name ("the X peninsula", "the X army
+    base"), 'target' when an attack or an advance is on it ("the siege on X"), 'weak' when only
     a locative preposition or a verb that takes ground does, else None."""
     found = _position_in_sentence(span, verbs)
     if found in ("settlement", "noun"):
@@ -883,6 +895,10 @@ def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
         return "weak"
     if root.dep_ == "poss" and head.lemma_.lower() in OWNED_PLACE_NOUNS:
         return "owner"  # "Tbilisi's central Rustaveli Avenue", "Bethlehem's church": the owner of a place's part
+    if root.dep_ == "compound" and head.i > root.i and (
+        {head.lemma_.lower()} | {c.lemma_.lower() for c in head.children if c.dep_ == "compound" and c.i > root.i}
+    ) & NAMED_SITE_NOUNS:
+        return "site"  # "the Miraflores base", "the Jaffna peninsula", "the Taji purification station"
     before = doc[span.start - 1] if span.start > 0 else None
     # the parse may fail where the tagger did not: "the town of al-Wafa west of Ramadi" (a
     # compound of "west"), "shelled Knin, the one-time stronghold"
