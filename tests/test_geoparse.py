@@ -692,6 +692,16 @@ def test_a_name_spelled_another_way_with_nothing_else_in_the_text_is_its_one_siz
     assert m.place is None
 
 
+def test_a_big_city_of_another_spelling_outweighs_a_guess_at_a_country(pipeline):
+    # the fallback guesses Iraq, the country the sentence names; Deir ez-Zor is a city of 270,000
+    text = "The Islamic State of Iraq and Al-Sham launched an offensive in southwest Deir Ezzor on Monday."
+    m = the_one(pipeline, text, "Deir Ezzor")
+    assert (m.place.name, m.place.country_code) == ("Deir ez-Zor", "SY") and "only a guess" in m.reason
+    # a guessed town is a near one: Riyadah south of Kirkuk is no Riyadh
+    text = "Saboteurs bombed the pipeline near the town of Riyadah, 50 kilometers south of Kirkuk."
+    assert the_one(pipeline, text, "Riyadah").place.country_code == "IQ"
+
+
 def test_a_town_known_only_in_another_spelling_is_found_where_only_a_place_stands(pipeline):
     # the NER calls "Mussayib" an organisation; GeoNames writes "Al-Musayab"
     m = the_one(pipeline, "Ten people were wounded in a mortar attack in Mussayib on Sunday.", "Mussayib")

@@ -561,28 +561,37 @@ class Resolver:
             where = self.gaz.country(where.country_code) or where
         inside = [p for p in self.gaz.spelling_variants(m.text) if p.level in ("admin1", "admin2", "city") and _respelled_in(p, where)]
         if not inside:
+            if not said and m.place.level in ("country", "admin1", "region"):
+                # a guess at a country is weaker than a city of that spelling elsewhere: "Deir
+                # Ezzor's countryside" in a story the fallback took for Iraq's is Deir ez-Zor in
+                # Syria (a guessed town is a near one: "Riyadah, south of Kirkuk" is no Riyadh)
+                self._respell_alone(m, text, GUESSED_RESPELLING_MIN_POP, states=False)
             return
         best = inside[0]  # the coarsest level first, then the largest
         m.place, m.score, m.candidates = best, 0.5, []
         put = "where the text puts it" if said else "where the article is about"
         m.reason = f"{m.text} is {best.name} spelled another way, in {where.name}, {put}"
 
-
-    def _respell_alone(self, m: Mention, text: str) -> None:
+    def _respell_alone(self, m: Mention, text: str, min_pop: int = 0, states: bool = True) -> None:
         """Where the text says nothing of where a name is and names no other place to guess
         from ("fighting spread across Ingushetia"), the one sizeable place of its spelling
-        ("Ingushetiya"), a state or a town of LONE_RESPELLING_MIN_POP, is the name's place; two
-        or more leave it unplaced. Not for a town's part ("the Kamaliyah neighborhood"), which
-        a town or a state elsewhere is not."""
+        ("Ingushetiya"), a state or a town of LONE_RESPELLING_MIN_POP (or `min_pop`), is the
+        name's place; two or more leave it unplaced. Not for a town's part ("the Kamaliyah
+        neighborhood"), which a town or a state elsewhere is not."""
         if _PART_AFTER.match(text, m.end):
             return
+        min_pop = max(min_pop, LONE_RESPELLING_MIN_POP)
         sizeable = {p.geonameid: p for p in self.gaz.spelling_variants(m.text)
-                    if p.level == "admin1" or (p.level == "city" and p.population >= LONE_RESPELLING_MIN_POP)}  # fmt: skip
+                    if (states and p.level == "admin1") or (p.level == "city" and p.population >= min_pop)}  # fmt: skip
         if len(sizeable) != 1:
             return
         (best,) = sizeable.values()
+        guessed = m.place is not None
         m.place, m.score, m.candidates = best, 0.5, []
-        m.reason = f"{m.text} is {best.name} spelled another way, the only sizeable place so spelled; the text says nothing else of where"
+        m.reason = f"{m.text} is {best.name} spelled another way, the only " + (
+            "big place so spelled, where the article's focus was only a guess" if guessed
+            else "sizeable place so spelled; the text says nothing else of where"
+        )
 
 
 def _named_states(gaz: Gazetteer, towns: list[Place]) -> list[Place]:
@@ -617,6 +626,8 @@ _PART_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter|suburb)\b", r
 # A town spelled another way that nothing in the text places must be this big to be taken alone:
 # the smaller a place, the likelier another name of the world shares its spelling key.
 LONE_RESPELLING_MIN_POP = 20_000
+# ... and this big to outweigh the fallback's guess at the article's focus.
+GUESSED_RESPELLING_MIN_POP = 100_000
 
 
 # After "in" or "of", before the holding place's name: "the ", "the northern ".
