@@ -47,6 +47,8 @@ class Gazetteer:
         self._is_key = lru_cache(maxsize=1 << 16)(self._is_key_uncached)
         self._demonym_key = lru_cache(maxsize=1 << 14)(self._demonym_key_uncached)
         self._admin2_of = lru_cache(maxsize=1 << 16)(self._admin2_of_uncached)
+        # the finder and the resolver both ask for the spellings of a name the exact key lacks
+        self._spelling_key = lru_cache(maxsize=1 << 14)(self._spelling_key_uncached)
 
     @classmethod
     def default(cls) -> Gazetteer:
@@ -165,11 +167,12 @@ class Gazetteer:
         Abyad, "Baqouba" for Baqubah), largest first; [] for a name too short to tell. Loose on
         purpose: a caller narrows them to where the text puts the name."""
         key = spelling_key(name)
-        if key is None:
-            return []
-        return list(self._places(
+        return list(self._spelling_key(key)) if key is not None else []
+
+    def _spelling_key_uncached(self, key: str) -> tuple[Place, ...]:
+        return self._places(
             "JOIN spellings s ON s.pid = p.id WHERE s.skey = ? ORDER BY p.level_rank, p.population DESC, p.id", (key,)
-        ))  # fmt: skip
+        )
 
     def is_name(self, name: str) -> bool:
         return self._is_key(normalize(name))

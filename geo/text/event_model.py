@@ -791,11 +791,11 @@ def main(argv: list[str] | None = None) -> int:
     cv = {b: _mean(rows) for b, rows in per_bias.items()}
     named = sum(bool((g.get("location") or {}).get("name")) for p in train for g in p.rec["events"])
     share = named / sum(len(p.rec["events"]) for p in train)
-    none_bias, spread = choose_shift({b: [_event_accuracy(r, share) for r in rows] for b, rows in per_bias.items()})
+    none_bias, bar = choose_shift({b: [_event_accuracy(r, share) for r in rows] for b, rows in per_bias.items()})
     print(f"{k}-fold cross-validation on the training file by 'no place' shift: " + json.dumps({f"{b:+.2f}": cv[b] for b in biases}))
     print(f"'no place' shift {none_bias:+.2f}: gold events right in cross-validation "
           + ", ".join(f"{b:+.2f}: {_event_accuracy(cv[b], share):.4f}" for b in biases)
-          + f"; the default {DEFAULT_NONE_BIAS:+.2f} unless another beats it by more than {spread:.4f}"
+          + f"; the default {DEFAULT_NONE_BIAS:+.2f} unless another beats it by more than {bar:.4f}"
           f" (two standard errors, {MIN_SHIFT_GAIN} at least)", flush=True)
     # the folds differ far more than as many independent events would (a sentence's events stand
     # or fall together): their spread says how far to trust a difference from dev or another build

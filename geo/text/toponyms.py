@@ -814,6 +814,9 @@ TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
 NAMED_SITE_NOUNS = (SITE_HEADS - {"complex", "project", "field", "fields", "quarter"}) | frozenset(
     "market station stadium university shrine junction mosque bridge peninsula".split()
 )
+# An appositive that says what the name before it is: "Mbuji Mayi, the main city in Eastern Kasai".
+APPOSITIVE_SETTLEMENTS = SETTLEMENTS | {"capital"}
+APPOSITIVE_PLACE_NOUNS = SETTLEMENT_AFTER | APPOSITIVE_SETTLEMENTS
 # "Belet Huen, about 200 miles (322 kilometers) northwest of Mogadishu": a place told by its distance.
 DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 
@@ -855,8 +858,8 @@ def _described_as_place(span: Span) -> str | None:
     doc = span.doc
     for child in span.root.children:
         word = child.lemma_.lower()
-        if child.dep_ == "appos" and child.i >= span.end and word in SETTLEMENT_AFTER | {"capital"}:
-            return "settlement" if word in SETTLEMENTS | {"capital"} else "noun"
+        if child.dep_ == "appos" and child.i >= span.end and word in APPOSITIVE_PLACE_NOUNS:
+            return "settlement" if word in APPOSITIVE_SETTLEMENTS else "noun"
     if span.end < len(doc) and doc[span.end].text == ",":
         window = doc[span.end + 1 : span.end + 5]
         unit = next((t for t in window if t.lower_ in DISTANCE_UNITS and doc[t.i - 1].like_num), None)
