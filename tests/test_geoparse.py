@@ -866,3 +866,35 @@ def test_the_ners_other_labels_do_not_hide_a_well_known_place(pipeline):
     text = "The Michoacan state prosecutor said two police officers were killed in an ambush."
     michoacan = the_one(pipeline, text, "Michoacan")
     assert michoacan.place.level == "admin1" and michoacan.place.country_code == "MX"
+
+
+def test_a_name_the_gazetteer_lacks_is_placed_at_the_town_the_text_puts_it_near(pipeline):
+    # GeoNames has no Zelenkovici; the article's focus would be a guess, the text says Srebrenica
+    m = the_one(pipeline, "Gunmen burned houses in Zelenkovici, a hamlet near Srebrenica, on Sunday.", "Zelenkovici")
+    assert m.place.name == "Srebrenica" and "lies near" in m.reason
+    m = the_one(pipeline, "Police found the car in the village of Gornji Lukavac outside Tuzla on Monday.", "Gornji Lukavac")
+    assert m.place.name == "Tuzla"
+
+
+def test_a_country_named_for_its_border_is_no_guess_at_where_a_place_lies(pipeline):
+    # a town "close to the Nigerian border" may lie on either side: Nigeria is no fallback for it
+    text = "The attack happened in the village of Mbororo close to the Nigerian border."
+    m = the_one(pipeline, text, "Mbororo")
+    assert m.place is None or m.place.country_code != "NG"
+    text = "Rebels shelled the village of Qarmeel, on the border with Turkey, overnight."
+    m = the_one(pipeline, text, "Qarmeel")
+    assert m.place is None or m.place.country_code != "TR"
+
+
+def test_a_name_after_a_compass_word_is_a_place_whatever_the_ner_took_it_for(pipeline):
+    # the NER takes this Kiev for a person's name
+    m = the_one(pipeline, "Two lawyers were shot outside a central Kiev courthouse on Tuesday.", "Kiev")
+    assert m.place.country_code == "UA"
+
+
+def test_a_sentences_first_name_that_its_appositive_calls_a_village_is_a_place(pipeline):
+    # the NER leaves "Mafa" unlabelled
+    text = "Mafa, a village in Konduga Local Government Area of Borno State came under attack on Sunday."
+    assert the_one(pipeline, text, "Mafa").place.country_code == "NG"
+    # a first word that is a person's name stays one
+    assert not mentions_of(pipeline.parse("Smith, a farmer in the village, said it was quiet."), "Smith")

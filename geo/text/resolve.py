@@ -181,13 +181,17 @@ class Resolver:
 
         self._held(sure, text)
         placed = [(m.place, m.text) for m in sure if m.place is not None]
-        focus = self._focus(sure, ev)
+        focus = self._focus([m for m in sure if not _a_border(m, text)], ev)
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
         # So is "Dubuwa village in Chad", "Olangur in the Villupuram district".
         holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
+        # "Potocari, a village near Srebrenica", "Al Taji outside Baghdad": a town the text puts
+        # the name beside (not a country: "Gakara close to the Nigerian border" is in Cameroon)
+        beside = {id(a): b for a, b in zip(sure, sure[1:]) if _NEAR.match(text, a.end, b.start)
+                  and b.place is not None and b.place.level in ("city", "admin2") and b.kind != "demonym"}
         for m in sure:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
-                said = self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)))
+                said = self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)), beside.get(id(m)))
                 self._respell(m, said, text)
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
@@ -482,10 +486,11 @@ class Resolver:
         return self.gaz.country(country)
 
     def _fallback(self, m: Mention, ev: Evidence, focus: Place | None, quals: list[tuple[Place, str]] = (),
-                  holder: Mention | None = None) -> bool:  # fmt: skip
+                  holder: Mention | None = None, beside: Mention | None = None) -> bool:  # fmt: skip
         """A name the gazetteer lacks: in the place that qualifies it or that the text says holds
-        it, else a well-known place named inside it, else the article's focus. True when the
-        text itself says where the name is (a qualifier or a holder), not a guess.
+        it, else at the town the text says it lies near, else a well-known place named inside it,
+        else the article's focus. True when the text itself says where the name is (a qualifier,
+        a holder or a town beside it), not a guess.
 
         "TORKHAM, Pakistan" is in Pakistan; "Collins Avenue in Miami Beach" in Miami Beach;
         "University of Alberta" is in Alberta; "Royal Street" and "Rogers Centre" are somewhere
@@ -507,6 +512,10 @@ class Resolver:
         if holder is not None and holder.place is not None and holder.place.level not in ("continent", "region"):
             m.place, m.score, m.candidates = holder.place, 0.3, []
             m.reason = f"not in the gazetteer; placed in {holder.place.name}, which the text says holds it"
+            return True
+        if beside is not None:
+            m.place, m.score, m.candidates = beside.place, 0.3, []
+            m.reason = f"not in the gazetteer; placed at {beside.place.name}, which the text says it lies near"
             return True
         words = [w for w in re.split(r"[\s/\-\u2013\u2014]+", m.text) if w]
         bound = _article_bound(m.text, words)
@@ -643,6 +652,14 @@ _HELD_IN = re.compile(
     re.I,
 )
 
+# Between a name and a town it lies near: ", a village near ", " outside ", ", a small town
+# close to the city of ".
+_NEAR = re.compile(
+    r"(?:\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + r")\s+)?|\s*,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?)"
+    r"(?i:near|outside|outside\s+of|close\s+to|next\s+to)\s+"
+    r"(?:the\s+)?(?:(?:[a-z][\w-]*\s+){0,2}?(?i:city|town|village)\s+of\s+)?$"
+)
+
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)
 _ADMIN_BEFORE = re.compile(
@@ -725,6 +742,18 @@ _SITED_IN = re.compile(_FEATURE + r"?\s+in\s+" + _THE_PART_OF, re.I)
 # or a county Y holds X so, since "the Queensland city of Ipswich" and "the Baghdad district of
 # Karrada" are written the other way round
 _SITED_OF = re.compile(_FEATURE + r"\s+of\s+" + _THE_PART_OF, re.I)
+
+
+# "near the Turkish border", "the Sierra Leone and Guinea borders", "the border with Iraq": a
+# country named for its border says where a place is not, as often as where it is.
+_BORDER_AFTER = re.compile(r"(?:\s+and\s+[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)?\s+(?:border|borders|frontier)\b")
+_BORDER_BEFORE = re.compile(r"\b(?:border|borders|frontier)\s+(?:with|of)\s+(?:the\s+)?$", re.I)
+
+
+def _a_border(m: Mention, text: str) -> bool:
+    if m.place is None or m.place.level != "country":
+        return False
+    return bool(_BORDER_AFTER.match(text, m.end) or _BORDER_BEFORE.search(text, max(0, m.start - 30), m.start))
 
 
 def _article_bound(text: str, words: list[str]) -> set[int]:

@@ -618,12 +618,17 @@ class MentionFinder:
             absorbed.update(range(start, bounds[0]))
         i, n = 0, len(cap)
         while i < n:
-            if i in in_ent or i in absorbed or not cap[i] or sent_start[i]:
+            if i in in_ent or i in absorbed or not cap[i]:
                 i += 1
                 continue
             j = i + 1
             while j < n and j not in in_ent and (cap[j] or (toks.lower[j] == "-" and j + 1 < n and cap[j + 1])):
                 j += 1
+            # a sentence's first word is capitalised for being first, unless what follows says
+            # it is a place's name ("Miringa, a village in Biu Local Government Area, ...")
+            if sent_start[i] and not (j < n and toks.lower[j] == "," and _described_as_place(doc[i:j])):
+                i += 1
+                continue
             names.append((doc[i:j], "NONE"))
             i = j
         out = []
@@ -814,6 +819,8 @@ TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
 NAMED_SITE_NOUNS = (SITE_HEADS - {"complex", "project", "field", "fields", "quarter"}) | frozenset(
     "market station stadium university shrine junction mosque bridge peninsula".split()
 )
+# Lower-case words for a side or a part of a place, written before its name: "central Kiev".
+SIDE_WORDS = DIRECTION_ADJECTIVES - {"the", "upper", "lower", "greater"}
 # An appositive that says what the name before it is: "Mbuji Mayi, the main city in Eastern Kasai".
 APPOSITIVE_SETTLEMENTS = SETTLEMENTS | {"capital"}
 APPOSITIVE_PLACE_NOUNS = SETTLEMENT_AFTER | APPOSITIVE_SETTLEMENTS
@@ -912,6 +919,10 @@ def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
     if before is not None and before.text == "," and span.start > 1 and doc[span.start - 2].lower_ == "capital":
         return "noun"
     if before is not None and (before.lower_ in LOCATIVE_PREPS or (before.tag_.startswith("VB") and before.lemma_ in verbs)):
+        return "weak"
+    # "a central Kiev courthouse", "western rural Aleppo": a part of the country or the town
+    # told by its compass side, which no person's name takes
+    if before is not None and before.is_lower and before.lower_ in SIDE_WORDS:
         return "weak"
     return None
 
