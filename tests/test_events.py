@@ -969,3 +969,11 @@ def test_each_town_of_a_written_list_is_a_place_of_the_event_and_none_is_where_a
     unknown, saraqib, ariha = (e.location.place for e in evs)
     assert unknown.name == "Idlib" and "Idlib" in evs[0].location.reason
     assert saraqib.country_code == ariha.country_code == "SY" and saraqib != unknown
+
+
+def test_an_event_noun_counted_in_dozens_is_an_event(pipeline):
+    # the count stands in the clause where the event noun would: "dozens of airstrikes hit X"
+    e = one(pipeline, "Dozens of airstrikes by government jets hit Idlib on Monday.", "attack")
+    assert e.place_mention().text == "Idlib"
+    # a count of people is no event
+    assert not [e for e in events(pipeline, "Hundreds of students returned to Idlib on Monday.") if e.type == "attack"]

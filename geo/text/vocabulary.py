@@ -378,7 +378,7 @@ OCCURRENCE_VERBS = frozenset(
     "intensify escalate spread flare".split()
 )
 # Nouns that count event nouns: "launched a series of raids", "a wave of protests swept X".
-SERIES_NOUNS = frozenset("string series wave spate round barrage number flurry succession volley".split())
+SERIES_NOUNS = frozenset("string series wave spate round barrage number flurry succession volley dozen score hundred".split())
 
 # Nouns that report some event without saying which ("the incident happened near X"): they take
 # the type of the article's previous event, else attack, with a lower confidence.
