@@ -898,3 +898,21 @@ def test_a_sentences_first_name_that_its_appositive_calls_a_village_is_a_place(p
     assert the_one(pipeline, text, "Mafa").place.country_code == "NG"
     # a first word that is a person's name stays one
     assert not mentions_of(pipeline.parse("Smith, a farmer in the village, said it was quiet."), "Smith")
+
+
+def test_a_name_the_ner_calls_a_place_once_is_that_place_again_where_it_calls_it_a_person(pipeline):
+    # the NER calls only the first a place
+    text = ("The army pressed on in the last rebel bastion of Douma near Damascus. Douma is surrounded "
+            "by government forces, and Douma's fall would end the revolt.")
+    doc = pipeline.parse(text)
+    found = mentions_of(doc, "Douma")
+    assert len(found) == 3 and {m.place.country_code for m in found} == {"SY"}
+    # a word of a person's full name stays a name ("Jordan" beside "Michael Jordan"), and so
+    # does one who speaks
+    text = "Michael Jordan flew to Jordan on Monday. Jordan said the trip was private."
+    assert len(mentions_of(pipeline.parse(text), "Jordan")) <= 1
+
+
+def test_a_capitalised_name_the_ner_read_as_a_date_is_a_name(pipeline):
+    m = the_one(pipeline, "The soldier was embedded with US Special Forces in Manbij near the Turkish border.", "Manbij")
+    assert m.place.country_code == "SY"

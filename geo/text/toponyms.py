@@ -23,6 +23,7 @@ Tokens inside PERSON entities never become places, except through 6, 7 or a loca
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from spacy.tokens import Doc, Span
 
@@ -246,11 +247,54 @@ class MentionFinder:
         self._scan(doc, 0, len(doc), add, min_pop=GAZ_ONLY_MIN_POP, label="GAZ", outside_ents=True)
         self._placed_by_position(doc, add)
         self._local_towns(doc, person_words, add)
+        self._echoes(doc, list(mentions), person_words, add)
         self._abbreviated_qualifiers(text, list(mentions), add)
         mentions = self._bracketed_qualifiers(text, mentions)
         mentions.sort(key=lambda m: m.start)
         self._mark_metonyms(doc, mentions)
         return mentions
+
+    def _echoes(self, doc: Doc, found: list[Mention], person_words: set[str], add) -> None:
+        """"Douma is surrounded", "Douma's fall": a name the gazetteer knows that the NER took
+        for a town or a region elsewhere in the article is that place wherever else it stands on
+        its own, whatever the NER took it for there (not a name only a position showed, which may
+        be a building's: "outside the White House", then "White House aides"). Not a word of
+        someone's full name in the article ("Jordan" beside "Michael Jordan"), nor a name inside a
+        longer one ("Douma Council"), nor one that speaks ("said Noma") or goes with a person
+        ("Deen and Villanueva"), nor one the NER takes for a person more often than for a place."""
+        toks = _token_table(doc)
+        names = {m.text for m in found if m.kind == "toponym" and m.label in ("GPE", "LOC")}
+        # ... and not a name the NER reads as a person's more often than as a place's ("Noma
+        # (not her real name) opened a case", once taken for a place)
+        votes = Counter((e.text, "place" if e.label_ in PLACE_LABELS else e.label_) for e in doc.ents if e.text in names)
+        names = {n for n in names if _proper(n) and not (set(n.split()) & person_words) and self.gaz.lookup(n)
+                 and votes[(n, "place")] >= votes[(n, "PERSON")]}  # fmt: skip
+        if not names:
+            return
+        first = {w: i for i, w in reversed(list(enumerate(toks.start)))}
+        last = {e: i for i, e in enumerate(toks.end)}
+        labels = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
+        ent_len = {i: len(ent) for ent in doc.ents for i in range(ent.start, ent.end)}
+        at = {(m.start, m.end): m for m in found}
+        for name in names:
+            for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", toks.text):
+                i, j = first.get(hit.start()), last.get(hit.end())
+                if i is None or j is None:
+                    continue
+                if (i > 0 and toks.cap[i - 1] and not toks.sent_start[i]) or (j + 1 < len(toks.cap) and toks.cap[j + 1]):
+                    continue
+                if ent_len.get(i, 0) > j - i + 1 or labels.get(i) in PLACE_LABELS:
+                    continue  # inside a longer name; or the NER's own place, which its pass kept or refused
+                root = doc[i : j + 1].root
+                if root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEECH_VERBS:
+                    continue
+                if any(t.ent_type_ == "PERSON" and t.text not in name for t in root.conjuncts):
+                    continue  # "arrested Deen and Villanueva": one of two people
+                m = at.get((hit.start(), hit.end()))
+                if m is not None and is_tentative(m):
+                    m.label = (m.label[: -len(LOCAL)] or "NONE>") + "ECHO"  # sure now: no town for the resolver to vouch for
+                elif m is None:
+                    add(hit.start(), hit.end(), "toponym", labels.get(i, "NONE") + ">ECHO", over_person=True)
 
     def _kin_group(self, span: Span) -> bool:
         """'the Tama tribe', 'Misseriya tribesmen': a name right before a word for a tribe or a
@@ -598,7 +642,9 @@ class MentionFinder:
         names = [(ent, ent.label_) for ent in ents if ent.label_ in PLACE_LABELS]  # for the lists they head
         absorbed: set[int] = set()  # words an entity took from before it: no name of their own
         for ent in ents:
-            if ent.label_ in PLACE_LABELS or ent.label_ in NOT_PLACE_LABELS:
+            # "in Manbij near the Turkish border", which the NER read as a date, is a bare name
+            label = "NONE" if ent.label_ in ("DATE", "TIME") and _misdated(ent) else ent.label_
+            if label in PLACE_LABELS or label in NOT_PLACE_LABELS:
                 continue
             bounds = _trim(ent)
             if bounds is None or not _proper(doc[bounds[0] : bounds[1]].text):
@@ -614,7 +660,7 @@ class MentionFinder:
                 end -= 1  # "Hamdayet and": the NER's span ran into the next words
             if toks.lower[end - 1] in ARTICLES or toks.lower[end - 1] == "-":
                 continue  # "al-Ra’i" that the trimming cut down to its article
-            names.append((doc[start:end], ent.label_))
+            names.append((doc[start:end], label))
             absorbed.update(range(start, bounds[0]))
         i, n = 0, len(cap)
         while i < n:
@@ -826,6 +872,18 @@ APPOSITIVE_SETTLEMENTS = SETTLEMENTS | {"capital"}
 APPOSITIVE_PLACE_NOUNS = SETTLEMENT_AFTER | APPOSITIVE_SETTLEMENTS
 # "Belet Huen, about 200 miles (322 kilometers) northwest of Mogadishu": a place told by its distance.
 DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
+
+
+# Verbs of speaking, whose subject is a person's name, not a town's: "said Noma".
+SPEECH_VERBS = frozenset("say tell add explain recall claim insist ask reply".split())
+# Feasts the NER rightly calls dates, besides DATE_WORDS' own.
+FEASTS = frozenset("eid ashura nowruz thanksgiving passover hanukkah diwali hajj lent advent pentecost".split())
+
+
+def _misdated(ent: Span) -> bool:
+    """A date or a time the NER read in a capitalised name with no date in it: no digit, no
+    month, day, season or feast."""
+    return all(t.is_alpha and t.text[:1].isupper() for t in ent) and not any(t.lower_ in DATE_WORDS or t.lower_ in FEASTS for t in ent)
 
 
 def _item_before(span: Span) -> int:
