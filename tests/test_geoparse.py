@@ -916,3 +916,8 @@ def test_a_name_the_ner_calls_a_place_once_is_that_place_again_where_it_calls_it
 def test_a_capitalised_name_the_ner_read_as_a_date_is_a_name(pipeline):
     m = the_one(pipeline, "The soldier was embedded with US Special Forces in Manbij near the Turkish border.", "Manbij")
     assert m.place.country_code == "SY"
+
+
+def test_a_name_after_the_word_for_a_newspaper_is_the_newspapers(pipeline):
+    doc = pipeline.parse("The fugitive gave an interview to the daily El Mundo in a Paris hotel.")
+    assert not mentions_of(doc, "El Mundo") and mentions_of(doc, "Paris")

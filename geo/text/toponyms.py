@@ -552,6 +552,8 @@ class MentionFinder:
                 continue  # "Hart of Dixie", a title or a longer name
             if span.root.dep_ == "poss" and span.root.head.lemma_.lower() not in OWNED_PLACE_NOUNS:
                 continue  # "at Zara's headquarters": the owner, not the place
+            if span.start > 0 and doc[span.start - 1].lower_ in MEDIA_NOUNS:
+                continue  # "an interview to the daily El Mundo": a newspaper's name
             places = [p for p in self.gaz.lookup(name) if p.level in ("city", "admin1", "admin2")]
             if not places and self.gaz.is_name(name):
                 continue  # a country or a feature: the NER's own judgement stands
@@ -874,6 +876,8 @@ APPOSITIVE_PLACE_NOUNS = SETTLEMENT_AFTER | APPOSITIVE_SETTLEMENTS
 DISTANCE_UNITS = frozenset("mile miles km kms kilometer kilometers kilometre kilometres".split())
 
 
+# Words for a medium before its name: "the daily El Mundo", "the newspaper Al-Hayat".
+MEDIA_NOUNS = frozenset("daily newspaper paper weekly monthly magazine tabloid broadcaster channel network agency website".split())
 # Verbs of speaking, whose subject is a person's name, not a town's: "said Noma".
 SPEECH_VERBS = frozenset("say tell add explain recall claim insist ask reply".split())
 # Feasts the NER rightly calls dates, besides DATE_WORDS' own.
