@@ -977,3 +977,12 @@ def test_an_event_noun_counted_in_dozens_is_an_event(pipeline):
     assert e.place_mention().text == "Idlib"
     # a count of people is no event
     assert not [e for e in events(pipeline, "Hundreds of students returned to Idlib on Monday.") if e.type == "attack"]
+
+
+def test_a_statement_is_not_placed_at_the_speakers_nationality(pipeline):
+    # who spoke is no place where anything was said
+    [st] = [e for e in events(pipeline, "Iraqi police sources told reporters that the bridge was closed.") if e.type == "statement"]
+    assert st.primary() is None
+    # an act of a government with no place of its own still sits in its country, said as a guess
+    e = one(pipeline, "Venezuelan officials expelled the Colombian ambassador on Monday.", "diplomatic_break")
+    assert e.primary().place.country_code == "VE" and "the text names no place" in e.location_reason

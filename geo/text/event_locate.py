@@ -38,7 +38,8 @@ candidates.
   seat        an act of a government at its seat; a statement at the dateline first.
   dateline    the article's dateline city ("CARACAS, Venezuela --"), a weak guess that halves the
               event's confidence, unless the sentence sets the scene somewhere else.
-  actor demonym  for acts of governments only, the nationality of the official actor.
+  actor demonym  for acts of governments only (not statements: a speaker's nationality is no
+              place the text says anything was said), the nationality of the official actor.
 
 Inside a phrase the most specific place is taken (`phrase_places`): the name of a kind of place
 ("the village of X", "X district", "the Bab Touma district of Damascus", "the Galilee town
@@ -1452,7 +1453,8 @@ class Locator:
     def fallback(self, ev, subj_tok: Token | None, etype: tx.EventType, sent) -> None:
         """Place an event the ranker left unplaced: an act of a government at its seat, else at
         the dateline (a statement at the dateline first: it was made where the story was filed
-        sooner than at the speaker's seat), else at the actor's nationality."""
+        sooner than at the speaker's seat), else, for an act other than a statement, at the
+        actor's nationality ("Iraqi police sources told Xinhua" says who spoke, not where)."""
         if ev.primary() is not None or ev.location is not None:
             return
         self.lo, self.hi = sent.start, sent.end
@@ -1464,10 +1466,12 @@ class Locator:
         dem = self.actor_demonym(subj_tok)
         # "Venezuelan forces blocked ...": the nationality of the actor says who acted, not where
         # (forces act abroad); only an act of a government sits at its seat.
-        if dem is not None and etype.seat and not etype.movement:
+        if dem is not None and etype.seat and not etype.movement and etype.name != "statement":
             official = subj_tok is not None and lemma(subj_tok) in OFFICIAL_NOUNS
             ev.location = dem
-            ev.location_reason = _join("actor demonym (seat)" if official else "actor demonym", ev.location_reason)
+            ev.location_reason = _join(
+                "the country of the officials who acted; the text names no place" if official
+                else "the actors' nationality; the text names no place", ev.location_reason)
             ev.confidence *= 0.85 if official else 0.7
 
     def _at_seat(self, ev, subj_tok: Token | None, etype: tx.EventType, sent) -> bool:
