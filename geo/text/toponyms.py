@@ -276,25 +276,27 @@ class MentionFinder:
         labels = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
         ent_len = {i: len(ent) for ent in doc.ents for i in range(ent.start, ent.end)}
         at = {(m.start, m.end): m for m in found}
-        for name in names:
-            for hit in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", toks.text):
-                i, j = first.get(hit.start()), last.get(hit.end())
-                if i is None or j is None:
-                    continue
-                if (i > 0 and toks.cap[i - 1] and not toks.sent_start[i]) or (j + 1 < len(toks.cap) and toks.cap[j + 1]):
-                    continue
-                if ent_len.get(i, 0) > j - i + 1 or labels.get(i) in PLACE_LABELS:
-                    continue  # inside a longer name; or the NER's own place, which its pass kept or refused
-                root = doc[i : j + 1].root
-                if root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEECH_VERBS:
-                    continue
-                if any(t.ent_type_ == "PERSON" and t.text not in name for t in root.conjuncts):
-                    continue  # "arrested Deen and Villanueva": one of two people
-                m = at.get((hit.start(), hit.end()))
-                if m is not None and is_tentative(m):
-                    m.label = (m.label[: -len(LOCAL)] or "NONE>") + "ECHO"  # sure now: no town for the resolver to vouch for
-                elif m is None:
-                    add(hit.start(), hit.end(), "toponym", labels.get(i, "NONE") + ">ECHO", over_person=True)
+        # one pass over the text for all the names, the longest first where two start together
+        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        for hit in re.finditer(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])", toks.text):
+            name = hit.group()
+            i, j = first.get(hit.start()), last.get(hit.end())
+            if i is None or j is None:
+                continue
+            if (i > 0 and toks.cap[i - 1] and not toks.sent_start[i]) or (j + 1 < len(toks.cap) and toks.cap[j + 1]):
+                continue
+            if ent_len.get(i, 0) > j - i + 1 or labels.get(i) in PLACE_LABELS:
+                continue  # inside a longer name; or the NER's own place, which its pass kept or refused
+            root = doc[i : j + 1].root
+            if root.dep_ == "nsubj" and root.head.lemma_.lower() in SPEECH_VERBS:
+                continue
+            if any(t.ent_type_ == "PERSON" and t.text not in name for t in root.conjuncts):
+                continue  # "arrested Deen and Villanueva": one of two people
+            m = at.get((hit.start(), hit.end()))
+            if m is not None and is_tentative(m):
+                m.label = (m.label[: -len(LOCAL)] or "NONE>") + "ECHO"  # sure now: no town for the resolver to vouch for
+            elif m is None:
+                add(hit.start(), hit.end(), "toponym", labels.get(i, "NONE") + ">ECHO", over_person=True)
 
     def _kin_group(self, span: Span) -> bool:
         """'the Tama tribe', 'Misseriya tribesmen': a name right before a word for a tribe or a
