@@ -986,3 +986,10 @@ def test_a_statement_is_not_placed_at_the_speakers_nationality(pipeline):
     # an act of a government with no place of its own still sits in its country, said as a guess
     e = one(pipeline, "Venezuelan officials expelled the Colombian ambassador on Monday.", "diplomatic_break")
     assert e.primary().place.country_code == "VE" and "the text names no place" in e.location_reason
+
+
+def test_a_capital_named_only_to_say_where_a_province_lies_is_no_place_of_the_event(pipeline):
+    text = ("A farmer was shot dead on Sunday, police said, after a quarrel over a fare in the province of "
+            "Esteli, 100 kilometers north of the capital, Managua.")
+    e = one(pipeline, text, "attack")
+    assert e.place_mention().text == "Esteli"

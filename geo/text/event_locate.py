@@ -136,9 +136,10 @@ def _namesake_guess(m: Mention) -> bool:
 
 
 def reference_point(tok: Token) -> bool:
-    """A place named only to say where another is: "west of Ramadi", "20 km from Mardin"."""
+    """A place named only to say where another is: "west of Ramadi", "20 km from Mardin", "north
+    of the capital, Managua"."""
     t = tok
-    while t.dep_ in ("compound", "amod", "nmod", "poss") or (
+    while t.dep_ in ("compound", "amod", "nmod", "poss", "appos") or (
         t.dep_ == "pobj" and t.head.lower_ == "of" and lemma(t.head.head) in GENERIC_PLACE_NOUNS - DIRECTION_NOUNS
     ):
         t = t.head.head if t.dep_ == "pobj" else t.head  # "north of the town of X"
