@@ -186,7 +186,7 @@ class Resolver:
         # So is "Dubuwa village in Chad", "Olangur in the Villupuram district".
         holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
         # "Potocari, a village near Srebrenica", "Al Taji outside Baghdad": a town the text puts
-        # the name beside (not a country: "Gakara close to the Nigerian border" is in Cameroon)
+        # the name beside (not a country: "Gakara close to the Nigerian border" may lie on either side)
         beside = {id(a): b for a, b in zip(sure, sure[1:]) if _NEAR.match(text, a.end, b.start)
                   and b.place is not None and b.place.level in ("city", "admin2") and b.kind != "demonym"}
         for m in sure:

@@ -17,7 +17,9 @@ places it has not seen, and hides places inside organisation names ("Toronto Pol
   7. Other capitalised names the gazetteer knows as a town or county, even inside a person's or
      an organisation's name the NER gave them, become tentative mentions (label ending in
      LOCAL): the resolver keeps them only near the places the article certainly names.
-Tokens inside PERSON entities never become places, except through 6, 7 or a locative preposition.
+  8. A name the NER calls a place somewhere in the article is that place wherever else it stands
+     on its own ("Douma is surrounded", label ending in ECHO), unless it reads as a person's there.
+Tokens inside PERSON entities never become places, except through 6, 7, 8 or a locative preposition.
 """
 
 from __future__ import annotations
