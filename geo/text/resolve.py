@@ -645,9 +645,12 @@ _THE_PART_OF = r"(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"t
 # Nigeria's local government areas: "Sanga local government area of Kaduna State".
 _LOCAL_GOVERNMENT = r"local\s+government(?:\s+(?:area|council))?|lga"
 
+# The words for a settlement or an area written after a name: "Dubuwa village", "Kheda district".
+_KINDS = "|".join(sorted(SETTLEMENTS | AREA_NOUNS))
+
 # Between a name and the place that holds it: " in ", " village in the ", " district of ".
 _HELD_IN = re.compile(
-    r"\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + "|" + _LOCAL_GOVERNMENT + r")\s+)?"
+    r"\s*,?\s*(?:(?:" + _KINDS + "|" + _LOCAL_GOVERNMENT + r")\s+)?"
     r"(?:in|of)\s+" + _THE_PART_OF,
     re.I,
 )
@@ -655,7 +658,7 @@ _HELD_IN = re.compile(
 # Between a name and a town it lies near: ", a village near ", " outside ", ", a small town
 # close to the city of ".
 _NEAR = re.compile(
-    r"(?:\s*,?\s*(?:(?:" + "|".join(sorted(SETTLEMENTS | AREA_NOUNS)) + r")\s+)?|\s*,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?)"
+    r"(?:\s*,?\s*(?:(?:" + _KINDS + r")\s+)?|\s*,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?)"
     r"(?i:near|outside|outside\s+of|close\s+to|next\s+to)\s+"
     r"(?:the\s+)?(?:(?:[a-z][\w-]*\s+){0,2}?(?i:city|town|village)\s+of\s+)?$"
 )
