@@ -921,3 +921,13 @@ def test_a_capitalised_name_the_ner_read_as_a_date_is_a_name(pipeline):
 def test_a_name_after_the_word_for_a_newspaper_is_the_newspapers(pipeline):
     doc = pipeline.parse("The fugitive gave an interview to the daily El Mundo in a Paris hotel.")
     assert not mentions_of(doc, "El Mundo") and mentions_of(doc, "Paris")
+
+
+def test_the_local_government_areas_of_a_nigerian_state_are_in_that_state(pipeline):
+    # the gazetteer's Kwande is Kouande (Benin) and its Logo a village of Cote d'Ivoire; "Kwande,
+    # Katsina" is a list, not a town and its state
+    text = "Gunmen killed 30 people in Kwande, Katsina/Ala and Logo local government areas of Benue State."
+    doc = pipeline.parse(text)
+    for name in ("Kwande", "Logo"):
+        [m] = mentions_of(doc, name)
+        assert m.place.country_code == "NG" and m.place.name == "Benue", (name, m.place.name)

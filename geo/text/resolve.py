@@ -185,6 +185,12 @@ class Resolver:
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
         # So is "Dubuwa village in Chad", "Olangur in the Villupuram district".
         holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
+        # "Kwande, Katsina-Ala and Logo local government areas of Benue state": what holds the
+        # list's last name holds the names listed before it
+        for a, b in reversed(list(zip(sure, sure[1:]))):
+            if id(b) in holder and id(a) not in holder and _LIST_JOIN.fullmatch(text, a.end, b.start) \
+                    and _AREA_LIST_AFTER.match(text, a.end):
+                holder[id(a)] = holder[id(b)]
         # "Potocari, a village near Srebrenica", "Al Taji outside Baghdad": a town the text puts
         # the name beside (not a country: "Gakara close to the Nigerian border" may lie on either side)
         beside = {id(a): b for a, b in zip(sure, sure[1:]) if _NEAR.match(text, a.end, b.start)
@@ -407,6 +413,8 @@ class Resolver:
             between = text[a.end : b.start].strip()
             if between not in (",", "(") or b.kind == "demonym":
                 continue  # "In the Gaza Strip, Israeli soldiers ...": a nationality begins the next phrase
+            if between == "," and _AREA_LIST_AFTER.match(text, a.end):
+                continue  # "Kwande, Katsina-Ala and Logo local government areas": a list, not "town, state"
             if between == "(" and not text[b.end : b.end + 2].lstrip().startswith(")"):
                 continue
             places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
@@ -643,7 +651,7 @@ GUESSED_RESPELLING_MIN_POP = 100_000
 _THE_PART_OF = r"(?:the\s+)?(?:(?:" + "|".join(sorted(DIRECTION_ADJECTIVES - {"the"})) + r")\s+)?$"
 
 # Nigeria's local government areas: "Sanga local government area of Kaduna State".
-_LOCAL_GOVERNMENT = r"local\s+government(?:\s+(?:area|council))?|lga"
+_LOCAL_GOVERNMENT = r"local\s+government(?:\s+(?:areas?|councils?))?|lgas?"
 
 # The words for a settlement or an area written after a name: "Dubuwa village", "Kheda district".
 _KINDS = "|".join(sorted(SETTLEMENTS | AREA_NOUNS))
@@ -663,6 +671,13 @@ _NEAR = re.compile(
     r"(?:the\s+)?(?:(?:[a-z][\w-]*\s+){0,2}?(?i:city|town|village)\s+of\s+)?$"
 )
 
+# After a name, the rest of a list of names and "local government area(s)" or "LGA(s)".
+_AREA_LIST_AFTER = re.compile(
+    r"(?:\s*(?:,|/|,?\s+and)\s*[A-Z][\w'\u2019-]*(?:[ /][A-Z][\w'\u2019-]*)*)*\s+(?i:local\s+government\s+(?:areas?|councils?)|lgas?)\b"
+)
+# Between two names of one list: ", ", " and ", "/".
+_LIST_JOIN = re.compile(r"\s*(?:,|/|,?\s+and)\s*")
+
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)
 _ADMIN_BEFORE = re.compile(
@@ -676,7 +691,12 @@ _ADMIN_LEVELS = ("admin1", "admin2")
 
 
 def _designated(g: Group, text: str) -> None:
-    """Keep only the towns, or only the states and counties, when the text calls the name one."""
+    """Keep only the towns, or only the states and counties, when the text calls the name one;
+    only Nigeria's places for a local government area ("Guma LGA", "Kwande, Katsina-Ala and Logo
+    local government areas": Nigeria's word for its counties), none when it has none there."""
+    if any(_AREA_LIST_AFTER.match(text, m.end) for m in g.mentions):
+        g.places = [p for p in g.places if p.country_code == "NG"]
+        return
     kinds = set()
     for m in g.mentions:
         before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 20]
