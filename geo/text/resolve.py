@@ -671,12 +671,13 @@ _NEAR = re.compile(
     r"(?:the\s+)?(?:(?:[a-z][\w-]*\s+){0,2}?(?i:city|town|village)\s+of\s+)?$"
 )
 
+# Between two names of one list: ", ", " and ", "/".
+_JOIN = r"\s*(?:,|/|,?\s+and)\s*"
+_LIST_JOIN = re.compile(_JOIN)
 # After a name, the rest of a list of names and "local government area(s)" or "LGA(s)".
 _AREA_LIST_AFTER = re.compile(
-    r"(?:\s*(?:,|/|,?\s+and)\s*[A-Z][\w'\u2019-]*(?:[ /][A-Z][\w'\u2019-]*)*)*\s+(?i:local\s+government\s+(?:areas?|councils?)|lgas?)\b"
+    r"(?:" + _JOIN + r"[A-Z][\w'\u2019-]*(?:[ /][A-Z][\w'\u2019-]*)*)*\s+(?i:local\s+government\s+(?:areas?|councils?)|lgas?)\b"
 )
-# Between two names of one list: ", ", " and ", "/".
-_LIST_JOIN = re.compile(r"\s*(?:,|/|,?\s+and)\s*")
 
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)

@@ -273,10 +273,12 @@ class MentionFinder:
                  and votes[(n, "place")] >= votes[(n, "PERSON")]}  # fmt: skip
         if not names:
             return
-        first = {w: i for i, w in reversed(list(enumerate(toks.start)))}
+        first = {w: i for i, w in enumerate(toks.start)}
         last = {e: i for i, e in enumerate(toks.end)}
-        labels = {i: ent.label_ for ent in doc.ents for i in range(ent.start, ent.end)}
-        ent_len = {i: len(ent) for ent in doc.ents for i in range(ent.start, ent.end)}
+        labels, ent_len = {}, {}  # the entity label and length at each token inside one
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                labels[i], ent_len[i] = ent.label_, len(ent)
         at = {(m.start, m.end): m for m in found}
         # one pass over the text for all the names, the longest first where two start together
         alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
