@@ -923,6 +923,19 @@ def test_a_name_after_the_word_for_a_newspaper_is_the_newspapers(pipeline):
     assert not mentions_of(doc, "El Mundo") and mentions_of(doc, "Paris")
 
 
+def test_a_town_inside_a_longer_name_is_not_that_town(pipeline):
+    # the NER calls "Marj Al-Dahab" a person and "Kafr Batna" an organisation; Al Marj (Libya) and
+    # Batna (Algeria) are only their first and last words, and had made every village of the
+    # list Libyan or Algerian
+    text = "According to Eyad Al-Hussein, the army captured the villages of Al-Qastal, Marj Al-Dahab, and Beit Awad."
+    doc = pipeline.parse(text)
+    assert not mentions_of(doc, "Marj") and all(m.place is None or m.place.country_code != "LY" for m in doc.mentions)
+    text = "Militants shelled the settlements of Kafr Batna, Ein Tarma, Harasta, Zamalka and Douma on Friday."
+    doc = pipeline.parse(text)
+    assert not mentions_of(doc, "Batna") and {m.place.country_code for m in doc.mentions if m.place} == {"SY"}
+    assert the_one(pipeline, text, "Kafr Batna").place.name == "Kafr Baţnā"
+
+
 def test_the_local_government_areas_of_a_nigerian_state_are_in_that_state(pipeline):
     # the gazetteer's Kwande is Kouande (Benin) and its Logo a village of Cote d'Ivoire; "Kwande,
     # Katsina" is a list, not a town and its state

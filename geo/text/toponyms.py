@@ -103,6 +103,24 @@ class _TokenTable:
         ]
 
 
+HYPHENS = {"-", "\u2010", "\u2011"}
+
+
+def _runs_on(toks: _TokenTable, j: int) -> bool:
+    """Whether the name ending at token `j` runs on into an Arabic article glued to the next
+    word ("Marj Al-Zawiyah", "Tall Battal ash-Shamali"): the words so far are only the start of
+    a longer name."""
+    k = j + 1
+    return (k + 2 < len(toks.lower) and toks.lower[k] in ARTICLES and toks.end[k] == toks.start[k + 1]
+            and toks.text[toks.start[k + 1] : toks.end[k + 1]] in HYPHENS and toks.end[k + 1] == toks.start[k + 2])  # fmt: skip
+
+
+def _after_prefix(toks: _TokenTable, i: int) -> bool:
+    """Whether token `i` follows a capitalised word that begins place names ("Kafr", "Tal",
+    "Deir"), written with one space: the rest of that name ("Kafr Batna")."""
+    return i > 0 and toks.cap[i - 1] and toks.lower[i - 1] in NAME_PREFIXES and toks.end[i - 1] + 1 == toks.start[i]
+
+
 def _token_table(doc: Doc) -> _TokenTable:
     # One table per Doc: the scans run once over the whole text and once per organisation name.
     table = doc.user_data.get("dateline_tokens")
@@ -362,7 +380,9 @@ class MentionFinder:
             if span is None:
                 continue
             root = span.root
-            if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_ not in LITERAL_VERBS:
+            # "Miringa came under attack": what was attacked, not who acted
+            under = any(c.dep_ == "prep" and c.lower_ == "under" for c in root.head.children)
+            if root.dep_ == "nsubj" and root.head.pos_ in ("VERB", "AUX") and root.head.lemma_ not in LITERAL_VERBS and not under:
                 m.kind = "metonym"
                 m.reason = f"stands for its government or people (subject of '{root.head.text}')"
 
@@ -519,6 +539,9 @@ class MentionFinder:
                 # into more of the name, starts that name; it is not the town the word alone names
                 if kind == "toponym" and n == 1 and runs_on and toks.lower[i] in NAME_PREFIXES:
                     continue
+                # ... and the words after it are the rest of that name: "Kafr Batna" is no Batna
+                if _after_prefix(toks, i):
+                    break
                 if kind == "toponym" and self._kin_group(doc[i : j + 1]):
                     continue
                 # Sentence-initial single words are capitalised anyway: demand more evidence.
@@ -727,6 +750,8 @@ class MentionFinder:
                 name = text[toks.start[i] : toks.end[j]]
                 if not self._local_name(name):
                     continue
+                if _runs_on(toks, j) or _after_prefix(toks, i):
+                    break  # "Marj Al-Zawiyah", "Kafr Batna": part of a longer name, which is no Al Marj nor Batna
                 labels = {label_at.get(k, "") for k in range(i, j + 1)}
                 label = (next(iter(labels)) + ">" if len(labels) == 1 and "" not in labels else "") + LOCAL
                 add(toks.start[i], toks.end[j], "toponym", label, over_person=True)
