@@ -337,6 +337,20 @@ def test_a_place_that_came_under_attack(pipeline):
     assert places(pipeline, "The town of Deir Sunbul has been under siege for a month.") == ["Deir Sunbul"]
 
 
+def test_a_village_that_came_under_attack_is_where_it_was_not_its_district(pipeline):
+    # the subject of "came under attack" is what was attacked; it had been read as who acted
+    text = "Gidan Waya, a village in Kaura local government area, came under attack on Monday when gunmen stormed a church."
+    assert places(pipeline, text, "attack")[0] == "Gidan Waya"
+
+
+def test_names_the_gazetteer_lacks_after_a_comma_are_a_list_not_a_name_and_its_division(pipeline):
+    # none of the three is in the gazetteer: the second is the list's next village, not what
+    # holds the first (which had left the last two without an event)
+    text = ("Fulani mercenaries numbering about 150 invaded the densely populated Ikyoawen, Tse-Orbiam "
+            "and Tse-Adoor villages, killing anything on sight.")
+    assert places(pipeline, text, "military_movement") == ["Ikyoawen", "Tse-Orbiam", "Tse-Adoor"]
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

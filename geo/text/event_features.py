@@ -464,6 +464,11 @@ def candidates(
             f["in_what_was_done_to"] = 1.0  # "shelled the villages of X"
         if root.dep_ in ("dobj", "nsubjpass") and root.head.i == anchor.i:
             f["object_of_trigger"] = 1.0
+        elif getattr(trig, "patient_subject", False) and target is not None and root.i == target.i and root.dep_ == "nsubj":
+            # "Miringa came under attack": the subject is what was attacked, where subjects are
+            # otherwise who acted
+            del f["dep:nsubj"]
+            f["dep:patient_subject"] = f["object_of_trigger"] = 1.0
         if (m.start, m.end) in scene:
             f["in_the_opening_scene"] = 1.0
         if (m.start, m.end) in shared.partial:

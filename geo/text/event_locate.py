@@ -917,6 +917,8 @@ class Locator:
         out: list[Mention] = []
         i = span.end
         bracket = False
+        # m is itself a later item of a list ("..., Jobar, Hawsh al-Fara"): a name before its comma
+        listed_after = span.start >= 2 and doc[span.start - 1].text == "," and (span.start - 2) in self.mention_at
         while i < min(len(doc), self.hi, span.end + 14):
             t = doc[i]
             q = self.mention_at.get(i)
@@ -929,12 +931,17 @@ class Locator:
                 n = len(q.text.split())
                 # a name the gazetteer lacks is a division by the word written after it; its own
                 # last word makes a site of it ("Kafr Hamra, Shaqif Industrial Area, ...")
-                words = written[n : n + 1] if _fallback(q) else written[n - 1 : n + 1]
+                lacked = _fallback(q) or q.place is None
+                words = written[n : n + 1] if lacked else written[n - 1 : n + 1]
                 division = any(w.strip(",.;").lower() in _QUALIFIER_WORDS for w in words)
-                if _fallback(q) and not bracket and not division:
+                if lacked and not bracket and not division:
                     # "Kafr Nabl, Hass": a name the gazetteer lacks after a comma is the next of a
                     # list (but "Jalalabad, Nangarhar province" and "Sugapa, Intan Jaya regency"
                     # name their province)
+                    break
+                if not bracket and not division and listed_after and q.place.level == "city":
+                    # "Hawsh Nasri, Jobar, Hawsh al-Fara, Harasta, Kabun": a town after a comma
+                    # in the middle of a list is the list's next item
                     break
                 if placed_by_name(q) and placed_by_name(m) and specificity(q) >= specificity(m):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
