@@ -507,7 +507,8 @@ class MentionFinder:
         i = lo
         last_end = -1  # token after the last place matched
         while i < hi:
-            if i in blocked or not toks.cap[i]:
+            # ... nor the words after such a word, the rest of that name: "Kafr Batna" is no Batna
+            if i in blocked or not toks.cap[i] or _after_prefix(toks, i):
                 i += 1
                 continue
             matched = 0
@@ -539,9 +540,6 @@ class MentionFinder:
                 # into more of the name, starts that name; it is not the town the word alone names
                 if kind == "toponym" and n == 1 and runs_on and toks.lower[i] in NAME_PREFIXES:
                     continue
-                # ... and the words after it are the rest of that name: "Kafr Batna" is no Batna
-                if _after_prefix(toks, i):
-                    break
                 if kind == "toponym" and self._kin_group(doc[i : j + 1]):
                     continue
                 # Sentence-initial single words are capitalised anyway: demand more evidence.
@@ -733,8 +731,8 @@ class MentionFinder:
         label_at = {i: ent.label_ for i, ent in ent_at.items()}
         i = 0
         while i < len(doc):
-            if not toks.cap[i] or label_at.get(i) in NOT_PLACE_LABELS:
-                i += 1
+            if not toks.cap[i] or label_at.get(i) in NOT_PLACE_LABELS or _after_prefix(toks, i):
+                i += 1  # "Kafr Batna": the rest of a name a word that begins place names starts
                 continue
             matched = 0
             words = person_words
@@ -750,8 +748,8 @@ class MentionFinder:
                 name = text[toks.start[i] : toks.end[j]]
                 if not self._local_name(name):
                     continue
-                if _runs_on(toks, j) or _after_prefix(toks, i):
-                    break  # "Marj Al-Zawiyah", "Kafr Batna": part of a longer name, which is no Al Marj nor Batna
+                if _runs_on(toks, j):
+                    break  # "Marj Al-Zawiyah": the start of a longer name, which is no Al Marj
                 labels = {label_at.get(k, "") for k in range(i, j + 1)}
                 label = (next(iter(labels)) + ">" if len(labels) == 1 and "" not in labels else "") + LOCAL
                 add(toks.start[i], toks.end[j], "toponym", label, over_person=True)
