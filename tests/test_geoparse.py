@@ -936,6 +936,17 @@ def test_a_town_inside_a_longer_name_is_not_that_town(pipeline):
     assert the_one(pipeline, text, "Kafr Batna").place.name == "Kafr Baţnā"
 
 
+def test_a_list_that_says_it_is_one_has_no_town_and_its_state(pipeline):
+    # "Washington, New York" would be a Washington in New York state; "and other cities" says
+    # the two are items of a list
+    doc = pipeline.parse("Fighter jets patrolled above Washington, New York and other major cities on Monday.")
+    [dc] = mentions_of(doc, "Washington")
+    [ny] = mentions_of(doc, "New York")
+    assert dc.place.feature_code == "PPLC" and ny.place.level == "city" and ny.kind != "qualifier"
+    # other things after a town and its state leave the state its qualifier
+    assert the_one(pipeline, "Rudolph was captured in Murphy, North Carolina, and other suspects in Atlanta.", "Murphy").place.admin1 == "North Carolina"
+
+
 def test_the_local_government_areas_of_a_nigerian_state_are_in_that_state(pipeline):
     # the gazetteer's Kwande is Kouande (Benin) and its Logo a village of Cote d'Ivoire; "Kwande,
     # Katsina" is a list, not a town and its state

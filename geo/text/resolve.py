@@ -415,6 +415,8 @@ class Resolver:
                 continue  # "In the Gaza Strip, Israeli soldiers ...": a nationality begins the next phrase
             if between == "," and _AREA_LIST_AFTER.match(text, a.end):
                 continue  # "Kwande, Katsina-Ala and Logo local government areas": a list, not "town, state"
+            if between == "," and _OTHERS_AFTER.match(text, b.end):
+                continue  # "Washington, New York and other cities": a list, not Washington in New York state
             if between == "(" and not text[b.end : b.end + 2].lstrip().startswith(")"):
                 continue
             places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
@@ -677,6 +679,12 @@ _LIST_JOIN = re.compile(_JOIN)
 # After a name, the rest of a list of names and "local government area(s)" or "LGA(s)".
 _AREA_LIST_AFTER = re.compile(
     r"(?:" + _JOIN + r"[A-Z][\w'\u2019-]*(?:[ /][A-Z][\w'\u2019-]*)*)*\s+(?i:local\s+government\s+(?:areas?|councils?)|lgas?)\b"
+)
+
+# After the last name of a list that says it is one: "..., New York and other cities".
+_OTHERS_AFTER = re.compile(
+    r",?\s+(?:and|or)\s+(?:[a-z]+\s+){0,2}?other\s+(?:[a-z]+\s+){0,2}?"
+    r"(?:cities|towns|villages|places|countries|states|provinces|regions|areas|capitals|districts|parts|locations)\b"
 )
 
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
