@@ -351,6 +351,13 @@ def test_names_the_gazetteer_lacks_after_a_comma_are_a_list_not_a_name_and_its_d
     assert places(pipeline, text, "military_movement") == ["Ikyoawen", "Tse-Orbiam", "Tse-Adoor"]
 
 
+def test_an_event_noun_in_the_passive_of_a_light_verb_is_an_event(pipeline):
+    # "staged a protest" is one; so is "a rally was held"
+    assert places(pipeline, "A rally was held in Atlanta on Saturday.", "protest") == ["Atlanta"]
+    assert places(pipeline, "Talks were held in Geneva on Monday.", "diplomatic_meeting") == ["Geneva"]
+    assert places(pipeline, "Hostages were held in a basement in Aleppo.") == []
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

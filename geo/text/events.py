@@ -349,7 +349,8 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
         # stands in the clause where the event noun would
         slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
         head = slot.head
-        if slot.dep_ == "dobj" and _light(head) and head.pos_ in ("VERB", "AUX"):
+        if slot.dep_ in ("dobj", "nsubjpass") and _light(head) and head.pos_ in ("VERB", "AUX"):
+            # "staged a protest", and in the passive "a rally was held", "raids were carried out"
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
