@@ -358,6 +358,14 @@ def test_an_event_noun_in_the_passive_of_a_light_verb_is_an_event(pipeline):
     assert places(pipeline, "Hostages were held in a basement in Aleppo.") == []
 
 
+def test_the_state_after_each_town_of_a_list_is_no_place_of_its_own(pipeline):
+    text = "Protesters rallied in Springfield, Illinois and Madison, Wisconsin on Saturday."
+    assert places(pipeline, text, "protest") == ["Springfield", "Madison"]
+    # one name twice, in two states: two places
+    found = [e.location.place for e in events(pipeline, "Thousands marched in Portland, Maine and Portland, Oregon.")]
+    assert sorted((p.name, p.admin1) for p in found) == [("Portland", "Maine"), ("Portland", "Oregon")]
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

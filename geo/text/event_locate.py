@@ -945,8 +945,10 @@ class Locator:
                     break
                 if placed_by_name(q) and placed_by_name(m) and specificity(q) >= specificity(m):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
-                if _written_list(span.root, q, doc):
-                    break  # "the towns of Hayyan, Huraytan and Kafar Hamra": the list's next town
+                if _written_list(span.root, q, doc) and not (placed_by_name(m) and placed_by_name(q) and _holds(q.place, m.place)):
+                    # "the towns of Hayyan, Huraytan and Kafar Hamra": the list's next town (but
+                    # "Springfield, Illinois and Madison, Wisconsin": the state that holds it)
+                    break
                 if q not in out:
                     out.append(q)
                 i += 1
@@ -1539,6 +1541,15 @@ class Locator:
 _QUALIFIER_WORDS = frozenset("of the in".split()) | DIRECTION_NOUNS | DIRECTION_ADJECTIVES | AREA_NOUNS | FINE_NOUNS | GENERIC_PLACE_NOUNS | COARSE_AREA_WORDS | frozenset(
     "cercle territory regency department state commune".split()
 )
+
+
+def _holds(outer, place) -> bool:
+    """`outer` is the country or the state of `place` by the gazetteer's own record, not only
+    near it (`inside_of` also takes a state whose centre is near: a list of neighbouring
+    provinces is no town and its state)."""
+    if place.country_code != outer.country_code or outer.level not in ("country", "admin1"):
+        return False
+    return outer.level == "country" or (place.admin1 or "").casefold() == outer.name.casefold()
 
 
 def inside_of(place, outer) -> bool:

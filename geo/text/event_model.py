@@ -453,6 +453,7 @@ class Ranker:
         loc = best_of("location")
         if loc is not None and loc[0] <= s_none:
             loc = None
+        qualifying = {q for _, _, x in scored for q in x.qualifiers}  # the states and countries written after a name
         if etype.movement:
             origin, dest = best_of("origin"), best_of("destination")
             if loc is not None and any(x is not None and x[1] is loc[1] for x in (origin, dest)):
@@ -469,7 +470,7 @@ class Ranker:
                 elif dest is not None:
                     # "entered the towns of Kafr Nabl, Hass and Maarat Harma": one entry each
                     out += [placement(c, s, origin=pl.origin, destination=mention(c)) for s, _, c in scored
-                            if c is not dest[1] and _listed_with(c, dest[1], "destination")]
+                            if c is not dest[1] and _listed_with(c, dest[1], "destination") and _span(c) not in qualifying]
                     out.sort(key=lambda p: p.destination.start)
                 return out
         if loc is None:
@@ -494,9 +495,10 @@ class Ranker:
         taken = [win]
         # the places listed with the winner ("shelled Kafr Laha and Tal Dahab", "in Lyon, in
         # Marseille and in Nice"): one event each, as annotators mark them, however each scores
-        # alone (requiring each to beat "no place" too lost about a point in cross-validation)
+        # alone (requiring each to beat "no place" too lost about a point in cross-validation);
+        # not the state of another item ("in Portland, Maine and Portland, Oregon")
         for s2, _, c in scored:
-            if c is not win and _listed_with(c, win, "location") and not any(_overlap(c, x) for x in taken):
+            if c is not win and _listed_with(c, win, "location") and _span(c) not in qualifying and not any(_overlap(c, x) for x in taken):
                 out.append(placement(c, s2, location=mention(c)))
                 taken.append(c)
         out.sort(key=lambda p: p.location.start)
@@ -525,8 +527,12 @@ def _bracketed_after(c: Candidate, win: Candidate) -> bool:
 
 
 def _overlap(a: Candidate, b: Candidate) -> bool:
-    """Two candidates for one name: overlapping spans ("Al-Zawiya" and "Zawiya") or one text."""
-    return a.mention.start < b.mention.end and b.mention.start < a.mention.end or a.mention.text == b.mention.text
+    """Two candidates for one name: overlapping spans ("Al-Zawiya" and "Zawiya") or one text, but
+    not one text the text itself puts in two places ("Portland, Maine and Portland, Oregon")."""
+    if a.mention.start < b.mention.end and b.mention.start < a.mention.end:
+        return True
+    pa, pb = a.mention.place, b.mention.place
+    return a.mention.text == b.mention.text and not (a.qualifiers and b.qualifiers and pa is not None and pb is not None and pa != pb)
 
 
 # ---------------------------------------------------------------------------------------------
