@@ -366,6 +366,15 @@ def test_the_state_after_each_town_of_a_list_is_no_place_of_its_own(pipeline):
     assert sorted((p.name, p.admin1) for p in found) == [("Portland", "Maine"), ("Portland", "Oregon")]
 
 
+def test_an_event_noun_the_parse_misreads_before_its_verb_is_still_an_event(pipeline):
+    # the parser hangs "clashes" on "in the afternoon" and tags "shelling" as an auxiliary; each
+    # is the subject of the verb right after it, in the scene the sentence opens with
+    text = "On 2 March 2020, in Saraqib (Idlib), jets bombed a bakery, and in the afternoon clashes erupted near the town's eastern gate."
+    assert places(pipeline, text, "armed_clash") == ["Saraqib"]
+    text = "On 9 October 2020, in Martuni (Nagorno-Karabakh), shelling damaged a school and a clinic, and families fled to Stepanakert."
+    assert places(pipeline, text, "armed_clash") == ["Martuni"]
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

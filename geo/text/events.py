@@ -338,8 +338,12 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
     for tok, lem in zip(toks, (_noun_lemma(t, words.nouns) for t in toks)):
         if lem not in words.nouns or tok.i in taken:
             continue
+        # "shelling damaged a hotel": the tagger may take the noun for an auxiliary of the verb
+        # right after it, whose subject it is
+        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+        misread_aux = tok.pos_ == "AUX" and tok.dep_ == "aux" and nxt is not None and tok.head.i == nxt.i
         # "launched an offensive": the tagger may take the noun for an adjective
-        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass"):
+        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass") and not misread_aux:
             continue
         if tok.i in mention_at:
             continue
@@ -378,6 +382,12 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             # a flood or an earthquake that does anything is one ("floods swept through X",
             # "an earthquake flattened homes in X")
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif nxt is not None and nxt.pos_ == "VERB" and nxt.i not in taken and (lemma(nxt) in OCCURRENCE_VERBS or (
+            misread_aux and etype.name in ("attack", "armed_clash") and verb_lemma(nxt, words.verbs) not in words.verbs
+        )):
+            # "in the evening clashes erupted", "shelling damaged a hotel": the parse missed that
+            # the noun is the subject of the verb right after it
+            out.append(_Trigger(tok, nxt, etype, [tok], nominal=True))
         elif _noun_is_placed(tok, etype, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         if len(out) > found and "-" in lem:  # show "shoot-out", not "out"
