@@ -375,6 +375,17 @@ def test_an_event_noun_the_parse_misreads_before_its_verb_is_still_an_event(pipe
     assert places(pipeline, text, "armed_clash") == ["Martuni"]
 
 
+def test_a_town_of_a_district_the_gazetteer_lacks_is_placed_at_the_town(pipeline):
+    # "X town of Y district": Y says where X lies, even when the gazetteer lacks Y as written
+    assert places(pipeline, "Monsoon floods submerged Mehar town of Dadu district, Sindh province, on Sunday.") == ["Mehar"]
+
+
+def test_a_body_found_after_a_fronted_place_and_its_province_is_a_death_there(pipeline):
+    # the parser makes the province the subject and "the body" its apposition
+    text = "In Ocaña, Norte de Santander, the body of a local councillor was found with gunshot wounds on Saturday."
+    assert places(pipeline, text, "casualties") == ["Ocaña"]
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

@@ -131,8 +131,11 @@ class _Draft:
 
 def _phrase_trigger(tok: Token) -> _Trigger | None:
     lem = lemma(tok)
-    for child in tok.children:
-        if child.dep_ not in _PHRASE_DEPS:
+    # "In Tibu, Norte de Santander, the body of a leader was found": after a fronted place and its
+    # qualifier the parser may make the qualifier the subject and the true one its apposition
+    kids = [*tok.children, *(a for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") for a in c.children if a.dep_ == "appos")]
+    for child in kids:
+        if child.dep_ not in _PHRASE_DEPS and child.dep_ != "appos":
             continue
         etype = _PHRASES.get((lem, lemma(child)))
         if etype is not None:
