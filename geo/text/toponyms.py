@@ -750,6 +750,9 @@ class MentionFinder:
                     continue
                 if _runs_on(toks, j):
                     break  # "Marj Al-Zawiyah": the start of a longer name, which is no Al Marj
+                ent = ent_at.get(i)
+                if ent is not None and ent.label_ == "PERSON" and ((j + 1 < ent.end and toks.cap[j + 1]) or (i > ent.start and toks.cap[i - 1])):
+                    break  # "Aung San Suu Kyi": a town's name that runs on into more of a person's name
                 labels = {label_at.get(k, "") for k in range(i, j + 1)}
                 label = (next(iter(labels)) + ">" if len(labels) == 1 and "" not in labels else "") + LOCAL
                 add(toks.start[i], toks.end[j], "toponym", label, over_person=True)
