@@ -386,6 +386,14 @@ def test_a_body_found_after_a_fronted_place_and_its_province_is_a_death_there(pi
     assert places(pipeline, text, "casualties") == ["Ocaña"]
 
 
+def test_weather_that_kills_or_destroys_is_a_disaster(pipeline):
+    for text in ("Heavy rains killed 12 people in Kerala on Monday.", "Floodwaters destroyed hundreds of homes in Jacobabad.",
+                 "Floodwaters entered Mehar town on Sunday."):
+        assert [e.type for e in events(pipeline, text)] == ["disaster"], text
+    # the verb "storm" stays an attack, and people who kill are no weather
+    assert [e.type for e in events(pipeline, "Rebels stormed the town of Tacloban.")] == ["attack"]
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

@@ -41,6 +41,7 @@ from .vocabulary import (
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
+    WEATHER_ACTORS,
     DEAD_PARTICIPLES,
     AIR_STRIKE,
     ARRIVAL_VERBS,
@@ -164,8 +165,8 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
                 return tx.BY_NAME["diplomatic_seizure"]
     if lemma(trig.head) in GATHER_VERBS:
         return etype if _gathering_protests(trig, actor) else None
-    if name in ("attack", "armed_clash") and actor is not None and lemma(actor) in DISASTER_NOUNS:
-        return tx.BY_NAME["disaster"]  # "flash floods killed 12": the flood, not an attack
+    if name in ("attack", "armed_clash", "military_movement") and actor is not None and lemma(actor) in WEATHER_ACTORS:
+        return tx.BY_NAME["disaster"]  # "flash floods killed 12", "floodwaters entered the town": no attack nor troops
     if _figurative(trig, actor):
         return None
     if lemma(trig.head) in PEOPLE_MOVE_VERBS and not _people_moving(actor):

@@ -416,6 +416,10 @@ DISASTER_NOUNS = frozenset(
     "flood flooding earthquake quake tremor landslide mudslide cyclone typhoon hurricane tornado "
     "tsunami wildfire bushfire avalanche drought eruption downpour rainstorm snowstorm blizzard".split()
 )
+# Weather that kills, destroys or sweeps in as a subject ("heavy rains killed 12", "floodwaters
+# entered the town"): a disaster, not an attack nor troops. Not disaster words of their own ("a
+# storm of protest", "rain fell").
+WEATHER_ACTORS = DISASTER_NOUNS | frozenset("rain rainfall floodwater storm monsoon deluge cloudburst heatwave wind".split())
 
 # Past participles the tagger takes for a noun or an adjective before "dead" ("a sniper shot
 # dead a girl" parsed as the noun "shot"), with their verbs.
