@@ -919,12 +919,12 @@ class Locator:
         bracket = False
         # m is itself a later item of a list ("..., Jobar, Hawsh al-Fara"): a name before its comma
         listed_after = span.start >= 2 and doc[span.start - 1].text == "," and (span.start - 2) in self.mention_at
-        town_of = False  # "Mehar town of Dadu district": the words say the next name holds it
+        # "Mehar town of Dadu district": the words say the next name holds it
+        town_of = span.end + 1 < len(doc) and doc[span.end].lower_ in ("town", "village", "city", "hamlet") and doc[span.end + 1].lower_ == "of"
         while i < min(len(doc), self.hi, span.end + 14):
             t = doc[i]
             q = self.mention_at.get(i)
             bracket = bracket or t.text == "("
-            town_of = town_of or (t.lower_ == "of" and i == span.end + 1 and doc[span.end].lower_ in ("town", "village", "city", "hamlet"))
             if q is None and bracket and t.text != ")" and (t.pos_ == "PROPN" or t.is_title):
                 i += 1  # "Kiwanja (Rutshuru territory, North Kivu)": a name the gazetteer lacks
                 continue
