@@ -394,6 +394,16 @@ def test_weather_that_kills_or_destroys_is_a_disaster(pipeline):
     assert [e.type for e in events(pipeline, "Rebels stormed the town of Tacloban.")] == ["attack"]
 
 
+def test_a_building_named_like_a_town_elsewhere_is_placed_where_the_article_is(pipeline):
+    # the bundled Kabul sample's second blast "hit near the nearby Baron hotel": no Barron in the
+    # United States, which the story also names
+    sample = next(json.loads(line) for line in (REPO / "data" / "samples" / "articles.jsonl").open(encoding="utf-8")
+                  if json.loads(line)["title"].startswith("Bombings at Kabul"))
+    attacks = [e for e in events(pipeline, sample["text"]) if e.type == "attack"]
+    assert attacks and all(e.location.place.country_code == "AF" for e in attacks), [(e.trigger, e.to_dict()["place"]) for e in attacks]
+    assert any(e.to_dict()["place"] == "Baron hotel" for e in attacks)
+
+
 def test_an_offensive_is_placed_where_it_aims(pipeline):
     text = "Rebels began a push to seize the village of Tal Sharif."
     assert set(places(pipeline, text)) == {"Tal Sharif"}

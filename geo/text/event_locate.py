@@ -65,6 +65,7 @@ from .vocabulary import (
     AIM_VERBS,
     AMBIGUOUS_FLIGHT,
     AREA_NOUNS,
+    BUILDING_NOUNS,
     ARRIVAL_VERBS,
     ARTICLES,
     BETWEEN_PARTIES,
@@ -794,6 +795,11 @@ class Locator:
         key = (span.start_char, span.end_char)
         if key not in self._recovered:
             m = Mention(text=span.text, start=span.start_char, end=span.end_char, kind="toponym", label="EVENT")
+            after = span.doc[span.end] if span.end < len(span.doc) else None
+            if after is not None and after.lower_ in BUILDING_NOUNS:
+                # "the Baron hotel": the building's name, which the gazetteer lacks; a town
+                # elsewhere called so (Barron, Wisconsin, in a Kabul story) is not where it is
+                m = replace(m, text=f"{span.text} {after.text}", end=after.idx + len(after.text))
             if self.resolver is not None:
                 context = [replace(x, candidates=[]) for x in self.mentions]
                 self.resolver.resolve(context + [m], doc_text(self.doc))

@@ -119,6 +119,13 @@ SITE_HEADS = frozenset(
     "depot barracks checkpoint crossing hospital".split()
 )
 
+# Buildings named after people or brands more often than after the town they stand in: "the
+# Baron hotel" is no town called Barron (unlike "Kabul airport" or "the Zaatari camp").
+BUILDING_NOUNS = frozenset(
+    "hotel mosque church cathedral temple school university college academy stadium embassy consulate "
+    "palace mall tower restaurant cafe club cinema theatre theater".split()
+)
+
 # Things an attack is done in or to, which a participle places: "a bus packed with pilgrims in X".
 VEHICLE_NOUNS = frozenset("bus car truck lorry van minibus train ship boat ferry vessel plane aircraft convoy vehicle".split())
 
