@@ -470,7 +470,7 @@ class Ranker:
                 elif dest is not None:
                     # "entered the towns of Kafr Nabl, Hass and Maarat Harma": one entry each
                     out += [placement(c, s, origin=pl.origin, destination=mention(c)) for s, _, c in scored
-                            if c is not dest[1] and _listed_with(c, dest[1], "destination") and _span(c) not in qualifying]
+                            if c is not dest[1] and _listed_with(c, dest[1], "destination", qualifying)]
                     out.sort(key=lambda p: p.destination.start)
                 return out
         if loc is None:
@@ -495,24 +495,24 @@ class Ranker:
         taken = [win]
         # the places listed with the winner ("shelled Kafr Laha and Tal Dahab", "in Lyon, in
         # Marseille and in Nice"): one event each, as annotators mark them, however each scores
-        # alone (requiring each to beat "no place" too lost about a point in cross-validation);
-        # not the state of another item ("in Portland, Maine and Portland, Oregon")
+        # alone (requiring each to beat "no place" too lost about a point in cross-validation)
         for s2, _, c in scored:
-            if c is not win and _listed_with(c, win, "location") and _span(c) not in qualifying and not any(_overlap(c, x) for x in taken):
+            if c is not win and _listed_with(c, win, "location", qualifying) and not any(_overlap(c, x) for x in taken):
                 out.append(placement(c, s2, location=mention(c)))
                 taken.append(c)
         out.sort(key=lambda p: p.location.start)
         return out
 
 
-def _listed_with(c: Candidate, win: Candidate, slot: str) -> bool:
+def _listed_with(c: Candidate, win: Candidate, slot: str, qualifiers: set) -> bool:
     """Whether `c` is written in one list with the winner of `slot` ("shelled Kafr Laha and Tal
     Dahab", "entered the towns of Kafr Nabl, Hass and Maarat Harma"), so that it is a place of
-    the event too: but not a qualifier written after the winner ("Datu Piang (Maguindanao)"),
-    nor a name the winner qualifies."""
+    the event too: but not a qualifier written after the winner or after any other candidate
+    (`qualifiers`, their spans: "Datu Piang (Maguindanao)", "in Portland, Maine and Portland,
+    Oregon"), nor a name the winner qualifies."""
     same_rule = slot in c.slots and bool(c.groups & win.groups)
     same_list = c.listed_in is not None and c.listed_in == win.listed_in and (slot in c.slots or "location" in c.slots)
-    qualifying = _span(c) in win.qualifiers or _span(win) in c.qualifiers or _bracketed_after(c, win)
+    qualifying = _span(c) in qualifiers or _span(win) in c.qualifiers or _bracketed_after(c, win)
     return (same_rule or same_list) and not qualifying
 
 
