@@ -283,6 +283,16 @@ def test_each_feature_fires_on_a_sentence_written_for_it(pipeline, feature, text
     assert feature in features_of(pipeline, text, trigger)
 
 
+def test_a_word_without_a_head_gets_no_feature_of_its_head(pipeline):
+    """The root of a sentence is its own head. spaCy hands out a new Token object at each
+    access, so this is a matter of indices: by identity every root had a head, and "none|
+    governed_by:ROOT:clash" repeated the trigger's lemma."""
+    feats = features_of(pipeline, "Troops clashed with rebels on Monday.", "clashed")
+    assert "none|dep:ROOT" in feats
+    assert not any(f.startswith("none|governed_by:") for f in feats)
+    assert any(f.startswith("none|governed_by:xcomp:") for f in features_of(pipeline, "The rebels plan to attack the convoy.", "attack"))
+
+
 def test_every_placement_rule_has_a_sentence_and_words():
     from geo.text.event_model import _RULE_WORDS
 

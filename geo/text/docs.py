@@ -69,7 +69,7 @@ def verb_chain(anchor: Token) -> list[Token]:
     out, stack = [], [top]
     while stack:
         v = stack.pop()
-        if v is not anchor and (v is top or not own_subject(v)):
+        if v.i != anchor.i and (v.i == top.i or not own_subject(v)):
             out.append(v)
         stack.extend(c for c in v.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not own_subject(c))
     return out

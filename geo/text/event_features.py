@@ -98,7 +98,7 @@ def governing_prep(tok: Token) -> Token | None:
     for _ in range(6):
         if t.dep_ == "prep":
             return t
-        if t.dep_ not in _PHRASE_UP or t.head is t:
+        if t.dep_ not in _PHRASE_UP or t.head.i == t.i:
             return None
         t = t.head
     return None
@@ -110,9 +110,9 @@ def list_head(tok: Token) -> int | None:
     if clause_subject(tok) and tok.dep_ in ("conj", "appos"):
         return None  # "near Kafr Nabl, Abu Omar told reporters": the speaker, not the next place
     t = tok
-    while t.dep_ in ("conj", "appos") and t.head is not t:
+    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
         t = t.head
-    if t is tok and not any(c.dep_ in ("conj", "appos") for c in tok.children):
+    if t.i == tok.i and not any(c.dep_ in ("conj", "appos") for c in tok.children):
         return None
     return t.i
 
@@ -178,7 +178,7 @@ def _inside_phrase(b: Token, a: Token) -> bool:
     possessives), not in a clause of its own."""
     t = b
     for _ in range(8):
-        if t.head is t or t.dep_ not in _PHRASE_UP | {"prep", "poss"}:
+        if t.head.i == t.i or t.dep_ not in _PHRASE_UP | {"prep", "poss"}:
             return False
         t = t.head
         if t.i == a.i:
@@ -206,7 +206,7 @@ def path(a: Token, b: Token) -> tuple[list[Token], list[Token]] | None:
     t = b
     while t.i not in pos:
         ups_b.append(t)
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         t = t.head
     return up_a[: pos[t.i]], ups_b
@@ -353,10 +353,10 @@ def _static_features(f: dict, loc: Locator, m: Mention, root: Token, span: Span,
     f[f"word_after:{_word(after) if after is not None else '$'}"] = 1.0
     if before is not None and before.text == "(":
         f["in_brackets"] = 1.0
-    if root.head is not root:
+    if root.head.i != root.i:
         f[f"head:{root.dep_}:{_word(root.head)}"] = 1.0
     prep = governing_prep(root)
-    if prep is not None and prep.head is not prep:
+    if prep is not None and prep.head.i != prep.i:
         f[f"phrase_on:{_word(prep.head)}"] = 1.0  # "the town of X", "the outskirts of X"
     f[f"last_word:{span[-1].lower_}"] = 1.0  # "... Army", "... Province", "... Square"
     if span.text.isupper() and len(span.text) > 3:
@@ -563,7 +563,7 @@ def _none(trig, etype: tx.EventType, cands: list[Candidate], shared: SentenceCan
         f[f"none|modality:{why}"] = 1.0
     if target is not None:
         f[f"none|target:{target.ent_type_ or _word(target)}"] = 1.0  # "captured Ortega": a person
-    if anchor.head is not anchor:
+    if anchor.head.i != anchor.i:
         f[f"none|governed_by:{anchor.dep_}:{_word(anchor.head)}"] = 1.0  # "began to prove", "in an attack"
     aux = {c.lower_ for c in anchor.children if c.dep_ in ("aux", "auxpass")}
     if aux & {"has", "have", "had"}:

@@ -1029,7 +1029,7 @@ class Locator:
         # "... detonated in X, killing six": a result participle happened where its main verb did
         result = top.dep_ == "advcl" and top.tag_ == "VBG" and top.head.pos_ == "VERB"
         holders: list[Token] = [anchor]
-        if head is not anchor:
+        if head.i != anchor.i:
             holders.append(head)
         for w in trig.words:
             if w not in holders and w.pos_ in ("NOUN", "PROPN"):
@@ -1065,7 +1065,7 @@ class Locator:
                 p = c.lower_
                 if p not in _SLOT_PREPS and p not in EVENT_PREPS:
                     continue
-                if etype.seat and p in ("on", "against", "with", "to") and h is not anchor:
+                if etype.seat and p in ("on", "against", "with", "to") and h.i != anchor.i:
                     continue  # "sanctions on Venezuela": the target, not the place
                 if p == "between" and etype.name in BETWEEN_PARTIES:
                     continue  # "talks between Merkel and Erdogan": the parties, not the place
@@ -1077,7 +1077,7 @@ class Locator:
                 if p == "under":  # "under the stronghold of X", not "under the command of X"
                     objs = [po for po in objs if lemma(po) not in UNDER_NOT_PLACES]
                 slot = "near" if p in NEAR_PREPS else "prep" if p in CONTAINING_PREPS else "object"
-                if p == "on" and etype.object_place and (lemma(h) in EVENT_HEADS or (h is anchor and lemma(head) in EVENT_HEADS)):
+                if p == "on" and etype.object_place and (lemma(h) in EVENT_HEADS or (h.i == anchor.i and lemma(head) in EVENT_HEADS)):
                     slot = "prep"  # "an assault on Tal Sawda": the name attacked is a place
                 places = [pl for po in objs for pl in self.phrase_places(po, recover=True, slot=slot)]
                 if not places:
@@ -1089,7 +1089,7 @@ class Locator:
                 elif p in LOCATION_PREPS or p in EVENT_PREPS or (p == "into" and not etype.movement):
                     # "burst into the court in X and shot", "threw a grenade into a cafe"
                     prep_groups.append(_Group(p, places, c))
-                elif p == "against" and etype.object_place and h is not anchor:
+                elif p == "against" and etype.object_place and h.i != anchor.i:
                     # "launched a raid against residents of Kafr Dael": what it was aimed at
                     prep_groups.append(_Group(p, places, c))
         loc, loc_prep, loc_tok = _best_group(prep_groups)
@@ -1343,7 +1343,7 @@ class Locator:
                     c.dep_ == "acl" and c.tag_ == "VBN" and c.i not in others and not own_subject(c)
                     and lemma(tok) in FACILITY_NOUNS | GENERIC_PLACE_NOUNS | VEHICLE_NOUNS | EVENT_HEADS
                 )
-                if (c.dep_ in _CLAUSE_STOP and not purpose and not described) or (tok is anchor and c.dep_ in ("nsubj", "nsubjpass")):
+                if (c.dep_ in _CLAUSE_STOP and not purpose and not described) or (tok.i == anchor.i and c.dep_ in ("nsubj", "nsubjpass")):
                     continue  # the actor ("Israel captured ...") is who acted, not where; but "an
                     # offensive to capture the village of X" is aimed at X
                 if c.i in others and any(g.dep_.startswith("nsubj") for g in c.children):
@@ -1422,7 +1422,7 @@ class Locator:
             return None
         rspan = self.doc.char_span(region.start, region.end, alignment_mode="expand")
         phrase = rspan.root if rspan is not None else None
-        while phrase is not None and phrase.dep_ in ("compound", "amod", "nmod", "poss") and phrase.head is not phrase:
+        while phrase is not None and phrase.dep_ in ("compound", "amod", "nmod", "poss") and phrase.head.i != phrase.i:
             phrase = phrase.head  # "the Jabal Akrad region of rural Latakia": Latakia contains it
         inner = {t.i for t in phrase.subtree} if phrase is not None else set()
         found: list[Mention] = []
@@ -1450,7 +1450,7 @@ class Locator:
         if _modifier_not_place(tok):
             return True
         h = tok.head
-        while h.dep_ == "compound" and h.head is not h:
+        while h.dep_ == "compound" and h.head.i != h.i:
             h = h.head
         return lemma(h) in NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"} or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
 

@@ -590,7 +590,7 @@ def _target_token(trig: _Trigger) -> Token | None:
     if trig.phrasal or trig.nominal:
         # "cut ties with X", "imposed sanctions on X", "talks with X": the preposition of the
         # phrase's object names the other party.
-        obj = next((t for t in trig.words if t is not verb), None)
+        obj = next((t for t in trig.words if verb is None or t.i != verb.i), None)
         for holder in (obj, verb):
             if holder is None:
                 continue
@@ -678,7 +678,7 @@ def _phrase_tokens(head: Token, sent: Span | None = None) -> list[Token]:
 
 def _phrase_text(head: Token, sent: Span | None = None) -> str:
     toks = _phrase_tokens(head, sent)
-    while toks and toks[0].dep_ in ("det", "cc", "case") and toks[0] is not head:
+    while toks and toks[0].dep_ in ("det", "cc", "case") and toks[0].i != head.i:
         toks = toks[1:]
     if not toks:
         return head.text
@@ -1117,7 +1117,7 @@ def extract_events(
             # Whose number is the count: the movers/protesters, or the victims/arrested; then the
             # phrase's own object ("deployed 3,000 troops").
             counted = (target_tok, subj_tok) if etype.count_from == "target" else (subj_tok, target_tok)
-            counted += tuple(w for w in trig.words if w is not trig.verb)
+            counted += tuple(w for w in trig.words if trig.verb is None or w.i != trig.verb.i)
             counts = [_count(t) if t is not None else None for t in counted]
             count = next((c for c in counts if c), None)
             factor, why = _modality(trig)
