@@ -335,6 +335,14 @@ def test_nominal_events_and_fired_on(pipeline):
     assert [t for t, *_ in placed(pipeline, "Gunmen fired on a police patrol in Kunduz.")] == ["attack"]
 
 
+def test_an_event_noun_that_a_relative_clause_or_a_share_says_happened(pipeline):
+    # the relative clause hangs on the list's first item, which is no event noun
+    got = placed(pipeline, "The unrest began with pickets, rallies and marches that broke out in Oruro last spring.")
+    assert [(t, p) for t, _, p in got] == [("protest", "Oruro")]
+    assert ("attack", "violence", "Jos") in placed(pipeline, "Much of the violence has occurred in Jos, officials say.")
+    assert ("attack", "broke into", "Makurdi") in placed(pipeline, "Armed robbers broke into a bank in Makurdi on Friday.")
+
+
 def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
     assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
     assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []

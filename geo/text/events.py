@@ -130,6 +130,21 @@ class _Draft:
 # triggers
 
 
+def _relative_occurrence(noun: Token) -> Token | None:
+    """The verb of a relative clause on `noun`, or on the list it is an item of ("disturbances,
+    demonstrations and riots that broke out"), that says it happened, whose subject is the
+    relative pronoun; None when there is none."""
+    items = [noun]
+    while items[-1].dep_ == "conj" and items[-1].head.i != items[-1].i:
+        items.append(items[-1].head)
+    for c in (c for item in items for c in item.children):
+        if c.dep_ == "relcl" and c.pos_ == "VERB" and lemma(c) in OCCURRENCE_VERBS and any(
+            g.dep_ in ("nsubj", "nsubjpass") and g.lower_ in ("that", "which") for g in c.children
+        ):
+            return c
+    return None
+
+
 def _phrase_trigger(tok: Token) -> _Trigger | None:
     lem = lemma(tok)
     # "In Tibu, Norte de Santander, the body of a leader was found": after a fronted place and its
@@ -392,6 +407,10 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             # "in the evening clashes erupted", "shelling damaged a hotel": the parse missed that
             # the noun is the subject of the verb right after it
             out.append(_Trigger(tok, nxt, etype, [tok], nominal=True))
+        elif (occurred := _relative_occurrence(slot)) is not None:
+            # "riots that broke out in May in Laayoune", "the clashes which erupted near X": the
+            # relative clause tells that the noun's event happened, and where
+            out.append(_Trigger(tok, occurred, etype, [tok], nominal=True))
         elif _noun_is_placed(tok, etype, mention_at):
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         if len(out) > found and "-" in lem:  # show "shoot-out", not "out"

@@ -249,11 +249,11 @@ TYPES: tuple[EventType, ...] = (
             "rip+through tear+through gun+down blow+up fire+rocket fire+shell fire+mortar fire+missile "
             "launch+rocket launch+missile launch+mortar launch+shell launch+grenade "
             "fire+shot fire+bullet fire+grenade fire+round fire+on fire+at fire+upon drop+bomb drop+barrel "
-            "dump+body"
+            "dump+body break+into"
         ),
         nouns=_w(
             "attack assault bombing airstrike strike explosion blast shooting killing massacre raid ambush "
-            "assassination bombardment incident stabbing arson kidnapping abduction lynching"
+            "assassination bombardment incident stabbing arson kidnapping abduction lynching violence"
         ),
         object_place=True,
         count_from="target",

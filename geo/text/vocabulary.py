@@ -384,8 +384,11 @@ OCCURRENCE_VERBS = frozenset(
     "occur happen erupt break take rock hit kill wound injure leave claim rip target see continue resume rage "
     "intensify escalate spread flare".split()
 )
-# Nouns that count event nouns: "launched a series of raids", "a wave of protests swept X".
-SERIES_NOUNS = frozenset("string series wave spate round barrage number flurry succession volley dozen score hundred".split())
+# Nouns that count event nouns: "launched a series of raids", "a wave of protests swept X", and
+# the words for a share of them: "much of the violence occurred in X".
+SERIES_NOUNS = frozenset(
+    "string series wave spate round barrage number flurry succession volley dozen score hundred much most some part".split()
+)
 
 # Nouns that report some event without saying which ("the incident happened near X"): they take
 # the type of the article's previous event, else attack, with a lower confidence.
