@@ -343,6 +343,13 @@ def test_an_event_noun_that_a_relative_clause_or_a_share_says_happened(pipeline)
     assert ("attack", "broke into", "Makurdi") in placed(pipeline, "Armed robbers broke into a bank in Makurdi on Friday.")
 
 
+def test_sieges_rocks_planted_bombs_and_fighters_driven_out(pipeline):
+    assert ("armed_clash", "laid siege", "Gwoza") in placed(pipeline, "Insurgents laid siege to Gwoza for three days.")
+    assert ("protest", "hurled stones", "Hebron") in placed(pipeline, "Youths hurled stones at a patrol in Hebron on Friday.")
+    assert ("attack", "explosives were planted", "Sirte") in placed(pipeline, "Police said explosives were planted under a bridge in Sirte.")
+    assert ("armed_clash", "driven out", "Kidal") in placed(pipeline, "The militia was driven out of Kidal after two days of fighting.")
+
+
 def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
     assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
     assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []

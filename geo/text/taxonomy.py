@@ -217,7 +217,7 @@ TYPES: tuple[EventType, ...] = (
         verbs=_w("protest demonstrate march rally riot picket commemorate mourn gather assemble converge"),
         phrases=_p(
             "take+street stage+protest stage+rally go+strike bang+pot block+road block+highway "
-            "block+street block+access barricade+road hold+vigil"
+            "block+street block+access barricade+road hold+vigil throw+stone throw+rock hurl+stone hurl+rock"
         ),
         nouns=_w("protest demonstration rally march riot sit-in vigil strike-action walkout"),
         examples=("Thousands marched in Caracas.",),
@@ -228,7 +228,7 @@ TYPES: tuple[EventType, ...] = (
         "19",
         "ASSAULT",
         verbs=_w("clash fight shell bombard capture recapture overrun besiege encircle seize liberate occupy battle"),
-        phrases=_p("take+over take+control gain+control seize+control exchange+fire engage+in"),
+        phrases=_p("take+over take+control gain+control seize+control exchange+fire engage+in lay+siege chase+out drive+out"),
         nouns=_w("clash fight fighting battle shelling siege offensive skirmish firefight operation shoot-out shootout gunfight gunbattle"),
         object_place=True,
         count_from="target",
@@ -249,7 +249,7 @@ TYPES: tuple[EventType, ...] = (
             "rip+through tear+through gun+down blow+up fire+rocket fire+shell fire+mortar fire+missile "
             "launch+rocket launch+missile launch+mortar launch+shell launch+grenade "
             "fire+shot fire+bullet fire+grenade fire+round fire+on fire+at fire+upon drop+bomb drop+barrel "
-            "dump+body break+into"
+            "dump+body break+into plant+bomb plant+explosive plant+mine plant+device"
         ),
         nouns=_w(
             "attack assault bombing airstrike strike explosion blast shooting killing massacre raid ambush "
