@@ -350,6 +350,14 @@ def test_sieges_rocks_planted_bombs_and_fighters_driven_out(pipeline):
     assert ("armed_clash", "driven out", "Kidal") in placed(pipeline, "The militia was driven out of Kidal after two days of fighting.")
 
 
+def test_reinforcements_sent_troops_moved_and_a_bridge_closed(pipeline):
+    assert ("military_movement", "reinforcements were sent", "Garissa") in placed(
+        pipeline, "More police reinforcements were sent to Garissa on Tuesday.")
+    assert ("military_movement", "moved troops", "Gao") in placed(pipeline, "The junta moved troops to Gao overnight.")
+    assert ("border_closure", "shut the bridge", "Ciudad Juarez") in placed(
+        pipeline, "Officials shut the bridge at Ciudad Juarez for six hours on Friday.")
+
+
 def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
     assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
     assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []

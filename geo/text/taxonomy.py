@@ -102,7 +102,7 @@ TYPES: tuple[EventType, ...] = (
         phrases=_p(
             "close+border seal+border shut+border block+border close+crossing seal+crossing "
             "shut+crossing block+crossing block+aid block+convoy block+truck block+shipment "
-            "block+bridge close+frontier shut+frontier close+airspace close+port "
+            "block+bridge close+bridge shut+bridge close+frontier shut+frontier close+airspace close+port "
             "stop+convoy stop+aid stop+truck turn+back"
         ),
         nouns=_w("blockade"),
@@ -277,7 +277,7 @@ TYPES: tuple[EventType, ...] = (
         "MOBILIZE",
         # "arrive" is retyped by who arrives (see ARRIVAL_VERBS below)
         verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive reach"),
-        phrases=_p("send+troop deploy+troop move+into roll+into pull+out"),
+        phrases=_p("send+troop deploy+troop move+into roll+into pull+out send+reinforcement move+troop send+force"),
         nouns=_w("deployment patrol invasion incursion advance"),
         movement=True,
         examples=("Troops patrolled the streets of Monrovia.",),
