@@ -358,6 +358,12 @@ def test_reinforcements_sent_troops_moved_and_a_bridge_closed(pipeline):
         pipeline, "Officials shut the bridge at Ciudad Juarez for six hours on Friday.")
 
 
+def test_there_have_been_protests_and_there_were_none(pipeline):
+    assert ("protest", "protests", "Likasi") in placed(pipeline, "There have been protests by traders of Likasi since Monday.")
+    events = pipeline.parse("There were no protests in Kano on Friday.", PUB).events
+    assert events and all("negated" in e.location_reason for e in events)
+
+
 def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
     assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
     assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []

@@ -377,6 +377,9 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
         elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
+        elif slot.dep_ == "attr" and lemma(head) == "be" and any(c.dep_ == "expl" for c in head.children):
+            # "there have been protests by residents of X": the existential says it happened
+            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
         elif slot.dep_ == "pobj" and head.lower_ == "in" and (partake := _partaking(head.head)):
             out.append(_Trigger(tok, partake[0], etype, sorted({*partake, tok}, key=lambda t: t.i), nominal=True))
         elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash") and head.pos_ == "VERB" and (
@@ -782,7 +785,7 @@ def _modality(trig: _Trigger) -> tuple[float, list[str]]:
             break
     if any(c.dep_ == "neg" for c in node.children) or any(
         c.dep_ == "neg" for c in node.children if c.dep_ == "aux"
-    ):
+    ) or (trig.nominal and any(c.dep_ == "det" and c.lower_ == "no" for c in trig.head.children)):  # "there were no protests"
         factor *= 0.35
         why.append("negated")
     if any(c.dep_ == "aux" and c.lower_ in MODALS for c in node.children):
