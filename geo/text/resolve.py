@@ -384,6 +384,8 @@ class Resolver:
             return False
         if self.gaz.name_matches_primary(p, name) or self.gaz.is_curated(p, name):
             return False
+        if g.cooc and p in g.places and g.cooc[g.places.index(p)][1] >= NEAR_VOUCH:
+            return False  # "swam from Fnideq into Ceuta": another name the article writes lies beside it
         # "Washington Square" in New Orleans is not Franklin Square, New York, which once had
         # that name: a square, street or park is not a town that only an old name connects to.
         return _last_word(name) in LOCAL_FEATURE_HEADS or (bool(ev.countries) and not ev.countries.get(p.country_code))
@@ -639,6 +641,10 @@ def _respelled_in(p: Place, where: Place) -> bool:
     return km(p, where) <= RESPELLED_KM
 
 
+# How much another name of the article must vouch for a town only an alternate spelling connects
+# to the name (`cooccurrence`'s weighted count: a name with at most three towns or counties of
+# its spelling, one of them within COOC_KM) for the town to be no far-fetched guess.
+NEAR_VOUCH = 0.3
 # How far a town spelled another way may lie from the town or state the text puts it in or near.
 RESPELLED_KM = 200
 _PART_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter|suburb)\b", re.I)
