@@ -364,6 +364,13 @@ def test_there_have_been_protests_and_there_were_none(pipeline):
     assert events and all("negated" in e.location_reason for e in events)
 
 
+def test_a_crossing_told_with_an_irregular_past_the_lemmatizer_misses(pipeline):
+    # spaCy's English lemmatizer leaves "swam" as written
+    [crossing] = [e for e in pipeline.parse("Some 40 migrants swam from Bouzrar into Melilla on Sunday.", PUB).events
+                  if e.type == "border_crossing"]
+    assert crossing.trigger == "swam" and crossing.destination.text == "Melilla"
+
+
 def test_gatherings_that_protest_and_ones_that_do_not(pipeline):
     assert ("protest", "gathered", "Kaya") in placed(pipeline, "Hundreds of residents gathered in Kaya to demand protection.")
     assert placed(pipeline, "The foreign ministers gathered in Geneva.") == []

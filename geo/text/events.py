@@ -43,6 +43,7 @@ from .vocabulary import (
     DISASTER_NOUNS,
     WEATHER_ACTORS,
     DEAD_PARTICIPLES,
+    IRREGULAR_FORMS,
     AIR_STRIKE,
     ARRIVAL_VERBS,
     ARRIVING_AID,
@@ -475,6 +476,8 @@ def verb_lemma(tok: Token, verbs=_VERBS) -> str:
     if lem in verbs or tok.pos_ != "VERB":
         return lem
     w = tok.lower_
+    if IRREGULAR_FORMS.get(w) in verbs:
+        return IRREGULAR_FORMS[w]
     for suffix in ("ing", "ed", "s"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             stem = w[: -len(suffix)]
