@@ -136,7 +136,7 @@ def _relative_occurrence(noun: Token) -> Token | None:
     demonstrations and riots that broke out"), that says it happened, whose subject is the
     relative pronoun; None when there is none."""
     items = [noun]
-    while items[-1].dep_ == "conj" and items[-1].head.i != items[-1].i:
+    while items[-1].dep_ == "conj":
         items.append(items[-1].head)
     for c in (c for item in items for c in item.children):
         if c.dep_ == "relcl" and c.pos_ == "VERB" and lemma(c) in OCCURRENCE_VERBS and any(
@@ -470,8 +470,8 @@ def generic_trigger(tok: Token) -> _Trigger:
 
 
 def verb_lemma(tok: Token, verbs=_VERBS) -> str:
-    """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
-    "targetted") when that base is a trigger verb."""
+    """The lemma, or the base form of an inflection the lemmatizer missed, regular ("patrolling",
+    "targetted") or irregular ("swam"), when that base is a trigger verb."""
     lem = lemma(tok)
     if lem in verbs or tok.pos_ != "VERB":
         return lem
@@ -786,9 +786,10 @@ def _modality(trig: _Trigger) -> tuple[float, list[str]]:
             chain.append(cur)
         else:
             break
-    if any(c.dep_ == "neg" for c in node.children) or any(
-        c.dep_ == "neg" for c in node.children if c.dep_ == "aux"
-    ) or (trig.nominal and any(c.dep_ == "det" and c.lower_ == "no" for c in trig.head.children)):  # "there were no protests"
+    # "did not attack" (the parser hangs "not" on the verb), and of an event noun "there were no protests"
+    if any(c.dep_ == "neg" for c in node.children) or (
+        trig.nominal and any(c.dep_ == "det" and c.lower_ == "no" for c in trig.head.children)
+    ):
         factor *= 0.35
         why.append("negated")
     if any(c.dep_ == "aux" and c.lower_ in MODALS for c in node.children):
