@@ -977,3 +977,14 @@ def test_a_town_only_its_other_spelling_names_is_kept_beside_a_place_the_article
     # a "Zhari" of a Kandahar story)
     doc = pipeline.parse("Afghan troops cleared Zhari district west of Kandahar city, officials said.")
     assert all(m.place is None or m.place.country_code == "AF" for m in doc.mentions)
+
+
+def test_the_place_whose_residents_act_is_a_place(pipeline):
+    # the NER leaves "Bokkos" unlabelled and calls "Kaya" a person; those who live in a place
+    # name it as "the town of" does
+    doc = pipeline.parse("Residents of Bokkos fled to Jos after the night raid, a local leader said.")
+    [m] = mentions_of(doc, "Bokkos")
+    assert m.place is not None and m.place.country_code == "NG"
+    doc = pipeline.parse("Hundreds of inhabitants of Kaya blocked the road to Ouagadougou on Monday.")
+    [m] = mentions_of(doc, "Kaya")
+    assert m.place is not None and m.place.country_code == "BF"

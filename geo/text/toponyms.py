@@ -887,8 +887,11 @@ SETTLEMENTS = frozenset(
 OWNED_PLACE_NOUNS = GENERIC_PLACE_NOUNS | STREET_NAME_HEADS | PLACE_OFFICE_NOUNS
 # Words for a division after its name: "the Aleppo Governorate", "Kheda district".
 DIVISION_NOUNS = AREA_NOUNS | COARSE_AREA_WORDS
-# Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij".
-OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat", "stronghold", "bastion"}
+# Nouns whose "of" is the place itself or a place's part: "the town of Rawa", "outskirts of Manbij";
+# and the people who live in it: "residents of Qamishli staged a march".
+OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"seat", "stronghold", "bastion"} | {
+    "resident", "inhabitant", "villager", "townspeople", "townsfolk"
+}
 # Prepositions whose object an event noun puts under attack or under way: "the siege on Manbij",
 # "their advance on Kabul" ("marched against Bush", "an ambush against the Islamic State of Iraq
 # and Al-Sham": not "against").
