@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
+from .vocabulary import IRREGULAR_FORMS
+
 # Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
 # serialises): spaCy's `Doc.text` joins every token on each access, and `Doc.sents` and
 # `Doc.ents` build new spans each time.
@@ -76,7 +78,8 @@ def verb_chain(anchor: Token) -> list[Token]:
 
 
 def lemma(tok: Token) -> str:
-    return tok.lemma_.lower()
+    """The lemma, lower-cased; the base of an irregular form spaCy's lemmatizer leaves as written."""
+    return IRREGULAR_FORMS.get(tok.lower_) or tok.lemma_.lower()
 
 
 def pobjs(prep: Token) -> list[Token]:

@@ -43,7 +43,6 @@ from .vocabulary import (
     DISASTER_NOUNS,
     WEATHER_ACTORS,
     DEAD_PARTICIPLES,
-    IRREGULAR_FORMS,
     AIR_STRIKE,
     ARRIVAL_VERBS,
     ARRIVING_AID,
@@ -470,14 +469,12 @@ def generic_trigger(tok: Token) -> _Trigger:
 
 
 def verb_lemma(tok: Token, verbs=_VERBS) -> str:
-    """The lemma, or the base form of an inflection the lemmatizer missed, regular ("patrolling",
-    "targetted") or irregular ("swam"), when that base is a trigger verb."""
+    """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
+    "targetted") when that base is a trigger verb (irregular ones: `docs.lemma`)."""
     lem = lemma(tok)
     if lem in verbs or tok.pos_ != "VERB":
         return lem
     w = tok.lower_
-    if IRREGULAR_FORMS.get(w) in verbs:
-        return IRREGULAR_FORMS[w]
     for suffix in ("ing", "ed", "s"):
         if w.endswith(suffix) and len(w) > len(suffix) + 2:
             stem = w[: -len(suffix)]

@@ -436,7 +436,8 @@ WEATHER_ACTORS = DISASTER_NOUNS | frozenset("rain rainfall floodwater storm mons
 DEAD_PARTICIPLES = {"shot": "shoot", "stabbed": "stab", "beaten": "beat", "hacked": "hack", "burnt": "burn", "burned": "burn"}
 
 # Irregular forms of trigger verbs that spaCy's English lemmatizer leaves as written (checked on
-# every irregular verb of the taxonomy: only these): "80 people swam from Fnideq into Ceuta".
+# every irregular verb of the taxonomy: only these), for `docs.lemma`: "80 people swam from
+# Fnideq into Ceuta".
 IRREGULAR_FORMS = {"swam": "swim", "swum": "swim"}
 
 # Words the training file's annotators mark as events that the taxonomy's trigger lists lack,
