@@ -947,7 +947,7 @@ class Locator:
                     # list (but "Jalalabad, Nangarhar province" and "Sugapa, Intan Jaya regency"
                     # name their province)
                     break
-                if not bracket and not division and listed_after and q.place.level == "city":
+                if not bracket and not division and listed_after and q.place is not None and q.place.level == "city":
                     # "Hawsh Nasri, Jobar, Hawsh al-Fara, Harasta, Kabun": a town after a comma
                     # in the middle of a list is the list's next item
                     break
