@@ -988,3 +988,25 @@ def test_the_place_whose_residents_act_is_a_place(pipeline):
     doc = pipeline.parse("Hundreds of inhabitants of Kaya blocked the road to Ouagadougou on Monday.")
     [m] = mentions_of(doc, "Kaya")
     assert m.place is not None and m.place.country_code == "BF"
+
+
+def test_a_tally_after_a_spaced_dash_is_no_part_of_the_name(pipeline):
+    # the NER runs "Homs - 4" into one place; a hyphen inside a name is written glued ("T-4")
+    doc = pipeline.parse("Positions were shelled 12 times since the truce: in Homs - 4 times; in Hama province - 5 times.")
+    assert {m.text for m in doc.mentions} >= {"Homs", "Hama province"}
+    assert not any(any(c.isdigit() for c in m.text) for m in doc.mentions)
+    doc = pipeline.parse("Jets struck the T-4 Military Airport in eastern Homs on Monday.")
+    assert any(m.text.startswith("T-4") for m in doc.mentions)
+
+
+def test_the_names_a_plural_word_for_settlements_lists_are_places(pipeline):
+    # none of the three is in the gazetteer; "the districts of", like "the district of", says what they are
+    doc = pipeline.parse("In Aleppo province, gunmen shelled the city's districts of Sheikh Maqsad, Bustan Kaslo and Hellok.")
+    names = {m.text for m in doc.mentions}
+    assert {"Sheikh Maqsad", "Bustan Kaslo", "Hellok"} <= names
+
+
+def test_a_run_of_the_ner_over_a_list_is_no_one_settlement(pipeline):
+    # "the cities of" makes a name the gazetteer lacks a settlement: not the NER's run over two
+    doc = pipeline.parse("The army shelled positions between the desert cities of Quraytayn and Palmyra (Tadmur) on Monday.")
+    assert not any(" and " in m.text or "(" in m.text for m in doc.mentions)

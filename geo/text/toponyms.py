@@ -34,7 +34,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -66,6 +66,12 @@ def _trim(span: Span) -> tuple[int, int] | None:
     # "east Jerusalem", "northern Syria": a lowercase compass word is no part of the name
     while start < end and (doc[start].text in LEADING_DROP or (doc[start].text in DIRECTION_ADJECTIVES and end - start > 1)):
         start += 1
+    # "in Homs - 6 times; in Hama province - 4 times": the NER runs a tally into the name; a
+    # dash written apart before a number ends it (a hyphen inside a name is written glued: "T-4")
+    for k in range(start + 1, end - 1):
+        if (doc[k].text in DASHES or doc[k].text == "-") and doc[k - 1].whitespace_ and doc[k + 1].like_num:
+            end = k
+            break
     while end > start and (doc[end - 1].text in TRAILING_DROP or doc[end - 1].is_punct):
         end -= 1
     if start >= end:
@@ -613,7 +619,9 @@ class MentionFinder:
                 # ... but not a people's plural the NER saw as one ("Sunni and Shiite Muslims")
                 if peoples_plural(span):
                     continue
-                if position == "settlement" and span.root.pos_ == "PROPN" and len(name) >= 3 and not (name.isupper() and len(name) <= 5):
+                # ... one name, not the NER's run over a list ("Quraytayn and Palmyra (Tadmur")
+                one_name = not any(t.text in "()" or t.pos_ == "CCONJ" for t in span)
+                if position == "settlement" and one_name and span.root.pos_ == "PROPN" and len(name) >= 3 and not (name.isupper() and len(name) <= 5):
                     add(span.start_char, span.end_char, "toponym", label + ">POSITION", over_person=True)
                     where[span.end - 1] = position
                 continue
@@ -880,7 +888,10 @@ SETTLEMENT_AFTER = FINE_NOUNS | AREA_NOUNS | {"town", "city", "village", "villag
 # Kafr Saghir", "Dubuwa village" (not "area" or "sector", which name fronts and zones).
 SETTLEMENTS = frozenset(
     "village villages town towns city hamlet district neighbourhood neighborhood suburb locality "
-    "township subdistrict commune settlement settlements".split()
+    "township subdistrict commune settlement settlements"
+    # the plurals head lists of names: "Aleppo's districts of Sheikh Maqsud, Bustan al-Basha and Hellok"
+    " towns cities hamlets districts neighbourhoods neighborhoods suburbs localities townships"
+    " subdistricts communes".split()
 )
 # A town's parts and offices that its name may own: "Tbilisi's central Rustaveli Avenue",
 # "Bethlehem's church", "Tulkarm's governor".
