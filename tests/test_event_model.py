@@ -408,3 +408,51 @@ def test_the_reason_names_what_decided_in_words(pipeline):
     e = [e for e in pipeline.parse("Troops clashed with rebels near Goma.", PUB).events if e.type == "armed_clash"][0]
     assert "'near'" in e.location_reason and not any(ch in e.location_reason for ch in "|>[")
     assert e.location_reason.count(";") == 1  # two reasons, in words
+
+
+def test_lists_of_places_for_one_verb_each_get_the_event(pipeline):
+    # the lists of two kinds of place coordinated are one list
+    got = placed(pipeline, "In Aleppo province, gunmen shelled the villages of Kafr Hamra and Haritan and the "
+                           "city's districts of Sheikh Maqsad, Bustan Kaslo and Hellok on Monday.")
+    shelled = {p for t, trig, p in got if trig == "shelled"}
+    assert {"Kafr Hamra", "Haritan", "Sheikh Maqsad", "Bustan Kaslo", "Hellok"} <= shelled
+    # the verb the text leaves out: each object is a place seized, what each was seized from is not
+    got = placed(pipeline, "Russia seized Crimea from Ukraine, Abkhazia from Georgia, and Transnistria from Moldova.")
+    seized = {p for _, trig, p in got if trig == "seized"}
+    assert seized == {"Crimea", "Abkhazia", "Transnistria"}
+
+
+def test_a_capitalised_word_of_a_name_is_no_verb(pipeline):
+    # the tagger reads "Tell" of "Tell Mira" as the verb: no one told anything
+    got = placed(pipeline, "Militants shelled the villages of Kafr Hamra and Tell Mira on Monday.")
+    assert [t for t, *_ in got] == ["armed_clash"]
+
+
+def test_a_progressive_the_tagger_took_for_an_adjective_is_a_verb(pipeline):
+    got = placed(pipeline, "Hundreds of policemen and troops are patrolling streets in the Landhi constituency to prevent violence.")
+    assert ("military_movement", "patrolling", "Landhi") in got
+    assert placed(pipeline, "The damage in Goma was devastating for the town.") == []
+
+
+def test_victims_found_are_deaths(pipeline):
+    assert ("casualties", "victims found", "Ciudad Bolivar") in placed(
+        pipeline, "The victims, aged 18 to 35, were found before dawn in the Ciudad Bolivar slum of the capital.")
+
+
+def test_a_number_that_stands_for_the_verb_brings_its_place(pipeline):
+    # "and two in ...": the clause the text leaves out, its phrase the event's place too
+    got = placed(pipeline, "Medics said one man was shot in Jos and two in the nearby town of Bukuru.")
+    assert {p for _, trig, p in got if trig == "shot"} == {"Jos", "Bukuru"}
+    got = placed(pipeline, "About 3,000 people marched in Lagos against the fuel tax, 800 in Ibadan and 300 in the Ogun state capital of Abeokuta.")
+    assert {p for _, trig, p in got if trig == "marched"} == {"Lagos", "Ibadan", "Abeokuta"}
+
+
+def test_an_armys_nationality_is_no_origin_of_its_march(pipeline):
+    got = placed(pipeline, "Despite the withdrawal of the militants, the Syrian Arab Army has yet to enter the area.")
+    assert all(p != "Syrian" for _, _, p in got)
+
+
+def test_a_place_the_gazetteer_lacks_keeps_all_its_words(pipeline):
+    # "Birnin" hangs on "Magaji", which hangs on "LGA": the compounds of compounds are the name too
+    got = placed(pipeline, "Three cattle rustlers were killed in a mob action in Birnin Magaji LGA last week.")
+    assert any(p is not None and p.startswith("Birnin Magaji") for _, _, p in got)

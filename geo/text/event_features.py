@@ -109,12 +109,56 @@ def list_head(tok: Token) -> int | None:
     Hula", which the parser may hang as appositions), None when it is in none."""
     if clause_subject(tok) and tok.dep_ in ("conj", "appos"):
         return None  # "near Kafr Nabl, Abu Omar told reporters": the speaker, not the next place
-    t = tok
-    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
-        t = t.head
+    t = _first_item(tok)
+    gapped = _gapped_objects(tok, t)
+    if gapped is not None:
+        return gapped
+    # "the settlements of A and B, and the city's districts of C and D": lists of the kinds of
+    # place coordinated are one list
+    kind = t.head if t.dep_ == "pobj" and t.head.lower_ == "of" else None
+    if kind is not None and kind.head.dep_ == "conj" and kind.head.pos_ == "NOUN":
+        first_kind = _first_item(kind.head)
+        named = next((c for c in first_kind.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        item = next((c for c in named.children if c.dep_ == "pobj"), None) if named is not None else None
+        if item is not None and item.i < t.i:
+            return _first_item(item).i
     if t.i == tok.i and not any(c.dep_ in ("conj", "appos") for c in tok.children):
         return None
     return t.i
+
+
+def _gapped_objects(tok: Token, first: Token) -> int | None:
+    """The verb's first object, when `tok` is an item of a list of objects whose verb the text
+    leaves out ("seized the Sinai from Egypt, the Golan Heights from Syria, and the West Bank from
+    Jordan"), each item with a phrase of its own: the parser hangs the later items on the first as
+    objects of the verb, or on the first one's "from" as its appositions."""
+    if first.dep_ == "dobj":
+        objects = [c for c in first.head.children if c.dep_ == "dobj"]
+        if len(objects) > 1:
+            return objects[0].i
+        # the first object, when a later item hangs on its phrase
+        preps = [c for c in [*first.children, *first.head.children] if c.dep_ == "prep" and c.i > first.i]
+        later = [item for p in preps for obj in p.children if obj.dep_ == "pobj"
+                 for item in obj.children if item.dep_ in ("appos", "conj") and _own_phrase(item, p)]
+        return first.i if later else None
+    if first.dep_ == "pobj" and first.i != tok.i and _own_phrase(tok, first.head):
+        anchor = first.head.head
+        obj = anchor if anchor.dep_ == "dobj" else next((c for c in anchor.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.i < first.i:
+            return _first_item(obj).i
+    return None
+
+
+def _own_phrase(item: Token, prep: Token) -> bool:
+    """`item`, or the list item it continues, has a phrase of the same preposition as `prep`."""
+    return any(c.dep_ == "prep" and c.lower_ == prep.lower_ for c in item.children)
+
+
+def _first_item(tok: Token) -> Token:
+    t = tok
+    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
+        t = t.head
+    return t
 
 
 def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, int]]:
@@ -137,6 +181,8 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
             continue
         na, nb = at[id(a)], at[id(b)]
         ra, rb = roots[na], roots[nb]
+        if b.listed_in is not None and b.listed_in != a.listed_in and b.listed_in < ra.i:
+            continue  # "the Golan Heights from Syria, and the West Bank": a list that began before `a`
         if clause_subject(rb) and rb.head.i != ra.head.i:
             continue  # "on the outskirts of al-Raee, Rami Taljbini told ARA News": who speaks next
         after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])

@@ -309,6 +309,13 @@ def _listed_groups(groups: list[_Group]) -> list[_Group]:
                 prev.places = prev.places + [m for m in g.places if m not in prev.places]
                 toks.append(g.tok)
                 continue
+            # "marched in Sydney against racism, 2,000 in Brisbane": the tally's phrase lists
+            # with the verb's own of the same preposition, whatever phrase comes between
+            same = next((m for m in reversed(merged) if m[0].prep == g.prep), None) if _tally(g.tok.head) else None
+            if same is not None:
+                same[0].places = same[0].places + [m for m in g.places if m not in same[0].places]
+                same[1].append(g.tok)
+                continue
         merged.append((_Group(g.prep, list(g.places), g.tok), [g.tok]))
     return [g for g, _ in merged]
 
@@ -339,7 +346,28 @@ def _adjacent(a: Token, b: Token) -> bool:
     lo, hi = sorted((a, b), key=lambda t: t.i)
     doc = a.doc
     between = doc[lo.right_edge.i + 1 : hi.left_edge.i]
-    return len(between) > 0 and all(t.is_punct or t.dep_ == "cc" for t in between)
+    # "in Damascus and two in Idlib": the number that stands for the verb the text leaves out
+    return len(between) > 0 and all(t.is_punct or t.dep_ == "cc" or (t.i == hi.head.i and t.like_num) for t in between)
+
+
+def _tallies(verb: Token) -> list[Token]:
+    """Numbers after a verb that stand for it with a phrase of their own: "two" and "one" of
+    "three soldiers died in Gao, two in Kidal and one in Menaka"."""
+    out = []
+    stack = [c for c in verb.children if c.dep_ in ("conj", "npadvmod") and c.like_num and c.i > verb.i]
+    while stack:
+        t = stack.pop(0)
+        if any(c.dep_ == "prep" for c in t.children):
+            out.append(t)
+        stack += [c for c in t.children if c.dep_ == "conj" and c.like_num]
+    return out
+
+
+def _tally(tok: Token) -> bool:
+    """`tok` is one of `_tallies`: a number hung on a verb, or on such a number, as its conjunct."""
+    while tok.like_num and tok.dep_ == "conj" and tok.head.like_num:
+        tok = tok.head
+    return tok.like_num and tok.dep_ in ("conj", "npadvmod") and tok.head.pos_ in ("VERB", "AUX") and tok.i > tok.head.i
 
 
 def _name_like(tok: Token) -> bool:
@@ -738,7 +766,11 @@ class Locator:
             return None
         if not _name_like(tok) and first is None:
             return None
-        toks = [tok] + [c for c in tok.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+        toks, stack = [tok], [tok]
+        while stack:  # "Birnin Magaji LGA": the compounds of compounds too
+            kids = [c for c in stack.pop().children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < tok.i]
+            toks += kids
+            stack += kids
         lo = min(t.i for t in toks) if first is None else first.i
         while lo < tok.i and not self.doc[lo].text[:1].isupper() and not _article_prefix(self.doc, lo):
             lo += 1
@@ -953,6 +985,8 @@ class Locator:
                     break
                 if placed_by_name(q) and placed_by_name(m) and specificity(q) >= specificity(m):
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
+                if placed_by_name(m) and m.place.level == "country" and (q.place is None or q.place.level != "continent"):
+                    break  # only a continent holds a country: "from Egypt, the Golan Heights from Syria" lists
                 if _written_list(span.root, q, doc) and not (placed_by_name(m) and placed_by_name(q) and _holds(q.place, m.place)):
                     # "the towns of Hayyan, Huraytan and Kafar Hamra": the list's next town (but
                     # "Springfield, Illinois and Madison, Wisconsin": the state that holds it)
@@ -1040,6 +1074,11 @@ class Locator:
             for h in [v] + [c for c in v.children if c.dep_ == "dobj"]:
                 if h not in holders:
                     holders.append(h)
+        # "one person was killed in Damascus and two in Idlib": a number after the verb stands for
+        # the clause the text leaves out, and its phrase is the event's too
+        for h in _tallies(anchor):
+            if h not in holders:
+                holders.append(h)
         borrowed: set[int] = set()
         if trig.verb is None and head.dep_ == "pobj" and head.head.lower_ in EVENT_PREPS and head.head.head.pos_ in ("VERB", "AUX"):
             # "arrested 23 people in X after clashes": the event happened where the act after it did
@@ -1201,7 +1240,9 @@ class Locator:
                 propose([m], "metonymic_actor")
         if not etype.seat:
             propose(self._in_clause(anchor, triggers, trig), "clause")
-        if etype.movement and subj is not None and verb_lemma != "patrol":
+        # where people fleeing or crossing come from (not an army's march: "the Syrian Army
+        # entered the village" is no move out of Syria)
+        if etype.movement and etype.name != "military_movement" and subj is not None and verb_lemma != "patrol":
             dem = self.actor_demonym(subj)
             if dem is not None and dem.place is not None:
                 propose([dem], "origin_demonym", "origin")

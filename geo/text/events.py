@@ -342,7 +342,13 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
             continue
-        if tok.pos_ == "VERB" and (tok.dep_ not in ("amod", "compound") or _finite(tok)):
+        if tok.pos_ != "VERB" and _progressive_misread(tok):
+            lem = lemmas[n] = verb_lemma(tok, words.verbs, force=True)
+            if lem in words.verbs:
+                out.append(_Trigger(tok, tok, words.verbs[lem], [tok]))
+                taken.add(tok.i)
+            continue
+        if tok.pos_ == "VERB" and (tok.dep_ not in ("amod", "compound") or _finite(tok)) and not _name_word(tok):
             trig = _phrase_trigger(tok)
             if trig is None and lem in words.verbs:
                 etype = words.verbs[lem]
@@ -419,7 +425,7 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
         if len(out) > found and "-" in lem:  # show "shoot-out", not "out"
             out[-1].words = sorted({*out[-1].words, tok.doc[tok.i - 2], tok.doc[tok.i - 1]}, key=lambda t: t.i)
     for tok, lem in zip(toks, lemmas):
-        if lem not in WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB":
+        if lem not in WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB" or _name_word(tok):
             continue
         if any(t.anchor.i == tok.i for t in out):
             continue  # "airstrikes hit the town": told by its event noun already
@@ -445,6 +451,30 @@ _OTHER = tx.EventType("other", "An event word outside the vocabulary (training o
 NOT_AN_EVENT = tx.EventType("not_an_event", "A trigger word in a sense that reports no event (training only).", None, None)
 
 
+def _name_word(tok: Token) -> bool:
+    """A capitalised word after a lower-case one is part of a name, whatever the tagger says ("the
+    villages of Kafr Hamra and Tell Mira": no one was told anything); a headline's verbs follow
+    capitalised words."""
+    if tok.i == tok.sent.start or not tok.text[:1].isupper() or tok.text.isupper():
+        return False
+    before = tok.doc[tok.i - 1]
+    return before.is_alpha and before.is_lower
+
+
+def _progressive_misread(tok: Token) -> bool:
+    """An -ing form after "be" that the tagger took for an adjective ("troops are patrolling
+    streets", "a task force has been patrolling parts of the Gulf"): a verb all the same."""
+    if tok.tag_ != "JJ" or not tok.lower_.endswith("ing") or tok.i + 1 >= len(tok.doc):
+        return False
+    # an object or a place follows a verb; "the contrast is striking", "devastating for the
+    # town" are adjectives
+    after = tok.doc[tok.i + 1]
+    if after.pos_ not in ("DET", "NOUN", "PROPN", "NUM", "ADP") or after.lower_ in ("for", "to", "that", "as"):
+        return False
+    before = next((t for t in reversed(tok.doc[tok.sent.start: tok.i]) if t.pos_ != "ADV"), None)
+    return before is not None and before.pos_ == "AUX" and lemma(before) == "be"
+
+
 def _finite(verb: Token) -> bool:
     """A verb the parser hung on a noun as its modifier that is still a clause's verb: a past
     tense ("forces on Friday captured Shali", where the parser found no verb for "forces"), or
@@ -468,11 +498,11 @@ def generic_trigger(tok: Token) -> _Trigger:
     return _Trigger(tok, tok if verb else None, _OTHER, [tok], nominal=not verb)
 
 
-def verb_lemma(tok: Token, verbs=_VERBS) -> str:
+def verb_lemma(tok: Token, verbs=_VERBS, force: bool = False) -> str:
     """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
     "targetted") when that base is a trigger verb (irregular ones: `docs.lemma`)."""
     lem = lemma(tok)
-    if lem in verbs or tok.pos_ != "VERB":
+    if lem in verbs or (tok.pos_ != "VERB" and not force):
         return lem
     w = tok.lower_
     for suffix in ("ing", "ed", "s"):

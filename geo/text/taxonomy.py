@@ -291,7 +291,7 @@ TYPES: tuple[EventType, ...] = (
         None,
         verbs=_w("die perish"),
         # a body found, or someone found dead, with no cause told
-        phrases=_p("find+body discover+body find+dead recover+body find+corpse discover+corpse"),
+        phrases=_p("find+body discover+body find+dead recover+body find+corpse discover+corpse find+victim discover+victim find+remains recover+remains"),
         count_from="target",
         confidence=0.55,
         examples=("Two of the injured died in hospital in Kismayo.",),
@@ -358,7 +358,8 @@ def readme_table() -> str:
 
 
 def table_markdown() -> str:
-    """The vocabulary as a Markdown table, for the README and `python -m geo taxonomy`."""
+    """The whole vocabulary as a Markdown table, each type with its verbs, phrases and nouns, for
+    review (the README carries `readme_table`, the types alone)."""
     rows = ["| type | description | CAMEO | PLOVER | trigger verbs | phrases | nouns |", "|---|---|---|---|---|---|---|"]
     for t in TYPES:
         rows.append(
