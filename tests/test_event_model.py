@@ -447,12 +447,22 @@ def test_a_number_that_stands_for_the_verb_brings_its_place(pipeline):
     assert {p for _, trig, p in got if trig == "marched"} == {"Lagos", "Ibadan", "Abeokuta"}
 
 
-def test_an_armys_nationality_is_no_origin_of_its_march(pipeline):
+def test_an_armys_nationality_is_the_origin_of_its_march_abroad_only(pipeline):
     got = placed(pipeline, "Despite the withdrawal of the militants, the Syrian Arab Army has yet to enter the area.")
     assert all(p != "Syrian" for _, _, p in got)
+    [invasion] = pipeline.parse("Ethiopian troops invaded Somalia in late December.", PUB).events
+    assert invasion.origin.place.country_code == "ET" and invasion.destination.text == "Somalia"
 
 
 def test_a_place_the_gazetteer_lacks_keeps_all_its_words(pipeline):
     # "Birnin" hangs on "Magaji", which hangs on "LGA": the compounds of compounds are the name too
     got = placed(pipeline, "Three cattle rustlers were killed in a mob action in Birnin Magaji LGA last week.")
     assert any(p is not None and p.startswith("Birnin Magaji") for _, _, p in got)
+
+
+def test_a_named_camp_is_the_place_and_the_words_for_its_kind_stand_between(pipeline):
+    # a refugee camp is a settlement of its own, not a site of the country it is in; "refugee"
+    # and "roundabout" say what kind of camp or area the name before them is
+    assert ("protest", "protested", "Nahr el-Bared") in placed(
+        pipeline, "About 400 refugees protested inside the Nahr el-Bared refugee camp in northern Lebanon on Friday.")
+    assert ("attack", "shot", "Al-Rawda") in placed(pipeline, "A taxi driver was shot while waiting in the Al-Rawda roundabout area of Jeddah.")

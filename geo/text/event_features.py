@@ -155,6 +155,7 @@ def _own_phrase(item: Token, prep: Token) -> bool:
 
 
 def _first_item(tok: Token) -> Token:
+    """The first item of the list the parse hangs `tok` in, by its conjunct and apposition links."""
     t = tok
     while t.dep_ in ("conj", "appos") and t.head.i != t.i:
         t = t.head

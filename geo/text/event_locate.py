@@ -309,8 +309,9 @@ def _listed_groups(groups: list[_Group]) -> list[_Group]:
                 prev.places = prev.places + [m for m in g.places if m not in prev.places]
                 toks.append(g.tok)
                 continue
-            # "marched in Sydney against racism, 2,000 in Brisbane": the tally's phrase lists
-            # with the verb's own of the same preposition, whatever phrase comes between
+            # "killed in Damascus and two in Idlib", "marched in Sydney against racism, 2,000 in
+            # Brisbane": the tally's phrase lists with the verb's own of the same preposition,
+            # whatever phrase comes between
             same = next((m for m in reversed(merged) if m[0].prep == g.prep), None) if _tally(g.tok.head) else None
             if same is not None:
                 same[0].places = same[0].places + [m for m in g.places if m not in same[0].places]
@@ -346,8 +347,7 @@ def _adjacent(a: Token, b: Token) -> bool:
     lo, hi = sorted((a, b), key=lambda t: t.i)
     doc = a.doc
     between = doc[lo.right_edge.i + 1 : hi.left_edge.i]
-    # "in Damascus and two in Idlib": the number that stands for the verb the text leaves out
-    return len(between) > 0 and all(t.is_punct or t.dep_ == "cc" or (t.i == hi.head.i and t.like_num) for t in between)
+    return len(between) > 0 and all(t.is_punct or t.dep_ == "cc" for t in between)
 
 
 def _tallies(verb: Token) -> list[Token]:
@@ -586,8 +586,9 @@ class Locator:
         """A kind-of-place noun: its own name ("the Zaatari camp", "Hula district") or the name
         after "of" ("the town of Tuz"); of the two, the more specific ("the Galilee town of
         Nazareth" -> Nazareth, "the Bab Touma district of Damascus" -> Bab Touma)."""
-        if lemma(tok) in FACILITY_NOUNS:
-            # "on Jamuna bridge in downtown Sirajganj": the settlement the site is in
+        # "on Jamuna bridge in downtown Sirajganj": the settlement the site is in; but a named
+        # camp is a settlement of its own ("the Ain el-Helweh refugee camp in southern Lebanon")
+        if lemma(tok) in FACILITY_NOUNS and not (lemma(tok) == "camp" and self._name_before(tok) is not None):
             if not any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
                 inner = self._inner_places(tok, depth, recover, True, preps=("in", "at"))
                 if inner:
@@ -707,6 +708,12 @@ class Locator:
         "Aleppo city", "Hula district"), as its first and last token."""
         j = tok.i - 1
         lo = tok.left_edge.i
+        # "the Balata refugee camp", "the Kissufim crossing point": the lower-case words that say
+        # what kind of camp or point it is come between the name and the noun
+        while j > max(lo, self.lo) and self.doc[j].is_lower and self.doc[j].head.i == tok.i and self.doc[j].dep_ in ("compound", "amod"):
+            j -= 1
+        if j == tok.i - 1 or not self.doc[j].text[:1].isupper():
+            j = tok.i - 1
         first = last = None
         while j >= max(lo, self.lo):
             t = self.doc[j]
@@ -714,6 +721,9 @@ class Locator:
                 j -= 1
                 continue
             cap = t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN")
+            if not cap and last is not None and _article_prefix(self.doc, j) and j > max(lo, self.lo):
+                j -= 1  # "Ain el-Helweh": the article inside the name
+                continue
             if not cap or lemma(t) in DIRECTION_ADJECTIVES or t.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
                 break
             if t.pos_ == "ADJ" and self._demonym(t.text):
@@ -1240,11 +1250,12 @@ class Locator:
                 propose([m], "metonymic_actor")
         if not etype.seat:
             propose(self._in_clause(anchor, triggers, trig), "clause")
-        # where people fleeing or crossing come from (not an army's march: "the Syrian Army
-        # entered the village" is no move out of Syria)
-        if etype.movement and etype.name != "military_movement" and subj is not None and verb_lemma != "patrol":
+        # where people fleeing or crossing come from, and an army that goes abroad ("Russian
+        # forces invaded Ukraine"), not one that moves at home ("the Syrian Army entered the
+        # village" is no move out of Syria)
+        if etype.movement and subj is not None and verb_lemma != "patrol":
             dem = self.actor_demonym(subj)
-            if dem is not None and dem.place is not None:
+            if dem is not None and dem.place is not None and (etype.name != "military_movement" or self._abroad(dem)):
                 propose([dem], "origin_demonym", "origin")
         for p in out:
             p.mention = self.qualify(self._settle(self._qualified_name(p.mention)))
@@ -1494,6 +1505,12 @@ class Locator:
         while h.dep_ == "compound" and h.head.i != h.i:
             h = h.head
         return lemma(h) in NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"} or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
+
+    def _abroad(self, dem: Mention) -> bool:
+        """The sentence names a place outside the country of the nationality `dem`."""
+        home = dem.place.country_code
+        return any(m.place is not None and m.kind != "demonym" and m.place.country_code and m.place.country_code != home
+                   for i, m in self.mention_at.items() if self._inside(self.doc[i]))
 
     def actor_demonym(self, subj: Token | None) -> Mention | None:
         if subj is None:
