@@ -466,3 +466,30 @@ def test_a_named_camp_is_the_place_and_the_words_for_its_kind_stand_between(pipe
     assert ("protest", "protested", "Nahr el-Bared") in placed(
         pipeline, "About 400 refugees protested inside the Nahr el-Bared refugee camp in northern Lebanon on Friday.")
     assert ("attack", "shot", "Al-Rawda") in placed(pipeline, "A taxi driver was shot while waiting in the Al-Rawda roundabout area of Jeddah.")
+
+
+def test_a_strike_called_to_protest_is_no_cancelled_one(pipeline):
+    # "called off" cancels; "called to protest" gives a purpose, as "blocked the road to protest" does
+    events = pipeline.parse("Traders in Sanandaj shut their shops on Monday in a strike called to protest fuel prices.", PUB).events
+    assert events and not any("cancelled" in e.location_reason or "failed" in e.location_reason for e in events)
+
+
+def test_a_march_that_turned_violent_happened(pipeline):
+    # a protest noun is an event whatever verb it is the subject of, as an attack noun is
+    assert ("protest", "march", "Imphal") in placed(pipeline, "A student march turned violent in Imphal on Tuesday evening.")
+
+
+def test_a_night_of_protests_is_protests(pipeline):
+    got = placed(pipeline, "Police detained 40 people in Maracaibo after a night of protests against power cuts.")
+    assert ("protest", "protests", "Maracaibo") in got
+
+
+def test_verbs_the_parser_hung_on_a_noun_still_tell_events(pipeline):
+    # the comma closes a long subject, and no verb comes before: "bombed" is the sentence's verb
+    got = placed(pipeline, "Jets from Incirlik, in southern Turkey, and drones from a base near Erbil, bombed depots used "
+                           "by the militants in Hajin.")
+    assert ("attack", "bombed", "Hajin") in got
+    # the parser makes the event noun the root and its verb a modifier of it
+    got = placed(pipeline, "The march, which was led by student unions, set off from the main square of Conakry "
+                           "and made its way to the parliament.")
+    assert any(t == "protest" and p == "Conakry" for t, _, p in got)

@@ -388,15 +388,22 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
         elif slot.dep_ == "pobj" and head.lower_ == "in" and (partake := _partaking(head.head)):
             out.append(_Trigger(tok, partake[0], etype, sorted({*partake, tok}, key=lambda t: t.i), nominal=True))
-        elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash") and head.pos_ == "VERB" and (
+        elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash", "protest") and head.pos_ == "VERB" and (
             verb_lemma(head, words.verbs) not in words.verbs
         ):
-            # whatever an attack or a battle does, it happened: "Russian airstrikes have forced
-            # seven hospitals to close" (a verb that reports an event itself tells this one)
+            # whatever an attack, a battle or a protest does, it happened: "Russian airstrikes have
+            # forced seven hospitals to close", "a student march turned violent" (a verb that
+            # reports an event itself tells this one)
             out.append(_Trigger(tok, head, etype, [tok], nominal=True))
         elif (done := next((c for c in slot.children if c.dep_ == "acl" and c.tag_ == "VBN" and _light(c)), None)) is not None:
             # "the airstrikes launched by Russian warplanes on Aleppo", "raids carried out by X"
             out.append(_Trigger(tok, done, etype, sorted([tok, done], key=lambda t: t.i), nominal=True))
+        elif slot.dep_ == "ROOT" and (told := next((c for c in slot.children if c.dep_ == "acl" and (
+            c.tag_ in ("VBD", "VBZ") or (c.tag_ == "VBN" and c.doc[c.i - 1].text == ",")
+        )), None)) is not None:
+            # "The march, which was led by ..., set off from X": the parser took the noun for the
+            # sentence's root and its finite verb for a modifier of it
+            out.append(_Trigger(tok, told, etype, [tok], nominal=True))
         elif slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
             out.append(_Trigger(tok, None, etype, [tok], nominal=True))
         elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
@@ -486,6 +493,10 @@ def _finite(verb: Token) -> bool:
     root = verb.sent.root
     if verb.tag_ == "VBN" and root.pos_ not in ("VERB", "AUX") and root.i < verb.i:
         before = verb.doc[verb.i - 1]
+        if before.text == "," and not any(t.pos_ in ("VERB", "AUX") and t.i < verb.i for t in verb.sent):
+            # "Fighter planes from Diyarbakir, ..., and helicopters from Semdinli, bombed caves":
+            # the comma closes a long subject, and the sentence has no verb before this one
+            return True
         return before.pos_ not in ("DET", "ADJ", "ADP", "CCONJ", "PUNCT") and before.dep_ != "amod"
     if verb.tag_ != "VBG":
         return False
@@ -825,8 +836,12 @@ def _modality(trig: _Trigger) -> tuple[float, list[str]]:
     if node.dep_ == "xcomp" and lemma(node.head) == "be":
         factor *= 0.6  # "was to hold talks"
         why.append("planned")
-    for gov in chain[1:]:
+    for below, gov in zip(chain, chain[1:]):
         lem = lemma(gov)
+        if below.dep_ == "advcl" and below.i > gov.i:
+            continue  # "blocked the road to protest", "a strike called to commemorate": its purpose
+        if lem == "call" and not any(c.dep_ == "prt" and c.lower_ == "off" for c in gov.children):
+            continue  # "called off" cancels, "called for" and "called to" do not
         if lem in CANCEL:
             factor *= 0.4
             why.append("cancelled")

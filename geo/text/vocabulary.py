@@ -387,7 +387,9 @@ OCCURRENCE_VERBS = frozenset(
 # Nouns that count event nouns: "launched a series of raids", "a wave of protests swept X", and
 # the words for a share of them: "much of the violence occurred in X".
 SERIES_NOUNS = frozenset(
-    "string series wave spate round barrage number flurry succession volley dozen score hundred much most some part".split()
+    "string series wave spate round barrage number flurry succession volley dozen score hundred much most some part "
+    # a short stretch of time told by what filled it: "after a night of protests", "two days of clashes"
+    "night nights day days week weeks".split()
 )
 
 # Nouns that report some event without saying which ("the incident happened near X"): they take
