@@ -1010,3 +1010,15 @@ def test_a_run_of_the_ner_over_a_list_is_no_one_settlement(pipeline):
     # "the cities of" makes a name the gazetteer lacks a settlement: not the NER's run over two
     doc = pipeline.parse("The army shelled positions between the desert cities of Quraytayn and Palmyra (Tadmur) on Monday.")
     assert not any(" and " in m.text or "(" in m.text for m in doc.mentions)
+
+
+def test_a_state_in_a_list_of_towns_is_the_next_town(pipeline):
+    # "Washington, New York" reads as a town and its state, unless the list of towns goes on
+    doc = pipeline.parse("Vigils took place in Washington, New York, Chicago and Boston on Sunday.")
+    [ny] = mentions_of(doc, "New York")
+    assert ny.kind != "qualifier" and ny.place.level == "city"
+    [dc] = mentions_of(doc, "Washington")
+    assert km(dc.place, 38.895, -77.036) < 25
+    # pairs of a town and its state stay pairs
+    doc = pipeline.parse("Protests were held in Springfield, Illinois, and Madison, Wisconsin, on Saturday.")
+    assert {m.text for m in doc.mentions if m.kind == "qualifier"} == {"Illinois", "Wisconsin"}

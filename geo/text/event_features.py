@@ -107,6 +107,11 @@ def governing_prep(tok: Token) -> Token | None:
 def list_head(tok: Token) -> int | None:
     """The first item of the list a name is written in ("Kafr Laha" of "Kafr Laha, Tal Dahab and
     Hula", which the parser may hang as appositions), None when it is in none."""
+    head = tok.head
+    if tok.dep_ == "compound" and head.i == tok.i + 1 and lemma(head) in GENERIC_PLACE_NOUNS and (
+        head.dep_ == "conj" or any(c.dep_ == "conj" for c in head.children)
+    ):
+        tok = head  # "in Baghdad and the Al-Anbar province": the province is the list's item
     if clause_subject(tok) and tok.dep_ in ("conj", "appos"):
         return None  # "near Kafr Nabl, Abu Omar told reporters": the speaker, not the next place
     t = _first_item(tok)

@@ -409,7 +409,7 @@ class Resolver:
             out[id(a)] = [(p, b.text) for b, ps in found for p in ps]
             for b, _ in found:
                 qualified[id(b)] = a
-        for a, b in zip(mentions, mentions[1:]):
+        for n, (a, b) in enumerate(zip(mentions, mentions[1:])):
             if id(b) in qualified:
                 continue
             between = text[a.end : b.start].strip()
@@ -419,6 +419,8 @@ class Resolver:
                 continue  # "Kwande, Katsina-Ala and Logo local government areas": a list, not "town, state"
             if between == "," and _OTHERS_AFTER.match(text, b.end):
                 continue  # "Washington, New York and other cities": a list, not Washington in New York state
+            if between == "," and self._town_list_goes_on(mentions, n + 2, text, b):
+                continue  # "in Washington, New York, San Francisco and Los Angeles": a list of towns
             if between == "(" and not text[b.end : b.end + 2].lstrip().startswith(")"):
                 continue
             places = [p for p in self.candidates(b) if p.level in ("country", "admin1", "admin2")]
@@ -435,6 +437,22 @@ class Resolver:
                 out[id(a)] = [(p, b.text) for p in places]
                 qualified[id(b)] = a
         return out, qualified
+
+    def _town_list_goes_on(self, mentions: list[Mention], k: int, text: str, b: Mention) -> bool:
+        """After "A, B", a town written next in the same list ("A, B, C and D"), itself no town
+        of a "town, state" pair ("Springfield, Illinois, and Madison, Wisconsin"): then B is
+        the list's next item, not A's state."""
+        if k >= len(mentions):
+            return False
+        c = mentions[k]
+        if text[b.end : c.start].strip() not in (",", "and", ", and", "or", ", or") or c.kind == "demonym":
+            return False
+        if not any(p.level == "city" for p in self.candidates(c)):
+            return False
+        d = mentions[k + 1] if k + 1 < len(mentions) else None
+        paired = d is not None and text[c.end : d.start].strip() == "," and any(
+            p.level in ("admin1", "admin2", "country") for p in self.candidates(d))
+        return not paired
 
     def _reason(self, p: Place, f: dict, g: Group, ev: Evidence) -> str:
         if "qualifier" in f:
