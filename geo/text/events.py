@@ -511,7 +511,8 @@ def generic_trigger(tok: Token) -> _Trigger:
 
 def verb_lemma(tok: Token, verbs=_VERBS, force: bool = False) -> str:
     """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
-    "targetted") when that base is a trigger verb (irregular ones: `docs.lemma`)."""
+    "targetted") when that base is a trigger verb (irregular ones: `docs.lemma`); of a verb only,
+    unless `force` (a word the tagger took for an adjective: `_progressive_misread`)."""
     lem = lemma(tok)
     if lem in verbs or (tok.pos_ != "VERB" and not force):
         return lem

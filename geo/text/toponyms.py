@@ -890,7 +890,7 @@ SETTLEMENTS = frozenset(
     "village villages town towns city hamlet district neighbourhood neighborhood suburb locality "
     "township subdistrict commune settlement settlements"
     # the plurals head lists of names: "Aleppo's districts of Sheikh Maqsud, Bustan al-Basha and Hellok"
-    " towns cities hamlets districts neighbourhoods neighborhoods suburbs localities townships"
+    " cities hamlets districts neighbourhoods neighborhoods suburbs localities townships"
     " subdistricts communes".split()
 )
 # A town's parts and offices that its name may own: "Tbilisi's central Rustaveli Avenue",
