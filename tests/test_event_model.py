@@ -501,3 +501,12 @@ def test_a_district_written_as_a_list_item_lists_with_the_others(pipeline):
     assert {p for *_, p in got} >= {"Ramouseh", "Artillery College"}
     got = placed(pipeline, "Rebels captured the village of Kafr Hamra, the Project 1070 area, Jamiyat area and the Albinayat Camp.")
     assert {p for *_, p in got} >= {"Kafr Hamra", "Jamiyat", "Albinayat Camp"}
+
+
+def test_a_subject_then_how_badly_someone_was_hurt_is_an_attack(pipeline):
+    # the parser hangs "fatally shot" on the noun after it, as it would an adjective
+    got = placed(pipeline, "A gunman on the back of a motorcycle fatally shot rubber farmer Somchai Kaewmanee, 52, in the Rueso "
+                           "district of Narathiwat province, police said.")
+    assert ("attack", "shot", "Rueso") in got
+    # a participle before its noun describes the noun
+    assert placed(pipeline, "A critically wounded soldier was flown to Kabul.") == []

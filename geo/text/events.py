@@ -458,6 +458,10 @@ _OTHER = tx.EventType("other", "An event word outside the vocabulary (training o
 NOT_AN_EVENT = tx.EventType("not_an_event", "A trigger word in a sense that reports no event (training only).", None, None)
 
 
+# Adverbs of how badly someone was hurt, before a participle.
+HARM_ADVERBS = frozenset("fatally mortally critically seriously severely badly gravely lightly slightly".split())
+
+
 def _name_word(tok: Token) -> bool:
     """A capitalised word after a lower-case one is part of a name, whatever the tagger says ("the
     villages of Kafr Hamra and Tell Mira": no one was told anything); a headline's verbs follow
@@ -489,6 +493,11 @@ def _finite(verb: Token) -> bool:
     modifier ("toured captured bases"), unless the parser found no verb for the sentence and
     it follows the noun it would modify ("Ethiopian forces on Monday captured Shire")."""
     if verb.tag_ == "VBD":
+        return True
+    harm = next((c for c in verb.children if c.dep_ == "advmod" and c.lower_ in HARM_ADVERBS and c.i == verb.i - 1), None)
+    if verb.tag_ == "VBN" and harm is not None and harm.i > 0 and verb.doc[harm.i - 1].pos_ in ("NOUN", "PROPN", "PRON"):
+        # "an attacker on a motorcycle fatally shot a farmer": a subject, then how badly it hurt
+        # someone (not "a critically wounded soldier", a participle before its noun)
         return True
     root = verb.sent.root
     if verb.tag_ == "VBN" and root.pos_ not in ("VERB", "AUX") and root.i < verb.i:
