@@ -1022,3 +1022,19 @@ def test_a_state_in_a_list_of_towns_is_the_next_town(pipeline):
     # pairs of a town and its state stay pairs
     doc = pipeline.parse("Protests were held in Springfield, Illinois, and Madison, Wisconsin, on Saturday.")
     assert {m.text for m in doc.mentions if m.kind == "qualifier"} == {"Illinois", "Wisconsin"}
+
+
+def test_a_major_city_the_ner_calls_a_people_is_that_city(pipeline):
+    doc = pipeline.parse("A witness was stabbed outside a Lahore court on Monday.")
+    [lahore] = mentions_of(doc, "Lahore")
+    assert lahore.place.country_code == "PK" and lahore.place.level == "city"
+    # a people's name stays a people's
+    doc = pipeline.parse("Pakistani police arrested two men on Monday.")
+    assert all(m.kind == "demonym" for m in doc.mentions)
+
+
+def test_the_arabic_article_is_no_persons_name(pipeline):
+    # "Al" of the group's name (which the NER calls a person) does not make "Al-Raqqa" a person's
+    doc = pipeline.parse("Fighters of Ahrar Al-Sham attacked a checkpoint in Al-Raqqa on Monday.")
+    [raqqa] = mentions_of(doc, "Al-Raqqa")
+    assert raqqa.place.country_code == "SY"

@@ -103,10 +103,13 @@ class _TokenTable:
         ents = doc.ents
         self.in_ent = {i for ent in ents for i in range(ent.start, ent.end)}
         # the full names of people, by their first token: `_person_words` reads them per name
-        self.persons = [
-            (ent.start, frozenset(t.text for t in ent if t.is_alpha and t.is_title))
-            for ent in ents if ent.label_ == "PERSON" and len(ent) > 1
-        ]
+        self.persons = [(ent.start, _name_words(ent)) for ent in ents if ent.label_ == "PERSON" and len(ent) > 1]
+
+
+def _name_words(ent: Span) -> frozenset[str]:
+    """The capitalised words of a person's full name, less the Arabic article: "Al" of "Al-Sham"
+    is no one's name, and "Al-Raqqa" shares it."""
+    return frozenset(t.text for t in ent if t.is_alpha and t.is_title and t.lower_ not in ARTICLES)
 
 
 HYPHENS = {"-", "\u2010", "\u2011"}
@@ -261,6 +264,10 @@ class MentionFinder:
                 span = doc[bounds[0] : bounds[1]]
                 if self.gaz.demonym(span.text):
                     self._people(span, "NORP", add)
+                elif self._well_known(span.text, EMBEDDED_MIN_POP) == "toponym" and not self._kin_group(span):
+                    # the small NER calls some cities a people ("fixated on Aleppo", "a Lahore
+                    # court"); a name no people takes, and a major place's, is that place
+                    add(span.start_char, span.end_char, "toponym", "NORP>GAZ")
             elif ent.label_ in EMBEDDING_LABELS:
                 self._scan(doc, ent.start, ent.end, add, min_pop=EMBEDDED_MIN_POP, label=ent.label_ + ">GAZ")
             elif ent.label_ == "LANGUAGE" and (bounds := _trim(ent)) is not None:
@@ -566,7 +573,7 @@ class MentionFinder:
         A name whose words name a person elsewhere in the article never is."""
         where: dict[int, str | None] = {}  # last token of a name -> the position it stands in
         ents = list(doc.ents)  # Doc.ents makes new Spans on each access
-        people = [(e, {t.text for t in e if t.is_alpha and t.is_title}) for e in ents if e.label_ == "PERSON" and len(e) > 1]
+        people = [(e, _name_words(e)) for e in ents if e.label_ == "PERSON" and len(e) > 1]
         for span, label in self._unplaced_names(doc, ents):
             if label in PLACE_LABELS:
                 where[span.end - 1] = _place_position(span) or where.get(_item_before(span))
