@@ -510,3 +510,29 @@ def test_a_subject_then_how_badly_someone_was_hurt_is_an_attack(pipeline):
     assert ("attack", "shot", "Rueso") in got
     # a participle before its noun describes the noun
     assert placed(pipeline, "A critically wounded soldier was flown to Kabul.") == []
+
+
+def test_the_names_of_tribes_are_no_candidates(pipeline):
+    # a tribe's name before "tribesmen", alone or in a list, is the people's, not where they fought
+    sdoc = pipeline.nlp("Four people were killed in fighting between the Habbania and Fellata tribesmen near Buram on Sunday.")
+    mentions = pipeline.finder.find(sdoc)
+    pipeline.resolver.resolve(mentions, sdoc.text)
+    names = {c.mention.text for _, _, cands in candidate_sets(sdoc, mentions, pipeline.resolver) for c in cands if c.mention is not None}
+    assert "Buram" in names and not names & {"Habbania", "Fellata"}
+
+
+def test_a_peoples_words_before_a_village_are_no_place(pipeline):
+    # "Turkoman", listed after a people's adjective, says whose village Yengija is
+    got = placed(pipeline, "A roadside bomb exploded in the Kurdish and Turkoman village of Yengija, south of Kirkuk.")
+    assert got == [("attack", "exploded", "Yengija")]
+
+
+def test_troops_dispatched_and_a_mass_grave_found(pipeline):
+    assert ("military_movement", "dispatched 300 soldiers", "Goma") in placed(pipeline, "The government dispatched 300 soldiers to Goma on Monday.")
+    assert [(t, p) for t, _, p in placed(pipeline, "Police discovered a mass grave near Sinjar.")] == [("casualties", "Sinjar")]
+
+
+def test_a_present_tense_verb_the_tagger_took_for_a_plural_noun_is_a_verb(pipeline):
+    # "shoots" is tagged a plural noun, which the parser gives a subject all the same
+    got = placed(pipeline, "Turkey routinely shoots at migrants who approach the border wall near Kilis.")
+    assert [(t, trig) for t, trig, _ in got] == [("attack", "shoots")]

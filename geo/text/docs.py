@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from spacy.tokens import Doc, Span, Token
 
-from .vocabulary import IRREGULAR_FORMS
+from .vocabulary import ARTICLES, IRREGULAR_FORMS, KIN_GROUP_NOUNS
 
 # Per-Doc caches, kept in `doc.user_data` as plain strings and integers (so the Doc still
 # serialises): spaCy's `Doc.text` joins every token on each access, and `Doc.sents` and
@@ -102,3 +102,15 @@ def peoples_plural(span: Span) -> bool:
     """A people's name in the plural that the NER tagged as one ("Sunni and Shiite Muslims"):
     a people, never a village the gazetteer lacks."""
     return span[-1].tag_ == "NNPS" and any(t.ent_type_ == "NORP" for t in span)
+
+
+def names_a_kin_group(span: Span) -> bool:
+    """Whether a word for a tribe or a clan follows `span`, or the list of names it begins or
+    goes on: "the Tama tribe", "the Rizeigat and Misseriya tribesmen", "the Al-Marazig and
+    Al-Saida Tribes"."""
+    doc, k = span.doc, span.end
+    while k < len(doc) and doc[k].lower_ not in KIN_GROUP_NOUNS and (
+        doc[k].lower_ in ("and", ",", "-") or doc[k].lower_ in ARTICLES or doc[k].text[:1].isupper()
+    ):
+        k += 1
+    return k < len(doc) and doc[k].lower_ in KIN_GROUP_NOUNS

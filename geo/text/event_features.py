@@ -41,7 +41,7 @@ from geo.gazetteer.names import DIVISION_WORDS
 from geo.model import Mention
 
 from . import taxonomy as tx
-from .docs import clause_subject, doc_text, lemma
+from .docs import clause_subject, doc_text, lemma, names_a_kin_group
 from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
 from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS
 
@@ -374,6 +374,9 @@ class SentenceCandidates:
         # a name the gazetteer lacks that is written as an organisation's ("Jund Al-Aqsa", "the
         # Missiles Battalion", "NATO") is no candidate, as it is no place an event slot reveals
         self.names = [s for s in self.names if self.known[s.text] or not loc.organisation_like(s)]
+        # ... nor one a word for a tribe follows, alone or ending a list ("the Rizeigat and
+        # Misseriya tribesmen"): the people's name, not where they fought
+        self.names = [s for s in self.names if not names_a_kin_group(s)]
         self.doc = doc
         self.scene = {(m.start, m.end) for m in loc.fronted_scene(sent)}
 

@@ -342,7 +342,7 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
                 out.append(trig)
                 taken.update(t.i for t in trig.words)
             continue
-        if tok.pos_ != "VERB" and _progressive_misread(tok):
+        if tok.pos_ != "VERB" and (_progressive_misread(tok) or _noun_misread(tok)):
             lem = lemmas[n] = verb_lemma(tok, words.verbs, force=True)
             if lem in words.verbs:
                 out.append(_Trigger(tok, tok, words.verbs[lem], [tok]))
@@ -486,6 +486,12 @@ def _progressive_misread(tok: Token) -> bool:
     return before is not None and before.pos_ == "AUX" and lemma(before) == "be"
 
 
+def _noun_misread(tok: Token) -> bool:
+    """A present-tense verb the tagger took for a plural noun, which the parser still gave a
+    subject ("Israel routinely shoots at ...")."""
+    return tok.tag_ == "NNS" and tok.lower_.endswith("s") and any(c.dep_ == "nsubj" for c in tok.children)
+
+
 def _finite(verb: Token) -> bool:
     """A verb the parser hung on a noun as its modifier that is still a clause's verb: a past
     tense ("forces on Friday captured Shali", where the parser found no verb for "forces"), or
@@ -521,7 +527,8 @@ def generic_trigger(tok: Token) -> _Trigger:
 def verb_lemma(tok: Token, verbs=_VERBS, force: bool = False) -> str:
     """The lemma, or the base form of a regular inflection the lemmatizer missed ("patrolling",
     "targetted") when that base is a trigger verb (irregular ones: `docs.lemma`); of a verb only,
-    unless `force` (a word the tagger took for an adjective: `_progressive_misread`)."""
+    unless `force` (a word the tagger took for an adjective or a noun: `_progressive_misread`,
+    `_noun_misread`)."""
     lem = lemma(tok)
     if lem in verbs or (tok.pos_ != "VERB" and not force):
         return lem

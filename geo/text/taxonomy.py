@@ -277,7 +277,10 @@ TYPES: tuple[EventType, ...] = (
         "MOBILIZE",
         # "arrive" is retyped by who arrives (see ARRIVAL_VERBS below)
         verbs=_w("deploy patrol mobilize invade advance withdraw enter arrive reach"),
-        phrases=_p("send+troop deploy+troop move+into roll+into pull+out send+reinforcement move+troop send+force"),
+        phrases=_p(
+            "send+troop deploy+troop move+into roll+into pull+out send+reinforcement move+troop send+force "
+            "dispatch+troop dispatch+force dispatch+reinforcement dispatch+soldier send+soldier"
+        ),
         nouns=_w("deployment patrol invasion incursion advance"),
         movement=True,
         examples=("Troops patrolled the streets of Monrovia.",),
@@ -291,7 +294,11 @@ TYPES: tuple[EventType, ...] = (
         None,
         verbs=_w("die perish"),
         # a body found, or someone found dead, with no cause told
-        phrases=_p("find+body discover+body find+dead recover+body find+corpse discover+corpse find+victim discover+victim find+remains recover+remains"),
+        # (a mass grave found tells deaths as its bodies do)
+        phrases=_p(
+            "find+body discover+body find+dead recover+body find+corpse discover+corpse find+victim discover+victim "
+            "find+remains recover+remains find+grave discover+grave uncover+grave"
+        ),
         count_from="target",
         confidence=0.55,
         examples=("Two of the injured died in hospital in Kismayo.",),

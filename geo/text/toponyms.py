@@ -32,9 +32,9 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
-from .docs import clause_subject, doc_text, peoples_plural
+from .docs import clause_subject, doc_text, names_a_kin_group, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_GROUP_NOUNS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -334,10 +334,10 @@ class MentionFinder:
                 add(hit.start(), hit.end(), "toponym", labels.get(i, "NONE") + ">ECHO", over_person=True)
 
     def _kin_group(self, span: Span) -> bool:
-        """'the Tama tribe', 'Misseriya tribesmen': a name right before a word for a tribe or a
-        clan is that people's, whatever small town shares it; a major place keeps its name."""
-        doc = span.doc
-        return span.end < len(doc) and doc[span.end].lower_ in KIN_GROUP_NOUNS and not self._major_level(span.text)
+        """'the Tama tribe', 'the Rizeigat and Misseriya tribesmen': a name before a word for a
+        tribe or a clan, alone or in a list, is that people's, whatever small town shares it; a
+        major place keeps its name."""
+        return names_a_kin_group(span) and not self._major_level(span.text)
 
     def _named_by_kin(self, doc: Doc) -> list[tuple[int, int]]:
         """'his mother Michelle', 'her son Dallas', 'and girlfriend Olivia': a name right after a
@@ -617,8 +617,13 @@ class MentionFinder:
                 position = where.get(_item_before(span), None)
             if position is None:
                 continue
-            if label == "NORP" and span.root.dep_ in ("amod", "compound") and not self._kind_named(span, places):
-                # "Shiite neighbourhood", "Sunni city": a people's word before a noun describes it
+            # "Shiite neighbourhood", "Sunni city": a people's word before a noun describes it, and
+            # so does a name listed after one ("the Kurdish and Turkoman village of Amerli")
+            first = span.root
+            while first.dep_ == "conj" and first.head.i < first.i:
+                first = first.head
+            peoples = first is not span.root and first.dep_ == "amod" and (first.ent_type_ == "NORP" or self.gaz.demonym(first.text))
+            if ((label == "NORP" and first.dep_ in ("amod", "compound")) or peoples) and not self._kind_named(span, places):
                 continue
             if not places:
                 # "the village of Kafr Saghir", "Dubuwa village": a settlement the gazetteer lacks,
