@@ -536,3 +536,13 @@ def test_a_present_tense_verb_the_tagger_took_for_a_plural_noun_is_a_verb(pipeli
     # "shoots" is tagged a plural noun, which the parser gives a subject all the same
     got = placed(pipeline, "Turkey routinely shoots at migrants who approach the border wall near Kilis.")
     assert [(t, trig) for t, trig, _ in got] == [("attack", "shoots")]
+
+
+def test_a_place_in_another_events_phrase_gives_way_to_the_opening_scene(pipeline):
+    # Butembo and Niamey are where the people fled to; the bodies were found in the scene
+    got = placed(pipeline, "On 12 June 2022, in Beni (Nord-Kivu), rebels burned a clinic, three bodies were found in a "
+                           "field, and residents fled to Butembo.")
+    assert ("casualties", "bodies were found", "Beni") in got
+    got = placed(pipeline, "On 3 April 2023, in Tillabéri (Tillabéri), militants raided a market, a herder was found dead "
+                           "on a track, and dozens of families fled toward Niamey.")
+    assert ("casualties", "found dead", "Tillabéri") in got

@@ -1038,3 +1038,10 @@ def test_the_arabic_article_is_no_persons_name(pipeline):
     doc = pipeline.parse("Fighters of Ahrar Al-Sham attacked a checkpoint in Al-Raqqa on Monday.")
     [raqqa] = mentions_of(doc, "Al-Raqqa")
     assert raqqa.place.country_code == "SY"
+
+
+def test_the_place_a_battle_is_for_is_a_place(pipeline):
+    doc = pipeline.parse("Twenty fighters died in the battle for Manbij on Monday.")
+    [manbij] = mentions_of(doc, "Manbij")
+    assert manbij.place.country_code == "SY"
+    assert not pipeline.parse("Thousands marched in the struggle for Freedom and Justice.").mentions

@@ -473,14 +473,18 @@ class Ranker:
                             if c is not dest[1] and _listed_with(c, dest[1], "destination", qualifying)]
                     out.sort(key=lambda p: p.destination.start)
                 return out
+        # "On 5 May, in Gao, a rocket struck ..., youths staged a sit-in, and police arrested
+        # three": a scene the sentence opens with is where each of its events happened that
+        # names no place of its own (the annotators' "no place" reads the verb's own phrases)
+        scene = next(((s, c) for s, _, c in scored if "in_the_opening_scene" in c.features and "location" in c.slots
+                      and not any(_span(c) in x.qualifiers for _, _, x in scored)), None)
+        if loc is not None and scene is not None and "another_events_phrase" in loc[1].features:
+            # "in Tibú, ..., a family was found dead, and residents fled toward Cúcuta": a place in
+            # another event's own phrase is that event's, and this one happened in the scene
+            loc = None
         if loc is None:
-            # "On 5 May, in Gao, a rocket struck ..., youths staged a sit-in, and police arrested
-            # three": a scene the sentence opens with is where each of its events happened that
-            # names no place of its own (the annotators' "no place" reads the verb's own phrases)
-            scene = [(s, c) for s, _, c in scored if "in_the_opening_scene" in c.features and "location" in c.slots
-                     and not any(_span(c) in x.qualifiers for _, _, x in scored)]
-            if scene:
-                s, c = scene[0]
+            if scene is not None:
+                s, c = scene
                 pl = placement(c, s, location=mention(c))
                 pl.reason = describe("in_the_opening_scene")
                 return [pl]

@@ -920,6 +920,8 @@ OF_PLACE_NOUNS = GENERIC_PLACE_NOUNS | DIRECTION_NOUNS | RELATIONAL_NOUNS | {"se
 # and Al-Sham": not "against").
 TARGET_PREPS = frozenset("on over".split())
 TARGET_EVENT_NOUNS = EVENT_HEADS | {"advance"}
+# Nouns whose "for" is the place fought over: "the battle for Mosul".
+CONTESTED_NOUNS = frozenset("battle fight struggle war".split())
 # Sites and features a town's name goes before ("the Kissufim crossing point", "Pacaembu stadium",
 # "the Jaffna peninsula"): not a home or an office, which a family's or a firm's name goes before.
 NAMED_SITE_NOUNS = (SITE_HEADS - {"complex", "project", "field", "fields", "quarter"}) | frozenset(
@@ -1021,6 +1023,8 @@ def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
             return "weak"
         if head.lower_ in TARGET_PREPS and _targeting(head.head):
             return "target"
+        if head.lower_ == "for" and head.head.lemma_.lower() in CONTESTED_NOUNS:
+            return "target"  # "the battle for Manbij": the place fought over
     if root.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in verbs:
         return "weak"
     if root.dep_ == "poss" and head.lemma_.lower() in OWNED_PLACE_NOUNS:
