@@ -546,3 +546,9 @@ def test_a_place_in_another_events_phrase_gives_way_to_the_opening_scene(pipelin
     got = placed(pipeline, "On 3 April 2023, in Tillabéri (Tillabéri), militants raided a market, a herder was found dead "
                            "on a track, and dozens of families fled toward Niamey.")
     assert ("casualties", "found dead", "Tillabéri") in got
+
+
+def test_a_preposition_the_parser_left_without_its_name_still_places(pipeline):
+    # the parse makes "Gao" a compound of "police" and leaves "in" with no object
+    got = placed(pipeline, "Fighters clashed near Kidal on Sunday, while in Gao police arrested dozens of traders.")
+    assert ("arrest", "arrested", "Gao") in got and ("armed_clash", "clashed", "Kidal") in got

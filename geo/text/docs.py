@@ -83,8 +83,17 @@ def lemma(tok: Token) -> str:
 
 
 def pobjs(prep: Token) -> list[Token]:
-    """The objects of a preposition ("in Rome", "from fighting")."""
-    return [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    """The objects of a preposition ("in Rome", "from fighting"). A preposition the parser left
+    without one, before a name it made a compound of the next noun ("while in Bahir Dar police
+    arrested dozens"), has the name for its object."""
+    objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if objs or prep.dep_ != "prep" or prep.i + 1 >= len(prep.doc) or prep.doc[prep.i + 1].pos_ != "PROPN":
+        return objs
+    doc, k = prep.doc, prep.i + 1
+    while k + 1 < len(doc) and doc[k + 1].pos_ == "PROPN":
+        k += 1
+    name = doc[prep.i + 1 : k + 1]
+    return [name.root] if name.root.dep_ == "compound" else []
 
 
 def clause_subject(root: Token) -> bool:
