@@ -1045,3 +1045,25 @@ def test_the_place_a_battle_is_for_is_a_place(pipeline):
     [manbij] = mentions_of(doc, "Manbij")
     assert manbij.place.country_code == "SY"
     assert not pipeline.parse("Thousands marched in the struggle for Freedom and Justice.").mentions
+
+
+def test_a_french_compass_word_names_the_division_geonames_writes_in_english(pipeline):
+    # GeoNames has "South Kivu"; reports write "Sud-Kivu"
+    doc = pipeline.parse("On 3 May 2021, in Baraka (Fizi, Sud-Kivu), militiamen attacked an army position.")
+    [kivu] = mentions_of(doc, "Sud-Kivu")
+    assert kivu.place.name == "South Kivu" and kivu.place.country_code == "CD"
+    # Baraka, Indonesia is no Baraka of South Kivu: the name the gazetteer lacks is placed in the qualifier
+    [baraka] = mentions_of(doc, "Baraka")
+    assert baraka.place.country_code == "CD"
+    # an exact name stays itself
+    doc = pipeline.parse("Protesters marched in Boulogne-sur-Mer on Saturday.")
+    [boulogne] = mentions_of(doc, "Boulogne-sur-Mer")
+    assert boulogne.place.country_code == "FR"
+
+
+def test_a_name_glued_by_a_hyphen_is_read_whole(pipeline):
+    # not "Nord", a department of Haiti and of France
+    doc = pipeline.parse("Armed men killed 12 civilians in Rutshuru territory, Nord-Kivu province, on Monday.")
+    [kivu] = mentions_of(doc, "Nord-Kivu")
+    assert kivu.place.country_code == "CD"
+    assert not mentions_of(doc, "Nord")

@@ -18,7 +18,7 @@ from typing import Any
 from geo.model import Place
 
 from .build import BUILD_VERSION, ensure_built
-from .names import ARABIC_NAMING, CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, normalize, spelling_key, without_arabic_article
+from .names import ARABIC_NAMING, CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, english_compass, normalize, spelling_key, without_arabic_article
 
 _WORDS = re.compile(r"[^\W\d_]+(?:[ '/-][^\W\d_]+)*")
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
@@ -107,7 +107,8 @@ class Gazetteer:
         """Every place one of whose names normalises like `name`, coarsest level first. A
         hyphenated name the index lacks is tried with spaces (news writes "Nord-Kivu" where
         GeoNames has "Nord Kivu"), and one with an Arabic article without it, in the countries
-        that write Arabic names."""
+        that write Arabic names; one with a French, Spanish or Portuguese compass word in English.
+        """
         key = normalize(name)
         found = self._lookup_key(key)
         if not found and "-" in key:
@@ -117,6 +118,10 @@ class Gazetteer:
         if not found and (bare := without_arabic_article(key)) is not None:
             # "Al-Anbar", "Al-Quneitra" where GeoNames has "Anbar", "Quneitra"
             found = tuple(p for p in self._lookup_key(bare) if p.country_code in ARABIC_NAMING)
+        if not found and (english := english_compass(key)) is not None:
+            # "Sud-Kivu" where GeoNames has "South Kivu": the division only, as a town's
+            # English name is no translation of its own
+            found = tuple(p for p in self._lookup_key(english) if p.level in ("admin1", "admin2"))
         return list(found)
 
     def state_spellings(self, name: str) -> list[Place]:

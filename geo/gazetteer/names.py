@@ -65,6 +65,21 @@ def without_arabic_article(key: str) -> str | None:
     return bare if len(bare) >= 3 and bare[0].isalpha() else None
 
 
+# Compass words of French, Spanish and Portuguese names that GeoNames writes in English ("Sud-Kivu",
+# the French name of its "South Kivu").
+_FOREIGN_COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "norte": "north", "sur": "south", "oeste": "west"}
+_KEY_WORDS = re.compile(r"[ -]+")
+
+
+def english_compass(key: str) -> str | None:
+    """A name's key with its foreign compass words in English ("sud-kivu" -> "south kivu"), or
+    None when it has none or is no more than one."""
+    words = _KEY_WORDS.split(key)
+    if len(words) < 2 or not any(w in _FOREIGN_COMPASS for w in words):
+        return None
+    return " ".join(_FOREIGN_COMPASS.get(w, w) for w in words)
+
+
 # What transliterations of one name disagree on: Arabic articles, apostrophes for the ayn,
 # doubled letters, the vowels and glides, a final h ("Tel Abyad", "Baqouba", "Ain Issa" against
 # GeoNames' "Tall Abyad", "Baqubah", "'Ayn 'Isa").

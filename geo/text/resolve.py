@@ -301,7 +301,14 @@ class Resolver:
             for q, members in sub.items():
                 members.sort(key=lambda m: m.start)
                 qs = [pq for m in members for pq in quals.get(id(m), [])]
-                groups.append(Group((key, q), members, places, _unique(qs)))
+                own = places
+                if qs and places and all(p.level == "city" and p.population < 100_000 for p in places) and not any(
+                    p == qp or within(p, qp) for p in places for qp, _ in qs
+                ):
+                    # "Baraka (Fizi, Sud-Kivu)": a small namesake outside what the text says holds
+                    # the name is another place, and the name one the gazetteer lacks
+                    own = []
+                groups.append(Group((key, q), members, own, _unique(qs)))
         return groups
 
     def _unambiguous(self, g: Group) -> bool:

@@ -124,6 +124,16 @@ def _runs_on(toks: _TokenTable, j: int) -> bool:
             and toks.text[toks.start[k + 1] : toks.end[k + 1]] in HYPHENS and toks.end[k + 1] == toks.start[k + 2])  # fmt: skip
 
 
+def _glued_end(toks: _TokenTable, j: int) -> int:
+    """The last token of the capitalised words glued by hyphens to token `j` ("Nord" "-" "Kivu"),
+    or `j`."""
+    n = len(toks.lower)
+    while (j + 2 < n and toks.text[toks.start[j + 1] : toks.end[j + 1]] in HYPHENS and toks.end[j] == toks.start[j + 1]
+           and toks.end[j + 1] == toks.start[j + 2] and toks.cap[j + 2]):  # fmt: skip
+        j += 2
+    return j
+
+
 def _after_prefix(toks: _TokenTable, i: int) -> bool:
     """Whether token `i` follows a capitalised word that begins place names ("Kafr", "Tal",
     "Deir"), written with one space: the rest of that name ("Kafr Batna")."""
@@ -533,6 +543,13 @@ class MentionFinder:
                 name = text[start:end]
                 if not self.gaz.is_name(name) and not self.gaz.demonym(name):
                     continue
+                # "Nord-Kivu", "Sud-Kivu": a name glued by a hyphen to the next is the start of the
+                # longer name when the gazetteer knows that (GeoNames writes "South Kivu")
+                k = _glued_end(toks, j)
+                if k != j and self._well_known(text[start : toks.end[k]], min_pop) == "toponym":
+                    add(start, toks.end[k], "toponym", label)
+                    matched, last_end = k - i + 1, k + 1
+                    break
                 runs_on = j + 1 < len(toks.cap) and toks.cap[j + 1]
                 # "Queens Park Rangers", "Washington Street": the start of a park's or a street's name
                 if runs_on and toks.lower[j + 1].rstrip(".") in STREET_NAME_HEADS:
