@@ -25,6 +25,12 @@ def mentions_of(doc, surface):
     return [m for m in doc.mentions if m.text == surface]
 
 
+def the_place(pipeline, text, surface):
+    """The place of the one mention written `surface` in `text`."""
+    [m] = mentions_of(pipeline.parse(text), surface)
+    return m.place
+
+
 def km(place, lat, lon):
     return great_circle((place.lat, place.lon), (lat, lon)).km
 
@@ -1025,9 +1031,8 @@ def test_a_state_in_a_list_of_towns_is_the_next_town(pipeline):
 
 
 def test_a_major_city_the_ner_calls_a_people_is_that_city(pipeline):
-    doc = pipeline.parse("A witness was stabbed outside a Lahore court on Monday.")
-    [lahore] = mentions_of(doc, "Lahore")
-    assert lahore.place.country_code == "PK" and lahore.place.level == "city"
+    lahore = the_place(pipeline, "A witness was stabbed outside a Lahore court on Monday.", "Lahore")
+    assert lahore.country_code == "PK" and lahore.level == "city"
     # a people's name stays a people's
     doc = pipeline.parse("Pakistani police arrested two men on Monday.")
     assert all(m.kind == "demonym" for m in doc.mentions)
@@ -1035,15 +1040,11 @@ def test_a_major_city_the_ner_calls_a_people_is_that_city(pipeline):
 
 def test_the_arabic_article_is_no_persons_name(pipeline):
     # "Al" of the group's name (which the NER calls a person) does not make "Al-Raqqa" a person's
-    doc = pipeline.parse("Fighters of Ahrar Al-Sham attacked a checkpoint in Al-Raqqa on Monday.")
-    [raqqa] = mentions_of(doc, "Al-Raqqa")
-    assert raqqa.place.country_code == "SY"
+    assert the_place(pipeline, "Fighters of Ahrar Al-Sham attacked a checkpoint in Al-Raqqa on Monday.", "Al-Raqqa").country_code == "SY"
 
 
 def test_the_place_a_battle_is_for_is_a_place(pipeline):
-    doc = pipeline.parse("Twenty fighters died in the battle for Manbij on Monday.")
-    [manbij] = mentions_of(doc, "Manbij")
-    assert manbij.place.country_code == "SY"
+    assert the_place(pipeline, "Twenty fighters died in the battle for Manbij on Monday.", "Manbij").country_code == "SY"
     assert not pipeline.parse("Thousands marched in the struggle for Freedom and Justice.").mentions
 
 
@@ -1056,9 +1057,7 @@ def test_a_french_compass_word_names_the_division_geonames_writes_in_english(pip
     [baraka] = mentions_of(doc, "Baraka")
     assert baraka.place.country_code == "CD"
     # an exact name stays itself
-    doc = pipeline.parse("Protesters marched in Boulogne-sur-Mer on Saturday.")
-    [boulogne] = mentions_of(doc, "Boulogne-sur-Mer")
-    assert boulogne.place.country_code == "FR"
+    assert the_place(pipeline, "Protesters marched in Boulogne-sur-Mer on Saturday.", "Boulogne-sur-Mer").country_code == "FR"
 
 
 def test_a_name_glued_by_a_hyphen_is_read_whole(pipeline):
