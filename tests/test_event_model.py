@@ -512,13 +512,19 @@ def test_a_subject_then_how_badly_someone_was_hurt_is_an_attack(pipeline):
     assert placed(pipeline, "A critically wounded soldier was flown to Kabul.") == []
 
 
+def candidate_names(pipeline, text: str) -> set[str]:
+    sdoc = pipeline.nlp(text)
+    mentions = pipeline.finder.find(sdoc)
+    pipeline.resolver.resolve(mentions, text)
+    return {c.mention.text for _, _, cands in candidate_sets(sdoc, mentions, pipeline.resolver) for c in cands if c.mention is not None}
+
+
 def test_the_names_of_tribes_are_no_candidates(pipeline):
     # a tribe's name before "tribesmen", alone or in a list, is the people's, not where they fought
-    sdoc = pipeline.nlp("Four people were killed in fighting between the Habbania and Fellata tribesmen near Buram on Sunday.")
-    mentions = pipeline.finder.find(sdoc)
-    pipeline.resolver.resolve(mentions, sdoc.text)
-    names = {c.mention.text for _, _, cands in candidate_sets(sdoc, mentions, pipeline.resolver) for c in cands if c.mention is not None}
+    names = candidate_names(pipeline, "Four people were killed in fighting between the Habbania and Fellata tribesmen near Buram on Sunday.")
     assert "Buram" in names and not names & {"Habbania", "Fellata"}
+    # ... but a list the word follows after a comma is a list of places
+    assert {"Marjah", "Garmsir"} <= candidate_names(pipeline, "Fighting spread to Marjah, Nad Ali and Garmsir, tribesmen said on Monday.")
 
 
 def test_a_peoples_words_before_a_village_are_no_place(pipeline):

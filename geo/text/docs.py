@@ -122,4 +122,5 @@ def names_a_kin_group(span: Span) -> bool:
         doc[k].lower_ in ("and", ",", "-") or doc[k].lower_ in ARTICLES or doc[k].text[:1].isupper()
     ):
         k += 1
-    return k < len(doc) and doc[k].lower_ in KIN_GROUP_NOUNS
+    # the word comes right after a name: "in Marjah and Garmsir, tribesmen said" lists places
+    return k < len(doc) and doc[k].lower_ in KIN_GROUP_NOUNS and doc[k - 1].text[:1].isupper()
