@@ -1066,3 +1066,17 @@ def test_a_name_glued_by_a_hyphen_is_read_whole(pipeline):
     [kivu] = mentions_of(doc, "Nord-Kivu")
     assert kivu.place.country_code == "CD"
     assert not mentions_of(doc, "Nord")
+
+
+def test_a_capital_and_its_territory_of_one_name_are_one_answer(pipeline):
+    # the ranker splits "Islamabad" between the capital and its territory; Chattogram, once also
+    # called Islamabad, had won with less than the two together
+    place = the_place(pipeline, "Protesters marched in Islamabad on Monday.", "Islamabad")
+    assert place.country_code == "PK" and km(place, 33.72, 73.04) < 25
+
+
+def test_a_state_smaller_than_a_town_of_its_name_gives_way(pipeline):
+    # Jamaica's parish of Manchester has 62,000 people; the English city 569,000
+    assert the_place(pipeline, "Protesters marched in Manchester on Monday.", "Manchester").country_code == "GB"
+    # a state bigger than its towns stays the state
+    assert the_place(pipeline, "Protesters marched in Punjab on Monday.", "Punjab").level == "admin1"

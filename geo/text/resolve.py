@@ -347,10 +347,51 @@ class Resolver:
         # A softmax over raw scores gives a 0..1 confidence that reads like one.
         top = max(x[0] for x in scored)
         z = sum(math.exp(s - top) for s, _, _ in scored)
-        return [
+        cands = [
             Candidate(place=p, score=math.exp(s - top) / z, reason=self._reason(p, f, g, ev) if reasons else "")
             for s, p, f in scored
         ]
+        if only is None:
+            cands = self._no_smaller_state(self._one_place_first(cands, g.mentions[0].text), g.mentions[0].text)
+        return cands
+
+    def _one_place_first(self, cands: list[Candidate], name: str) -> list[Candidate]:
+        """'Islamabad' alone: the capital territory and its city, both called so, are one answer
+        whose votes the ranker split between them (0.33 and 0.20), which let Chattogram, once also
+        called Islamabad, win with 0.41. A state and the town of its own name inside it count
+        together; the better of the two leads."""
+        if len(cands) < 3:
+            return cands
+        states = {(c.place.country_code, c.place.name): c for c in cands
+                  if c.place.level == "admin1" and self.gaz.name_matches_primary(c.place, name)}  # fmt: skip
+        if not states:
+            return cands
+
+        def one_place(c: Candidate) -> tuple:
+            p = c.place
+            if p.level == "city" and (p.country_code, p.admin1) in states and self.gaz.name_matches_primary(p, name):
+                return (p.country_code, p.admin1)
+            return (p.country_code, p.name) if p.level == "admin1" and (p.country_code, p.name) in states else (id(c),)
+
+        total: dict[tuple, float] = {}
+        for c in cands:
+            total[one_place(c)] = total.get(one_place(c), 0.0) + c.score
+        # stable: within one place, and among the others, the ranker's order stands
+        return sorted(cands, key=lambda c: -total[one_place(c)])
+
+    def _no_smaller_state(self, cands: list[Candidate], name: str) -> list[Candidate]:
+        """'Manchester' alone is the English city, not Jamaica's parish of 62,000 people: a state
+        that all its towns together make smaller than a town of its own name elsewhere gives way
+        to that town ("Georgia", "Washington", "New York" the states are bigger than their towns)."""
+        best = cands[0].place
+        if best.level != "admin1":
+            return cands
+        towns = [c for c in cands if c.place.level == "city" and c.place.population > best.population
+                 and c.place.country_code != best.country_code and self.gaz.name_matches_primary(c.place, name)]  # fmt: skip
+        if not towns:
+            return cands
+        town = max(towns, key=lambda c: c.place.population)
+        return [town] + [c for c in cands if c is not town]
 
     def _with_others(self, ev: Evidence, rest: list[Group], current: dict, g: Group) -> Evidence:
         """The anchors' evidence plus the other names' current places, where they are sure enough."""
