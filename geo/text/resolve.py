@@ -362,7 +362,7 @@ class Resolver:
         together; the better of the two leads."""
         if len(cands) < 3:
             return cands
-        states = {(c.place.country_code, c.place.name): c for c in cands
+        states = {(c.place.country_code, c.place.name) for c in cands
                   if c.place.level == "admin1" and self.gaz.name_matches_primary(c.place, name)}  # fmt: skip
         if not states:
             return cands
@@ -373,11 +373,13 @@ class Resolver:
                 return (p.country_code, p.admin1)
             return (p.country_code, p.name) if p.level == "admin1" and (p.country_code, p.name) in states else (id(c),)
 
+        keys = [one_place(c) for c in cands]
         total: dict[tuple, float] = {}
-        for c in cands:
-            total[one_place(c)] = total.get(one_place(c), 0.0) + c.score
+        for k, c in zip(keys, cands):
+            total[k] = total.get(k, 0.0) + c.score
         # stable: within one place, and among the others, the ranker's order stands
-        return sorted(cands, key=lambda c: -total[one_place(c)])
+        order = sorted(range(len(cands)), key=lambda i: -total[keys[i]])
+        return [cands[i] for i in order]
 
     def _no_smaller_state(self, cands: list[Candidate], name: str) -> list[Candidate]:
         """'Manchester' alone is the English city, not Jamaica's parish of 62,000 people: a state
