@@ -199,6 +199,21 @@ def test_name_matches_primary(gaz):
     us = gaz.country("US")
     assert gaz.name_matches_primary(us, "United States")
     assert not gaz.name_matches_primary(us, "U.S.")
+    # "St." is "Saint", and a hyphen a space: Russia's city is called "St. Petersburg" too
+    petersburg = gaz.get(498817)
+    assert gaz.name_matches_primary(petersburg, "St. Petersburg")
+    assert gaz.name_matches_primary(petersburg, "Saint-Petersburg")
+    assert not gaz.name_matches_primary(petersburg, "Petrograd")
+
+
+def test_a_reviewed_alias_outranks_a_raw_alternate(gaz):
+    # GeoNames has "Odessa" among Odesa's alternate names; overrides.csv reviews it as the name
+    # news writes: the index keeps the review
+    odesa = gaz.get(698740)
+    assert "Odessa" in {p.name for p in gaz.lookup("Odessa")}  # the Texan city is still found
+    assert gaz.is_curated(odesa, "Odessa")
+    assert not gaz.is_curated(odesa, "Odesa")  # its own name stays its own
+    assert gaz.name_matches_primary(odesa, "Odesa")
 
 
 def test_get_country_capital_neighbours(gaz):

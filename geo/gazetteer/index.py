@@ -18,7 +18,7 @@ from typing import Any
 from geo.model import Place
 
 from .build import BUILD_VERSION, ensure_built
-from .names import ARABIC_NAMING, CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, english_compass, normalize, spelling_key, without_arabic_article
+from .names import ARABIC_NAMING, CURATED, DIRECTION_WORDS, DIVISION_WORDS, PRIMARY, english_compass, normalize, spelled_out, spelling_key, without_arabic_article
 
 _WORDS = re.compile(r"[^\W\d_]+(?:[ '/-][^\W\d_]+)*")
 _PLACE_COLUMNS = "p.geonameid, p.name, p.cc, p.level, p.lat, p.lon, p.population, p.fcode, p.admin1, p.alt_names"
@@ -257,7 +257,7 @@ class Gazetteer:
     def name_matches_primary(self, place: Place, name: str) -> bool:
         """Whether `name` is what the place is called, not just one of its alternate names."""
         key = normalize(name)
-        if key == normalize(place.name):
+        if key == normalize(place.name) or spelled_out(key) == spelled_out(normalize(place.name)):
             return True
         return bool(
             self._query(

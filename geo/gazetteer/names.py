@@ -80,6 +80,17 @@ def english_compass(key: str) -> str | None:
     return " ".join(_FOREIGN_COMPASS.get(w, w) for w in words)
 
 
+# Abbreviations English writes in place names ("St. Petersburg", "Ft. Worth", "Mt. Kenya"), as
+# `normalize` leaves them without their period, and hyphens French names take ("Saint-Louis").
+_SPELLED_OUT = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+
+
+def spelled_out(key: str) -> str:
+    """A name's key with its abbreviations written out and hyphens as spaces: "st petersburg"
+    and "saint petersburg", "saint-louis" and "st louis" are one name."""
+    return " ".join(_SPELLED_OUT.get(w, w) for w in _KEY_WORDS.split(key) if w)
+
+
 # What transliterations of one name disagree on: Arabic articles, apostrophes for the ayn,
 # doubled letters, the vowels and glides, a final h ("Tel Abyad", "Baqouba", "Ain Issa" against
 # GeoNames' "Tall Abyad", "Baqubah", "'Ayn 'Isa").
