@@ -1080,3 +1080,25 @@ def test_a_state_smaller_than_a_town_of_its_name_gives_way(pipeline):
     assert the_place(pipeline, "Protesters marched in Manchester on Monday.", "Manchester").country_code == "GB"
     # a state bigger than its towns stays the state
     assert the_place(pipeline, "Protesters marched in Punjab on Monday.", "Punjab").level == "admin1"
+
+
+def test_a_city_called_so_only_in_another_tongue_gives_way_to_the_one_called_so(pipeline):
+    # GeoNames has "Zaragoza" among Tijuana's names, "Cancun" (Esperanto) among Changchun's,
+    # "Montgomery" among Sahiwal's: the bigger city had won on population and names alone
+    place = the_place(pipeline, "A court in Zaragoza jailed the former mayor on Friday.", "Zaragoza")
+    assert place.country_code == "ES" and km(place, 41.65, -0.88) < 25
+    assert the_place(pipeline, "Hotel workers went on strike in Cancun on Saturday.", "Cancun").country_code == "MX"
+    assert the_place(pipeline, "The bus boycott in Montgomery began in 1955.", "Montgomery").country_code == "US"
+    # a reviewed alias is the name's own: "Odessa" is Ukraine's Odesa, "Westminster" London's
+    assert the_place(pipeline, "Shelling shook Odessa overnight.", "Odessa").country_code == "UA"
+    assert the_place(pipeline, "Ministers returned to Westminster after the recess.", "Westminster").country_code == "GB"
+    # and "St. Petersburg" alone is Russia's, written out or not; Florida's when the text says so
+    assert the_place(pipeline, "Fans in St. Petersburg celebrated the title.", "St. Petersburg").country_code == "RU"
+    doc = pipeline.parse("Rain fell on St. Petersburg, Florida, all day.")
+    assert mentions_of(doc, "St. Petersburg")[0].place.country_code == "US"
+
+
+def test_an_alternate_name_the_article_supports_stays(pipeline):
+    # the article is about Israel: "Salem" is Jerusalem's old name there, not India's city
+    doc = pipeline.parse("Pilgrims walked through Salem, which Israel calls its capital.")
+    assert mentions_of(doc, "Salem")[0].place.country_code == "IL"
