@@ -39,13 +39,13 @@ MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
 EVIDENCE_SCORE = 0.5
 ROUNDS = 3  # passes over the ambiguous names; most articles settle in one or two
-# Context features whose weight, in the chosen place's favour, the reason puts into words.
 # What the article says for a candidate, as opposed to what the gazetteer says of it
 _ARTICLE_FEATURES = (
     "country_seen", "admin1_named", "admin1_shared", "admin2_named", "near_close", "near_other_close", "cooc",
     "qualifier", "dateline_admin1", "dateline_country", "region_admin1", "region_country",
 )  # fmt: skip
 ALIAS_KM = 161.0  # a city this far from one whose own name it also has is another place
+# Context features whose weight, in the chosen place's favour, the reason puts into words.
 _LOCAL_FEATURES = ("admin2_named", "admin1_named", "admin1_shared", "near", "near_close", "near_other", "near_other_close")
 
 
@@ -407,9 +407,9 @@ class Resolver:
         """'Zaragoza' alone is the Spanish city, not Tijuana, which GeoNames also calls so; nor is
         'Salem' Jerusalem or 'Cancun' Changchun (Esperanto "Ĉanĉun"). A city that wins by one of
         its alternate names, with nothing in the article for it, gives way to the biggest capital
-        or city of 100,000 far away whose own name it is: the alternates' count and the bigger
-        population that make the ranker's prior say nothing about which city a name means. A
-        reviewed alias ("Odessa" for Odesa) is the name's own."""
+        or city of 100,000 far away whose own name it is: the ranker's prior (a bigger population,
+        more alternate names) says nothing of which city a name means. A reviewed alias ("Odessa"
+        for Odesa) is the name's own."""
         best = cands[0].place
         if best.level != "city" or self.gaz.name_matches_primary(best, name) or self.gaz.is_curated(best, name):
             return cands
@@ -418,7 +418,7 @@ class Resolver:
         own = [c for c in cands if c.place.level == "city" and well_known(c.place) and self.gaz.name_matches_primary(c.place, name)]
         if not own or any(km(c.place, best) <= ALIAS_KM for c in own):
             return cands  # "Victoria" for Hong Kong, where the city of Victoria is
-        lead = max(own, key=lambda c: (c.place.population, -cands.index(c)))
+        lead = max(own, key=lambda c: c.place.population)  # the ranker's order breaks a tie
         return [lead] + [c for c in cands if c is not lead]
 
     def _with_others(self, ev: Evidence, rest: list[Group], current: dict, g: Group) -> Evidence:
