@@ -360,7 +360,7 @@ class Resolver:
         if only is None:
             name = g.mentions[0].text
             cands = self._no_smaller_state(self._one_place_first(cands, name), name)
-            cands = self._own_name_first(cands, name, {id(p): f for _, p, f in scored})
+            cands = self._own_name_first(cands, {id(p): f for _, p, f in scored})
         return cands
 
     def _one_place_first(self, cands: list[Candidate], name: str) -> list[Candidate]:
@@ -403,7 +403,7 @@ class Resolver:
         town = max(towns, key=lambda c: c.place.population)
         return [town] + [c for c in cands if c is not town]
 
-    def _own_name_first(self, cands: list[Candidate], name: str, features: dict[int, dict]) -> list[Candidate]:
+    def _own_name_first(self, cands: list[Candidate], features: dict[int, dict]) -> list[Candidate]:
         """'Zaragoza' alone is the Spanish city, not Tijuana, which GeoNames also calls so; nor is
         'Salem' Jerusalem or 'Cancun' Changchun (Esperanto "Ĉanĉun"). A city that wins by one of
         its alternate names, with nothing in the article for it, gives way to the biggest capital
@@ -411,11 +411,10 @@ class Resolver:
         more alternate names) says nothing of which city a name means. A reviewed alias ("Odessa"
         for Odesa) is the name's own."""
         best = cands[0].place
-        if best.level != "city" or self.gaz.name_matches_primary(best, name) or self.gaz.is_curated(best, name):
+        said = features.get(id(best), {})  # the ranker's features: "primary" and "curated" among them
+        if best.level != "city" or "primary" in said or "curated" in said or any(k in said for k in _ARTICLE_FEATURES):
             return cands
-        if any(k in features.get(id(best), ()) for k in _ARTICLE_FEATURES):
-            return cands
-        own = [c for c in cands if c.place.level == "city" and well_known(c.place) and self.gaz.name_matches_primary(c.place, name)]
+        own = [c for c in cands if c.place.level == "city" and well_known(c.place) and "primary" in features.get(id(c.place), ())]
         if not own or any(km(c.place, best) <= ALIAS_KM for c in own):
             return cands  # "Victoria" for Hong Kong, where the city of Victoria is
         lead = max(own, key=lambda c: c.place.population)  # the ranker's order breaks a tie
