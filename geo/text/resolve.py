@@ -358,12 +358,13 @@ class Resolver:
             for s, p, f in scored
         ]
         if only is None:
-            name = g.mentions[0].text
-            cands = self._no_smaller_state(self._one_place_first(cands, name), name)
-            cands = self._own_name_first(cands, {id(p): f for _, p, f in scored})
+            # the steps read the ranker's features of each candidate ("primary": the name is its own)
+            features = {id(p): f for _, p, f in scored}
+            for step in (self._one_place_first, self._no_smaller_state, self._own_name_first):
+                cands = step(cands, features)
         return cands
 
-    def _one_place_first(self, cands: list[Candidate], name: str) -> list[Candidate]:
+    def _one_place_first(self, cands: list[Candidate], features: dict[int, dict]) -> list[Candidate]:
         """'Islamabad' alone: the capital territory and its city, both called so, are one answer
         whose votes the ranker split between them (0.33 and 0.20), which let Chattogram, once also
         called Islamabad, win with 0.41. A state and the town of its own name inside it count
@@ -371,13 +372,13 @@ class Resolver:
         if len(cands) < 3:
             return cands
         states = {(c.place.country_code, c.place.name) for c in cands
-                  if c.place.level == "admin1" and self.gaz.name_matches_primary(c.place, name)}  # fmt: skip
+                  if c.place.level == "admin1" and "primary" in features[id(c.place)]}  # fmt: skip
         if not states:
             return cands
 
         def one_place(c: Candidate) -> tuple:
             p = c.place
-            if p.level == "city" and (p.country_code, p.admin1) in states and self.gaz.name_matches_primary(p, name):
+            if p.level == "city" and (p.country_code, p.admin1) in states and "primary" in features[id(p)]:
                 return (p.country_code, p.admin1)
             return (p.country_code, p.name) if p.level == "admin1" and (p.country_code, p.name) in states else (id(c),)
 
@@ -389,7 +390,7 @@ class Resolver:
         order = sorted(range(len(cands)), key=lambda i: -total[keys[i]])
         return [cands[i] for i in order]
 
-    def _no_smaller_state(self, cands: list[Candidate], name: str) -> list[Candidate]:
+    def _no_smaller_state(self, cands: list[Candidate], features: dict[int, dict]) -> list[Candidate]:
         """'Manchester' alone is the English city, not Jamaica's parish of 62,000 people: a state
         that all its towns together make smaller than a town of its own name elsewhere gives way
         to that town ("Georgia", "Washington", "New York" the states are bigger than their towns)."""
@@ -397,7 +398,7 @@ class Resolver:
         if best.level != "admin1":
             return cands
         towns = [c for c in cands if c.place.level == "city" and c.place.population > best.population
-                 and c.place.country_code != best.country_code and self.gaz.name_matches_primary(c.place, name)]  # fmt: skip
+                 and c.place.country_code != best.country_code and "primary" in features[id(c.place)]]  # fmt: skip
         if not towns:
             return cands
         town = max(towns, key=lambda c: c.place.population)
@@ -411,10 +412,10 @@ class Resolver:
         more alternate names) says nothing of which city a name means. A reviewed alias ("Odessa"
         for Odesa) is the name's own."""
         best = cands[0].place
-        said = features.get(id(best), {})  # the ranker's features: "primary" and "curated" among them
+        said = features[id(best)]
         if best.level != "city" or "primary" in said or "curated" in said or any(k in said for k in _ARTICLE_FEATURES):
             return cands
-        own = [c for c in cands if c.place.level == "city" and well_known(c.place) and "primary" in features.get(id(c.place), ())]
+        own = [c for c in cands if c.place.level == "city" and well_known(c.place) and "primary" in features[id(c.place)]]
         if not own or any(km(c.place, best) <= ALIAS_KM for c in own):
             return cands  # "Victoria" for Hong Kong, where the city of Victoria is
         lead = max(own, key=lambda c: c.place.population)  # the ranker's order breaks a tie
