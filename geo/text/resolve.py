@@ -30,7 +30,7 @@ from geo.gazetteer.names import DIVISION_WORDS, spelling_key
 from geo.model import Candidate, Mention, Place
 
 from .qualifiers import abbreviation
-from .resolve_features import COOC_KM, Evidence, FeatureMaker, cooccurrence, has_big_city, km, well_known, within  # noqa: F401
+from .resolve_features import COOC_KM, Evidence, FeatureMaker, at_or_within, cooccurrence, km, well_known
 from .resolve_model import Ranker, load_ranker
 from .toponyms import BRACKET_AFTER, GENERIC_NAMES, SETTLEMENTS, WORD_TOWNS, is_tentative
 from .vocabulary import AREA_NOUNS, ARTICLES, DIRECTION_ADJECTIVES
@@ -158,7 +158,7 @@ class Resolver:
         for g in groups:
             if not g.done and g.places and g.qualifies:
                 held = [m.place for m in g.qualifies if m.place is not None]
-                fits = [q for q in g.places if any(p == q or within(p, q) for p in held)]
+                fits = [q for q in g.places if any(at_or_within(p, q) for p in held)]
                 if fits:
                     self._decide(g, ev, None, anchor=True, only=fits)
                     for m, a in zip(g.mentions, g.qualifies):
@@ -309,7 +309,7 @@ class Resolver:
                 qs = [pq for m in members for pq in quals.get(id(m), [])]
                 own = places
                 if qs and places and all(p.level == "city" and p.population < 100_000 for p in places) and not any(
-                    p == qp or within(p, qp) for p in places for qp, _ in qs
+                    at_or_within(p, qp) for p in places for qp, _ in qs
                 ):
                     # "Baraka (Fizi, Sud-Kivu)": a small namesake outside what the text says holds
                     # the name is another place, and the name one the gazetteer lacks
@@ -532,7 +532,7 @@ class Resolver:
 
     def _reason(self, p: Place, f: dict, g: Group, ev: Evidence) -> str:
         if "qualifier" in f:
-            q, written = next((q, t) for q, t in g.quals if within(p, q) or p == q)
+            q, written = next((q, t) for q, t in g.quals if at_or_within(p, q))
             return f"qualified by '{written}'" + (f" ({q.name})" if normalize(written) != normalize(q.name) else "")
         if g.mentions[0].kind == "demonym":
             return f"the nationality of {p.name}"
@@ -906,7 +906,7 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
 
 def _holds(b: Place, a: Place) -> bool:
     """Whether a lies in b, or (for a town b) within COOC_KM of it."""
-    if b.level in ("country", "admin1", "admin2") and (a == b or within(a, b)):
+    if b.level in ("country", "admin1", "admin2") and at_or_within(a, b):
         return True
     return b.level in ("city", "admin2") and km(a, b) <= COOC_KM
 

@@ -107,6 +107,11 @@ def within(p: Place, q: Place) -> bool:
     return False
 
 
+def at_or_within(p: Place, q: Place) -> bool:
+    """p is q or lies in it: `within` counts a state as lying in itself, not a country or county."""
+    return p == q or within(p, q)
+
+
 def km(a: Place, b: Place) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
@@ -230,7 +235,7 @@ class FeatureMaker:
             if d is not None and d >= FAR_KM:
                 f["far"] = 1.0
         if quals:
-            f["qualifier" if any(within(p, q) or p == q for q in quals) else "qualifier_miss"] = 1.0
+            f["qualifier" if any(at_or_within(p, q) for q in quals) else "qualifier_miss"] = 1.0
         for q, key in ((ev.dateline, "dateline"), (ev.region, "region")):
             if q is None or not cc:
                 continue
