@@ -723,6 +723,13 @@ def test_an_operation_that_saw_something_and_shelling_on_a_town(pipeline):
     assert [e.type for e in events(pipeline, "Thousands protested against the attack on Iraq.")] == ["protest"]
 
 
+def test_an_attack_on_a_village_the_gazetteer_lacks_is_placed_there(pipeline):
+    # the resolver pins the unknown villages at the province the sentence names; they are still
+    # villages, so the attack on them is an event at them, not a war on a province
+    text = "Army units beat back the attacks on the villages of Kafr Zeitoun and Tell Mardikh, the gateway to the farmland of eastern Homs."
+    assert places(pipeline, text, "attack")[:1] == ["Kafr Zeitoun"]
+
+
 def test_the_next_place_of_a_list_may_come_with_its_kind(pipeline):
     # "X and the <some words> town of Y": Y is the list's next item, the event's place as much as X
     text = "Tens of thousands of protesters marched from Geneva and the French town of Annemasse on Sunday."

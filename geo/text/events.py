@@ -623,7 +623,10 @@ def _partaking(verb: Token) -> list[Token]:
 
 
 def _town_or_smaller(m: Mention) -> bool:
-    return m.kind == "toponym" and (m.place is None or m.place.level in ("city", "district", "feature", "admin2"))
+    """A county, town or smaller by what the name is: one the gazetteer lacks counts as a small
+    place wherever the resolver pinned it ("the towns of Aqrab and Khirbet Jamea" placed at the
+    province the article names), unless its own words say province (`specificity`)."""
+    return m.kind == "toponym" and specificity(m) >= 3  # a county (admin2) or finer
 
 
 # ---------------------------------------------------------------------------------------------
