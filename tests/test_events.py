@@ -730,6 +730,16 @@ def test_an_attack_on_a_village_the_gazetteer_lacks_is_placed_there(pipeline):
     assert places(pipeline, text, "attack")[:1] == ["Kafr Zeitoun"]
 
 
+def test_a_person_named_before_a_place_is_no_item_of_a_list_of_places(pipeline):
+    # ", in X" after a name continues a list only when the name was "in" a place too ("in Lyon,
+    # in Marseille"); after a person it says where the person was
+    text = "Police arrested a senior commander, Mullah Abdul Rauf Khadim, in Quetta."
+    assert places(pipeline, text, "arrest") == ["Quetta"]
+    text = "Gunmen shot dead a local trader, named as Abdi Nur Farah, in Kismayo on Sunday."
+    assert places(pipeline, text, "attack") == ["Kismayo"]
+    assert places(pipeline, "Protests were held in Lyon, in Marseille and in Nice.", "protest") == ["Lyon", "Marseille", "Nice"]
+
+
 def test_the_next_place_of_a_list_may_come_with_its_kind(pipeline):
     # "X and the <some words> town of Y": Y is the list's next item, the event's place as much as X
     text = "Tens of thousands of protesters marched from Geneva and the French town of Annemasse on Sunday."

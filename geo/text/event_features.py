@@ -59,6 +59,9 @@ _LIST_GAP = re.compile(
     r"|,?\s*(?:and|or)\s+(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,2}(?:town|village|city|hamlet|settlement|suburb|neighbou?rhood)\s+of\s+)?)"
 )
+# A preposition after the comma: the next item of "in Lyon, in Marseille", or where the person
+# named before it was.
+_GAP_PREP = re.compile(r"\s*,\s*(?:in|at|near|on|around|outside)\s")
 # Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 # Entity labels that never name a place: a bare name with one of them is no candidate.
@@ -167,12 +170,13 @@ def _first_item(tok: Token) -> Token:
     return t
 
 
-def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, int]]:
+def _join_written_lists(cands: list, roots: list, text: str, person_like) -> set[tuple[int, int]]:
     """Names the text separates only by commas, "and" or an aside are one list, however the
     parse hangs them: it loses long lists, above all past a bracket ("the settlements of Hawsh
     Nasri (twice), Arbil (four times), Bleliye and Douma"). A qualifier after a comma ("Birgunj,
     Parsa") is no next item, but the name a region describes may be ("Ankara, in the Black Sea
-    port of Samsun"). The pairs joined, as indices into `cands`."""
+    port of Samsun"), and a person's name is none (`person_like`, `Locator.person_like`). The
+    pairs joined, as indices into `cands`."""
     order = sorted((c for c, r in zip(cands, roots) if r is not None), key=lambda c: c.mention.start)
     joined = set()
     by_span = {(c.mention.start, c.mention.end): c for c in cands}
@@ -187,6 +191,10 @@ def _join_written_lists(cands: list, roots: list, text: str) -> set[tuple[int, i
             continue
         na, nb = at[id(a)], at[id(b)]
         ra, rb = roots[na], roots[nb]
+        if _GAP_PREP.match(text, a.mention.end, b.mention.start) and person_like(ra):
+            # "in Lyon, in Marseille" is a list; "a commander, Mullah Rauf, in Quetta" and "a
+            # cleric identified as X, in Baidoa" say where the person was, who is no place
+            continue
         if b.listed_in is not None and b.listed_in != a.listed_in and b.listed_in < ra.i:
             continue  # "the Golan Heights from Syria, and the West Bank": a list that began before `a`
         if clause_subject(rb) and rb.head.i != ra.head.i:
@@ -544,7 +552,7 @@ def candidates(
                 if (q.start, q.end) in at:
                     c.features["qualified_by_another"] = 1.0
                     at[(q.start, q.end)].features["qualifies_another"] = 1.0
-    listed = _join_written_lists(cands, roots, doc_text(sent.doc))
+    listed = _join_written_lists(cands, roots, doc_text(sent.doc), loc.person_like)
     # Places written inside another's phrase ("the Hodan neighborhood of Mogadishu",
     # "Ajaccio, in southern Corsica", "Kabul's Karte Se") say where that one is: the phrase's
     # own place is the finer.

@@ -1040,8 +1040,9 @@ class Locator:
         return span.text.isupper() or any(t.lower_ in ORG_WORDS for t in span)
 
     def person_like(self, tok: Token) -> bool:
-        """A name that reads as a person's: "Ortega, 47,", "Lindqvist, an officer", "Mr. Haddad" (the
-        NER's PERSON tag alone is too often wrong on foreign place names to decide)."""
+        """A name that reads as a person's: "Ortega, 47,", "Lindqvist, an officer", "Mr. Haddad", "an
+        officer, Lindqvist," (the NER's PERSON tag alone is too often wrong on foreign place names
+        to decide)."""
         if tok.pos_ != "PROPN":
             return False
         for c in tok.children:
@@ -1049,7 +1050,10 @@ class Locator:
                 return True
             if c.dep_ == "compound" and lemma(c).strip(".") in PERSON_TITLES:
                 return True
-        return False
+        # "a senior commander, Abdul Rauf,", "a cleric, identified as Sharif Sidkey,"
+        if tok.dep_ == "appos" and lemma(tok.head) in PERSON_NOUNS:
+            return True
+        return tok.dep_ == "pobj" and tok.head.lower_ == "as" and lemma(tok.head.head) in ("identify", "name")
 
     # -- event-level ----------------------------------------------------------------------------
 
