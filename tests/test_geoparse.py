@@ -1097,6 +1097,16 @@ def test_a_city_called_so_only_in_another_tongue_gives_way_to_the_one_called_so(
     assert the_place(pipeline, "Rain fell on St. Petersburg, Florida, all day.", "St. Petersburg").country_code == "US"
 
 
+def test_the_caribbean_island_states_by_their_short_names(pipeline):
+    # news writes the main island for the state; the gazetteer had no "St. Vincent" or "St. Kitts",
+    # and its "St. Lucia" and "St. Helena" were a South African village and a Californian town
+    text = "The two leaders met at an airport on the island of St. Vincent on Thursday."
+    assert the_place(pipeline, text, "St. Vincent").country_code == "VC"
+    assert the_place(pipeline, "Hurricane warnings went up for St. Lucia.", "St. Lucia").country_code == "LC"
+    assert the_place(pipeline, "Cruise ships skipped St. Kitts this week.", "St. Kitts").country_code == "KN"
+    assert the_place(pipeline, "Napoleon died in exile on St. Helena.", "St. Helena").country_code == "SH"
+
+
 def test_an_alternate_name_the_article_supports_stays(pipeline):
     # the article is about Israel: "Salem" is Jerusalem's old name there, not India's city
     assert the_place(pipeline, "Pilgrims walked through Salem, which Israel calls its capital.", "Salem").country_code == "IL"
