@@ -262,6 +262,16 @@ def test_a_person_with_an_age_is_not_the_place(pipeline):
     assert e.location.text == "Tikrit" and e.date == dt.date(2019, 3, 15)
 
 
+def test_a_leaders_nationality_says_nothing_of_where_an_unknown_place_is(pipeline):
+    text = ("KINGSTOWN, St. Vincent and the Grenadines -- Guyanese President Irfaan Ali and Venezuelan "
+            "President Nicolas Maduro met on Thursday at Argyle International Airport.")
+    e = one(pipeline, text, "diplomatic_meeting")
+    assert e.location.text == "Argyle International Airport" and cc(e.location) == "VC"
+    # a nationality written on the place's own kind still says where it is
+    e = one(pipeline, "Soldiers opened fire near the Venezuelan town of Kumarakapay on Friday.", "attack")
+    assert e.location.text == "Kumarakapay" and cc(e.location) == "VE"
+
+
 def test_a_place_verb_takes_an_unknown_name_for_its_object(pipeline):
     e = one(pipeline, "Militants stormed Tel Sawran in eastern Hasakah.", "attack")
     # the ranker may prefer the province the village is named in: coarser, but true

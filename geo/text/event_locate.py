@@ -67,6 +67,7 @@ from .vocabulary import (
     AREA_NOUNS,
     BUILDING_NOUNS,
     ARRIVAL_VERBS,
+    ARRIVING_FORCES,
     ARTICLES,
     BETWEEN_PARTIES,
     COARSE_AREA_WORDS,
@@ -1027,6 +1028,8 @@ class Locator:
                 continue
             if _list_first(ms.root).i == own_list:
                 continue
+            if m.kind == "demonym" and _whose_people(ms.root):
+                continue  # "Guyanese President Ali met at Argyle airport": whose president, not where
             coarse = m.kind == "demonym" or m.place.level in ("country", "region", "continent")
             key = (coarse, min(abs(ms.start - span.end), abs(span.start - ms.end)))
             if best_key is None or key < best_key:
@@ -1611,6 +1614,16 @@ class Locator:
 _QUALIFIER_WORDS = frozenset("of the in".split()) | DIRECTION_NOUNS | DIRECTION_ADJECTIVES | AREA_NOUNS | FINE_NOUNS | GENERIC_PLACE_NOUNS | COARSE_AREA_WORDS | frozenset(
     "cercle territory regency department state commune".split()
 )
+
+
+def _whose_people(demonym: Token) -> bool:
+    """A nationality written on people ("Guyanese President Ali", "Syrian troops"): it says whose
+    they are, not where anything is (forces and leaders act abroad)."""
+    head = demonym.head
+    if head.i == demonym.i or demonym.dep_ not in ("amod", "compound", "nmod"):
+        return False
+    word = lemma(head).strip(".")
+    return word in PERSON_NOUNS or word in PERSON_TITLES or word in ARRIVING_FORCES or head.ent_type_ == "PERSON"
 
 
 def _holds(outer, place) -> bool:
