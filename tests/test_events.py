@@ -262,6 +262,14 @@ def test_a_person_with_an_age_is_not_the_place(pipeline):
     assert e.location.text == "Tikrit" and e.date == dt.date(2019, 3, 15)
 
 
+def test_a_kind_of_village_is_no_village_of_that_name(pipeline):
+    # the NER may call "Indigenous" a place, and before a kind of place it read as that place's name
+    text = "Migrants arrive exhausted in Indigenous villages such as Bajo Chiquito."
+    assert "Indigenous" not in [m.text for m in pipeline.parse(text).mentions]
+    for text in (text, "Families fled to Indigenous villages upriver from Yaviza.", "Soldiers burned Indigenous villages in the Darien jungle."):
+        assert events(pipeline, text) and "Indigenous" not in places(pipeline, text)
+
+
 def test_a_leaders_nationality_says_nothing_of_where_an_unknown_place_is(pipeline):
     text = ("KINGSTOWN, St. Vincent and the Grenadines -- Guyanese President Irfaan Ali and Venezuelan "
             "President Nicolas Maduro met on Thursday at Argyle International Airport.")

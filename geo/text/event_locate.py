@@ -738,6 +738,8 @@ class Locator:
             return None
         while first.text in ("-", "'", "’", "‘"):
             first = self.doc[first.i + 1]
+        if tok.tag_ == "NNS" and all(t.pos_ == "ADJ" for t in self.doc[first.i : last.i + 1]):
+            return None  # "Indigenous villages": a kind of village, not one of that name
         return first, last
 
     def _fine(self, tok: Token) -> bool:

@@ -263,6 +263,8 @@ class MentionFinder:
                     # place; read as one, it was put at the town it qualifies
                     self._people(span, ent.label_ + ">NORP", add)
                     continue
+                if len(span) == 1 and span.root.tag_ == "JJ" and span.root.dep_ == "amod" and not self.gaz.is_name(name):
+                    continue  # "in Indigenous villages": an adjective the NER took for a place no place is called
                 span = self._longer_name(span)
                 self._split_qualified(span, "ORG>SITE" if site else ent.label_, add)
             elif ent.label_ == "PERSON" and self._place_labelled_person(ent, person_words) and not self._kin_group(ent):
