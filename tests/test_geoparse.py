@@ -1107,6 +1107,17 @@ def test_the_caribbean_island_states_by_their_short_names(pipeline):
     assert the_place(pipeline, "Napoleon died in exile on St. Helena.", "St. Helena").country_code == "SH"
 
 
+def test_a_dateline_names_a_town_and_is_the_focus_of_its_country(pipeline):
+    # a wire dateline is the town the story was filed from, not the province of its name
+    for dateline, lat, lon in (("HOMS, Syria", 34.73, 36.72), ("VALENCIA, Spain", 39.47, -0.38), ("KANDAHAR, Afghanistan", 31.61, 65.71)):
+        place = the_place(pipeline, f"{dateline} -- Officials said talks would resume next week.", dateline.split(",")[0])
+        assert place.level == "city" and km(place, lat, lon) < 25, (dateline, place)
+    # a name the gazetteer lacks sits at the dateline's town, not at a capital named once
+    text = ("VALENCIA, Spain -- Volunteers walked across a footbridge over the Turia River to the towns "
+            "south of the city. The regional leader asked Madrid for more help.")
+    assert km(the_place(pipeline, text, "Turia River"), 39.47, -0.38) < 25
+
+
 def test_an_alternate_name_the_article_supports_stays(pipeline):
     # the article is about Israel: "Salem" is Jerusalem's old name there, not India's city
     assert the_place(pipeline, "Pilgrims walked through Salem, which Israel calls its capital.", "Salem").country_code == "IL"

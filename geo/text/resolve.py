@@ -30,7 +30,7 @@ from geo.gazetteer.names import DIVISION_WORDS, spelling_key
 from geo.model import Candidate, Mention, Place
 
 from .qualifiers import abbreviation
-from .resolve_features import COOC_KM, Evidence, FeatureMaker, at_or_within, cooccurrence, km, well_known
+from .resolve_features import COOC_KM, Evidence, FeatureMaker, at_or_within, cooccurrence, km, well_known, within
 from .resolve_model import Ranker, load_ranker
 from .toponyms import BRACKET_AFTER, GENERIC_NAMES, SETTLEMENTS, WORD_TOWNS, is_tentative
 from .vocabulary import AREA_NOUNS, ARTICLES, DIRECTION_ADJECTIVES
@@ -441,6 +441,8 @@ class Resolver:
                 only: list[Place] | None = None) -> None:  # fmt: skip
         g.done = True
         cands = self._rank(g, ev, trace, reasons=True, only=only)
+        if any(m.kind == "dateline" for m in g.mentions):
+            cands = _town_first(cands)
         best = cands[0]
         if self._implausible(best.place, g, ev):
             return  # left to the fallback, which places it by the article's own places
@@ -578,6 +580,14 @@ class Resolver:
                and self.gaz.name_matches_primary(m.place, m.text)]  # fmt: skip
         placed = [p for p in placed if p.level not in ("city", "admin2")] + [p for p in own if p.level in ("city", "admin2")] or placed
         country = Counter(p.country_code for p in placed).most_common(1)[0][0]
+        # A wire dateline says where the story was filed: in the country it is about, that is
+        # its focus, however often another town of it is named ("VALENCIA, Spain -- ... asked
+        # Madrid for more help")
+        filed = next((m.place for m in mentions if m.kind == "dateline" and m.place is not None
+                      and m.place.country_code == country and m.place.level in ("city", "admin2", "admin1")), None)
+        if filed is not None:
+            return filed
+
         def backed(p: Place) -> bool:
             # A state the article names, or one another of its places lies in: a town's own
             # state is no evidence for it ("Rainbow Kitten Surprise" in a Birmingham story).
@@ -902,6 +912,17 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
     return out
 
 
+
+
+def _town_first(cands: list[Candidate]) -> list[Candidate]:
+    """A wire dateline names the town the story was filed from ("HOMS, Syria", "VALENCIA,
+    Spain"): where the ranker chose a state or county, the town in it that the name is also
+    comes first."""
+    state = cands[0].place
+    if state.level not in ("admin1", "admin2"):
+        return cands
+    town = next((c for c in cands[1:] if c.place.level == "city" and within(c.place, state)), None)
+    return cands if town is None else [town] + [c for c in cands if c is not town]
 
 
 def _holds(b: Place, a: Place) -> bool:
