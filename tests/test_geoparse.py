@@ -1107,6 +1107,14 @@ def test_the_caribbean_island_states_by_their_short_names(pipeline):
     assert the_place(pipeline, "Napoleon died in exile on St. Helena.", "St. Helena").country_code == "SH"
 
 
+def test_a_romance_article_alone_is_no_place(pipeline):
+    # "La" is Louisiana's abbreviation, but before more of a name it is the name's article
+    doc = pipeline.parse("Protesters gathered at La Moneda palace in Santiago on Friday.")
+    assert [m.place.country_code for m in doc.mentions] == ["CL"]
+    # written as the abbreviation, after a town of the state, it still is the state
+    assert the_place(pipeline, "She was born in Baton Rouge, La., in 1990.", "La.").name == "Louisiana"
+
+
 def test_a_dateline_names_a_town_and_is_the_focus_of_its_country(pipeline):
     # a wire dateline is the town the story was filed from, not the province of its name
     for dateline, lat, lon in (("HOMS, Syria", 34.73, 36.72), ("VALENCIA, Spain", 39.47, -0.38), ("KANDAHAR, Afghanistan", 31.61, 65.71)):

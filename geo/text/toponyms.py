@@ -34,7 +34,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, names_a_kin_group, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -570,7 +570,7 @@ class MentionFinder:
                     continue
                 # "the Algiers suburb of Oued Kniss": a word that begins place names, capitalised on
                 # into more of the name, starts that name; it is not the town the word alone names
-                if kind == "toponym" and n == 1 and runs_on and toks.lower[i] in NAME_PREFIXES:
+                if kind == "toponym" and n == 1 and runs_on and (toks.lower[i] in NAME_PREFIXES or toks.lower[i] in ROMANCE_ARTICLES):
                     continue
                 if kind == "toponym" and self._kin_group(doc[i : j + 1]):
                     continue

@@ -197,6 +197,10 @@ COARSE_AREA_WORDS = frozenset("province governorate region state county prefectu
 
 ARTICLES = frozenset("al el ad ar as ash at az an ed en er es et ez".split())
 
+# Romance articles that begin names ("La Moneda", "Los Alamos"): alone, before more of the name,
+# never the place a word names by itself ("La", Louisiana's abbreviation).
+ROMANCE_ARTICLES = frozenset("la le las los les lo il el".split())
+
 DATE_WORDS = frozenset(
     "january february march april may june july august september october november december jan feb mar "
     "apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday today "
