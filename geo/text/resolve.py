@@ -916,8 +916,8 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
 
 def _town_first(cands: list[Candidate]) -> list[Candidate]:
     """A wire dateline names the town the story was filed from ("HOMS, Syria", "VALENCIA,
-    Spain"): where the ranker chose a state or county, the town in it that the name is also
-    comes first."""
+    Spain"): where the ranker chose a state or county, the town of that name inside it comes
+    first."""
     state = cands[0].place
     if state.level not in ("admin1", "admin2"):
         return cands
