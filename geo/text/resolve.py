@@ -96,6 +96,10 @@ class Resolver:
             # "Raqqa province": the gazetteer may know the name only as the town's (its state is
             # "Ar-Raqqah"); the state a town is named after and governed from is the province
             found = [p for p in found if p.level in ("admin1", "admin2")] or _named_states(self.gaz, found)
+        elif not found and len(words := mention.text.split()) > 1 and words[-1].lower() in ("city", "town"):
+            # "Basra city", "Homs city": the NER took the word in; the name is the town's, not
+            # the province of the same name
+            found = [p for p in self.gaz.lookup(" ".join(words[:-1])) if p.level == "city"]
         if not found and mention.text.endswith("s") and mention.label == "NORP":
             found = self.gaz.demonym(mention.text)
         if _acronym(mention.text) and mention.kind != "dateline":
