@@ -54,14 +54,15 @@ CLAUSE_DEPS = frozenset("ccomp relcl advcl acl parataxis csubj xcomp".split())
 # ... and after "and" the next item may come with its kind: "Tel Abyad and the nearby town of
 # Suluk", "Geneva and the French town of Annemasse" (after a comma alone, that is a description:
 # "Douma, a suburb of Damascus").
+_LIST_PREP = r"(?:in|at|near|on|around|outside)"
 _LIST_GAP = re.compile(
-    r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
-    r"|,?\s*(?:and|or)\s+(?:(?:in|at|near|on|around|outside)\s+)?(?:the\s+)?"
+    r"\s*(?:\([^()\n]{0,40}\)\s*)?(?:,\s*(?:" + _LIST_PREP + r"\s+)?(?:the\s+)?"
+    r"|,?\s*(?:and|or)\s+(?:" + _LIST_PREP + r"\s+)?(?:the\s+)?"
     r"(?:(?:[\w’'-]+\s+){0,2}(?:town|village|city|hamlet|settlement|suburb|neighbou?rhood)\s+of\s+)?)"
 )
-# A preposition after the comma: the next item of "in Lyon, in Marseille", or where the person
-# named before it was.
-_GAP_PREP = re.compile(r"\s*,\s*(?:in|at|near|on|around|outside)\s")
+# One of those prepositions after the comma: the next item of "in Lyon, in Marseille", or where
+# the person named before it was.
+_GAP_PREP = re.compile(r"\s*,\s*" + _LIST_PREP + r"\s")
 # Dependencies that keep a name inside its noun phrase on the way up to the preposition.
 _PHRASE_UP = frozenset("pobj pcomp compound conj appos nmod amod poss npadvmod".split())
 # Entity labels that never name a place: a bare name with one of them is no candidate.
