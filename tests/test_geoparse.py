@@ -377,6 +377,32 @@ def test_the_text_says_whether_it_means_the_town_or_the_province(pipeline):
     assert place_of(pipeline.parse("A bomb went off at a market in the city of Ibb."), "Ibb").level == "city"
 
 
+def test_a_province_named_after_its_main_town_is_the_town_where_the_name_stands_alone(pipeline):
+    # Homs governorate's point lies 80 km from the city most of its people live in; GeoWebNews's
+    # gold points say news means the town by such a name (learned through own_town_share).
+    homs = place_of(pipeline.parse("Protesters marched in Homs on Monday."), "Homs")
+    assert (homs.level, homs.country_code) == ("city", "SY"), homs
+    kandahar = place_of(pipeline.parse("A car bomb exploded in Kandahar on Monday."), "Kandahar")
+    assert (kandahar.level, kandahar.country_code) == ("city", "AF"), kandahar
+    assert place_of(pipeline.parse("Shelling hit villages across Homs province."), "Homs province").level == "admin1"
+    # a state whose name a small town in it shares is still the state
+    maryland = place_of(pipeline.parse("Protesters marched in Maryland on Monday."), "Maryland")
+    assert (maryland.level, maryland.country_code) == ("admin1", "US"), maryland
+
+
+def test_the_resolver_learns_the_place_at_the_gold_point_before_one_only_near_it():
+    from geo.text.resolve_train import LEARNED, pairs
+
+    town, province, abroad = {"logpop": 5.0}, {"admin1": 1.0, "own_town_share": 0.7}, {"logpop": 3.0}
+    X, y, _ = pairs([(1, [(province, 1), (town, 2), (abroad, 0)])], 1.0)
+    better = {tuple(x) for x, label in zip(X, y) if label == 1}
+
+    def minus(a, b):
+        return tuple(a.get(k, 0.0) - b.get(k, 0.0) for k in LEARNED)
+
+    assert {minus(town, abroad), minus(province, abroad), minus(town, province)} == better
+
+
 def test_small_towns_the_ner_misses_are_kept_only_near_the_articles_places(pipeline):
     # the NER's organisation, kept because Colchester is near
     doc = pipeline.parse("Members of the Kelvedon parish council met in Colchester on Saturday.")

@@ -22,7 +22,7 @@ FEATURES = (
     # the place itself
     "country", "continent", "region", "admin1", "admin2",
     "country_primary", "curated", "primary", "capital",
-    "logpop", "most_populous", "logalt", "state_vs_big_city", "state_vs_small_town",
+    "logpop", "most_populous", "logalt", "state_vs_big_city", "state_vs_small_town", "own_town_share",
     # the article
     "country_share", "country_seen", "country_top", "namesake_abroad", "state_abroad", "capital_seen",
     "admin1_named", "admin1_shared", "admin2_named",
@@ -107,6 +107,11 @@ def within(p: Place, q: Place) -> bool:
     return False
 
 
+def _in_division(town: Place, division: Place) -> bool:
+    """A town in a state, or by a county: the index knows a county's state, not its bounds."""
+    return within(town, division) and (division.level == "admin1" or km(town, division) <= CLOSE_KM)
+
+
 def at_or_within(p: Place, q: Place) -> bool:
     """p is q or lies in it: `within` counts a state as lying in itself, not a country or county."""
     return p == q or within(p, q)
@@ -145,6 +150,15 @@ class FeatureMaker:
             if p.level == "admin1" and not any(well_known(q) for q in towns)
             and any(q.country_code == p.country_code and q.admin1 != p.name for q in towns)
         }  # fmt: skip
+        # Homs the governorate and Homs the city in it: a division named after its main town.
+        # The share of the division's people who live in that town says how much the name is the
+        # town's; the ranker learns from gold points how strongly news then means the town.
+        own_town = {}
+        for p in places:
+            inside = [q.population for q in towns if p.level in ("admin1", "admin2") and _in_division(q, p)]
+            # in tenths: a suburb with a thousandth of a state's people says nothing of the name
+            if inside and p.population > 0 and (share := round(min(1.0, max(inside) / p.population), 1)):
+                own_town[id(p)] = share
         local = any(p.level in ("city", "admin2") and ev.countries.get(p.country_code) for p in places)
         # A state's population is the sum of its towns: compared with a town's it would make
         # New York the state outrank New York the city. Only towns compete for "most populous".
@@ -156,6 +170,9 @@ class FeatureMaker:
                      top_pop=top_pop, total=total, top_cc=top_cc)
             for p in places
         ]  # fmt: skip
+        for p, f in zip(places, feats):
+            if own_town.get(id(p)):
+                f["own_town_share"] = own_town[id(p)]
         for f, (n, rare) in zip(feats, cooc or ()):
             if n:
                 f["cooc"] = min(n, COOC_CAP) / COOC_CAP
