@@ -713,7 +713,7 @@ class Locator:
         # what kind of camp or point it is come between the name and the noun
         while j > max(lo, self.lo) and self.doc[j].is_lower and self.doc[j].head.i == tok.i and self.doc[j].dep_ in ("compound", "amod"):
             j -= 1
-        if j == tok.i - 1 or not self.doc[j].text[:1].isupper():
+        if not self.doc[j].text[:1].isupper():
             j = tok.i - 1
         first = last = None
         while j >= max(lo, self.lo):

@@ -916,8 +916,6 @@ def _article_bound(text: str, words: list[str]) -> set[int]:
     return out
 
 
-
-
 def _town_first(cands: list[Candidate]) -> list[Candidate]:
     """A wire dateline names the town the story was filed from ("HOMS, Syria", "VALENCIA,
     Spain"): where the ranker chose a state or county, the town of that name inside it comes
