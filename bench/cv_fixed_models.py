@@ -64,9 +64,7 @@ def train(out: Path) -> None:
     pipe, recs = _parsed()
     out.mkdir(parents=True, exist_ok=True)
     for n in range(FOLDS):
-        rest = [p for i, p in enumerate(recs) if i % FOLDS != n]
-        lexicon = em.learn_lexicon(rest)
-        scorer = em._fit([x for p in rest for x in em._examples(pipe, p, lexicon)], _Args)
+        scorer, lexicon = em.fit_fold(pipe, recs, n, FOLDS, _Args)
         ranker = em.Ranker(scorer, em.DEFAULT_NONE_BIAS, lexicon)
         (out / f"fold{n}.json").write_text(json.dumps(ranker.to_json()), encoding="utf-8")
         print(f"fold {n + 1}: {out / f'fold{n}.json'}", flush=True)

@@ -731,6 +731,14 @@ def _fit(examples, args) -> Linear | Trees:
     return fit_trees(examples, args.rounds, args.leaves, args.seeds, args.seed_base, args.min_leaf)
 
 
+def fit_fold(pipe, parsed: list[_Parsed], n: int | None, k: int, args) -> tuple[Linear | Trees, dict]:
+    """The scorer and the trigger lexicon learned from every record but those of fold n of k
+    (records i with i % k == n), or from all of them when n is None."""
+    rest = [p for i, p in enumerate(parsed) if n is None or i % k != n]
+    lexicon = learn_lexicon(rest)
+    return _fit([x for p in rest for x in _examples(pipe, p, lexicon)], args), lexicon
+
+
 def evaluate(pipe, parsed: list[_Parsed], ranker: Ranker) -> dict:
     """The shared scorer's figures on these records, from the whole extraction: place-name
     accuracy (some event of the sentence names the gold place) and, of gold "no place" events,
@@ -781,10 +789,7 @@ def main(argv: list[str] | None = None) -> int:
     train = _parse_all(pipe, _read(args.train))
     k = args.folds
 
-    def fold_lexicon(n: int | None) -> dict:
-        return learn_lexicon([p for i, p in enumerate(train) if n is None or i % k != n])
-
-    lexicon = fold_lexicon(None)
+    lexicon = learn_lexicon(train)
     print(f"{len(train)} training records parsed ({time.perf_counter() - t0:.0f} s); lexicon: "
           f"{len(lexicon['verb'])} verbs, {len(lexicon['noun'])} nouns; marked but untyped: {', '.join(lexicon['untyped']) or '-'}", flush=True)
     # Cross-validation: each fold's lexicon and ranker learn from the other folds only, and the
@@ -792,8 +797,7 @@ def main(argv: list[str] | None = None) -> int:
     biases = NONE_BIASES if args.none_bias is None else (args.none_bias,)
     per_bias: dict[float, list[dict]] = {b: [] for b in biases}
     for n in range(k):
-        lex = fold_lexicon(n)
-        scorer = _fit([x for i, p in enumerate(train) if i % k != n for x in _examples(pipe, p, lex)], args)
+        scorer, lex = fit_fold(pipe, train, n, k, args)
         held = [p for i, p in enumerate(train) if i % k == n]
         for b in biases:
             per_bias[b].append(evaluate(pipe, held, Ranker(scorer, b, lex)))
@@ -814,7 +818,7 @@ def main(argv: list[str] | None = None) -> int:
     cv_se = round(cv_se, 4) if cv_se is not None else None
     print(f"place-name accuracy by fold at {none_bias:+.2f}: " + ", ".join(f"{x:.4f}" for x in folds)
           + (f"; standard error of their mean {cv_se:.4f}" if cv_se is not None else ""), flush=True)
-    ranker = Ranker(_fit([x for p in train for x in _examples(pipe, p, lexicon)], args), none_bias, lexicon)
+    ranker = Ranker(fit_fold(pipe, train, None, k, args)[0], none_bias, lexicon)
     figures: dict = {"model": args.model, "none_bias": none_bias, "cv": cv[none_bias], "cv_folds": folds, "cv_se": cv_se,
                      "cv_by_none_bias": {f"{b:+.2f}": cv[b] for b in biases}}
     figures.update({"C": args.C} if args.model == "linear" else
