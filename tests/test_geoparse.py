@@ -377,6 +377,33 @@ def test_the_text_says_whether_it_means_the_town_or_the_province(pipeline):
     assert place_of(pipeline.parse("A bomb went off at a market in the city of Ibb."), "Ibb").level == "city"
 
 
+def test_a_name_that_says_where_a_town_is_or_whose_capital_is_meant_is_no_town(pipeline):
+    # "a Texas town" is a town in Texas, not a town named Texas (there is one, in Mexico)
+    texas = place_of(pipeline.parse("The singer grew up in a Texas town near the border."), "Texas")
+    assert (texas.level, texas.country_code) == ("admin1", "US"), texas
+    doc = pipeline.parse("Riot police were sent to Rochdale, a mid-England town near Manchester, on Sunday.")
+    assert (place_of(doc, "England").level, place_of(doc, "England").country_code) == ("admin1", "GB")
+    # "the capital of X" names X as the country or state whose capital it is
+    chad = place_of(pipeline.parse("The rebels advanced towards the capital of Chad."), "Chad")
+    assert (chad.level, chad.country_code) == ("country", "TD"), chad
+    doc = pipeline.parse("Police detained three men in Grozny, capital of Russia's Chechnya region.")
+    assert (place_of(doc, "Russia").level, place_of(doc, "Russia").country_code) == ("country", "RU")
+    # ... and "the provincial capital of X" or "the city of X" still the town itself
+    assert place_of(pipeline.parse("Troops reached the provincial capital of Lashkar Gah."), "Lashkar Gah").level == "city"
+
+
+def test_old_names_numbers_and_generic_words_in_names(pipeline):
+    # Zaire is DR Congo's name from 1971 to 1997, Zairean its people's
+    doc = pipeline.parse("Zairean soldiers fled Kisangani as the rebels marched across eastern Zaire.")
+    assert place_of(doc, "Zaire").country_code == "CD" and place_of(doc, "Zairean").country_code == "CD"
+    # "Kadugli I and Kadugli II": a roman numeral is the number of the name before it
+    doc = pipeline.parse("Rebels took the villages of Kadugli I and Kadugli II, south of El Obeid.")
+    assert not mentions_of(doc, "I"), [(m.text, m.place) for m in doc.mentions]
+    # a generic word at the head of an organisation's name is no town of that name
+    doc = pipeline.parse("Troops of the Commonwealth of Independent States patrolled the border of Tajikistan.")
+    assert not mentions_of(doc, "Commonwealth"), [(m.text, m.place) for m in doc.mentions]
+
+
 def test_a_province_named_after_its_main_town_is_the_town_where_the_name_stands_alone(pipeline):
     # Homs governorate's point lies 80 km from the city most of its people live in; GeoWebNews's
     # gold points say news means the town by such a name (learned through own_town_share).

@@ -802,12 +802,16 @@ _OTHERS_AFTER = re.compile(
 )
 
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
-_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|capital|municipality|suburb)\s+of\s+$", re.I)
+# not "capital of": "the capital of Chad" is the country's, "the provincial capital of Lashkar Gah" the town
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|municipality|suburb)\s+of\s+$", re.I)
 _ADMIN_BEFORE = re.compile(
     r"\b(?:state|province|region|county|district|governorate|department|prefecture|oblast|canton)\s+of\s+$", re.I
 )
 # lower case: "Kansas City" is a name; "the Queensland city of Ipswich" calls the next name one
 _TOWN_AFTER = re.compile(r"^\s+(?:city|town|village)\b(?!\s+of\b)")
+# "a Texas town", "the Ohio village where", "a mid-England town": the name says where the town
+# is, not that it is one; "in Aleppo city" calls it one
+_MODIFIER_BEFORE = re.compile(r"(?:\b(?:a|an|the)\s+|-)$", re.I)
 _ADMIN_AFTER = re.compile(r"^\s+(?:state|province|governorate|region|prefecture|oblast)\b")
 _TOWN_LEVELS = ("city", "district")
 _ADMIN_LEVELS = ("admin1", "admin2")
@@ -823,6 +827,8 @@ def _designated(g: Group, text: str) -> None:
     kinds = set()
     for m in g.mentions:
         before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 20]
+        if _MODIFIER_BEFORE.search(before):
+            after = ""
         if _TOWN_BEFORE.search(before) or _TOWN_AFTER.match(after):
             kinds.add(_TOWN_LEVELS)
         elif _ADMIN_BEFORE.search(before) or _ADMIN_AFTER.match(after):

@@ -607,6 +607,8 @@ class MentionFinder:
                 continue
             if span.start > 0 and doc[span.start - 1].like_num:
                 continue  # "the 20th Street": part of a longer name
+            if _ROMAN_NUMERAL.fullmatch(name):
+                continue  # "the towns of Rasai I and Rasai II": the number of the name before it
             if span.end + 1 < len(doc) and doc[span.end].lower_ == "of" and _is_capitalised(doc[span.end + 1]):
                 continue  # "Hart of Dixie", a title or a longer name
             if span.root.dep_ == "poss" and span.root.head.lemma_.lower() not in OWNED_PLACE_NOUNS:
@@ -912,6 +914,7 @@ NOT_PLACE_LABELS = {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "
 
 # A town named only where a preposition or a verb puts a place must be at least this big.
 WEAK_POSITION_MIN_POP = 1000
+_ROMAN_NUMERAL = re.compile(r"[IVX]{1,4}")
 # Nouns after a name that make it a settlement or a division: "Talacogon town", "Wase local
 # government area".
 SETTLEMENT_AFTER = FINE_NOUNS | AREA_NOUNS | {"town", "city", "village", "villages", "camp"}
@@ -1106,6 +1109,7 @@ GENERIC_NAMES = {
     "liberty", "independence", "hope", "unity", "progress", "reform", "enterprise", "commerce", "industry",
     "mobile", "reading", "orange", "bath", "split", "nice", "university", "college", "paradise", "eden",
     "metro", "market", "harbour", "harbor", "port", "square", "park", "bay", "gulf",
+    "commonwealth", "springs", "olympic", "nacional",
 }
 # Of those, the ones that are first of all towns ("Reading", "Nice", "Victoria"): never taken
 # by the gazetteer alone, but once the NER or a preposition says "place", the town is meant.
