@@ -388,8 +388,30 @@ def test_a_name_that_says_where_a_town_is_or_whose_capital_is_meant_is_no_town(p
     assert (chad.level, chad.country_code) == ("country", "TD"), chad
     doc = pipeline.parse("Police detained three men in Grozny, capital of Russia's Chechnya region.")
     assert (place_of(doc, "Russia").level, place_of(doc, "Russia").country_code) == ("country", "RU")
+    doc = pipeline.parse("A parcel bomb was found in Perth, capital city of Australia's largest state.")
+    assert (place_of(doc, "Australia").level, place_of(doc, "Australia").country_code) == ("country", "AU")
     # ... and "the provincial capital of X" or "the city of X" still the town itself
     assert place_of(pipeline.parse("Troops reached the provincial capital of Lashkar Gah."), "Lashkar Gah").level == "city"
+
+
+def test_a_state_abbreviation_the_ner_cut_short_is_the_state(pipeline):
+    # the NER takes "Tex" of "Waco, Tex." without its period: Tegh, Armenia, to the gazetteer
+    doc = pipeline.parse("Two deputies were wounded in Waco, Tex., on Sunday night.")
+    tex = [m for m in doc.mentions if m.text.startswith("Tex")]
+    assert [(m.text, m.kind, m.place.name) for m in tex] == [("Tex.", "qualifier", "Texas")]
+    assert place_of(doc, "Waco").admin1 == "Texas"
+
+
+def test_regions_news_names_that_the_gazetteer_has_only_as_villages(pipeline):
+    # reviewed rows of data/gazetteer/overrides.csv: GeoNames has only an Iranian village Golan,
+    # an Ivorian Koréa, a Mexican Siberia, Cuban and Bolivian towns called Trinidad
+    for text, name, country in (
+        ("Israel seized the Golan in 1967 and annexed it in 1981.", "Golan", None),
+        ("Exiles were sent to labour camps in Siberia.", "Siberia", "RU"),
+        ("Soldiers from Trinidad landed on the island at dawn.", "Trinidad", "TT"),
+    ):
+        place = place_of(pipeline.parse(text), name)
+        assert place.level in ("region", "country") and place.country_code == country, (name, place)
 
 
 def test_old_names_numbers_and_generic_words_in_names(pipeline):

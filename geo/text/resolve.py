@@ -802,8 +802,9 @@ _OTHERS_AFTER = re.compile(
 )
 
 # "the city of Ibb", "Ibb province": the text says which kind of place it means.
-# not "capital of": "the capital of Chad" is the country's, "the provincial capital of Lashkar Gah" the town
-_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|hamlet|port|municipality|suburb)\s+of\s+$", re.I)
+# not "capital (city) of": "the capital of Chad" is the country's ("the provincial capital of
+# Lashkar Gah" is a town anyway)
+_TOWN_BEFORE = re.compile(r"\b(?<!capital )(?:city|town|village|hamlet|port|municipality|suburb)\s+of\s+$", re.I)
 _ADMIN_BEFORE = re.compile(
     r"\b(?:state|province|region|county|district|governorate|department|prefecture|oblast|canton)\s+of\s+$", re.I
 )

@@ -209,10 +209,15 @@ class MentionFinder:
         taken = [False] * len(text)  # characters already inside a mention or a person's name
         in_mention = [False] * len(text)
 
-        def add(start: int, end: int, kind: str, label: str, over_person: bool = False) -> None:
+        def add(start: int, end: int, kind: str, label: str, over_person: bool = False, over_parts: bool = False) -> None:
             # The NER takes "Ont" of "London, Ont." for a person; a state abbreviation after a
             # place may override that, never another mention nor what the text itself says
             # is no place.
+            if over_parts:
+                # ... and the NER's "Tex" of "Garland, Tex." (Tegh, Armenia) gives way to "Tex."
+                for m in [m for m in mentions if start <= m.start and m.end <= end and m.end - m.start < end - start]:
+                    mentions.remove(m)
+                    in_mention[m.start : m.end] = [False] * (m.end - m.start)
             if start >= end or any((in_mention if over_person else taken)[start:end]) or any(refused[start:end]):
                 return
             for i in range(start, end):
@@ -822,7 +827,7 @@ class MentionFinder:
         for m in found:
             hit = ABBREVIATION_AFTER.match(text, m.end)
             if hit:
-                add(hit.start("abbr"), hit.end("abbr"), "qualifier", "ABBR", over_person=True)
+                add(hit.start("abbr"), hit.end("abbr"), "qualifier", "ABBR", over_person=True, over_parts=True)
 
     def _bracketed_qualifiers(self, text: str, mentions: list[Mention]) -> list[Mention]:
         """'Kiwanja (Rutshuru territory, North Kivu)', 'Guadalajara (Castilla-La Mancha)': each
