@@ -414,6 +414,17 @@ def test_regions_news_names_that_the_gazetteer_has_only_as_villages(pipeline):
         assert place.level in ("region", "country") and place.country_code == country, (name, place)
 
 
+def test_a_village_abroad_is_no_place_of_a_story_about_another_country(pipeline):
+    # the gazetteer knows only a French Arbin; the story's places are all Syrian
+    doc = pipeline.parse("Syrian troops shelled Arbin and Douma, east of Damascus, on Sunday.")
+    arbin = mentions_of(doc, "Arbin")[0]
+    assert arbin.place.country_code == "SY" and "only a village in France" in arbin.reason, (arbin.place, arbin.reason)
+    assert any(c.place.country_code == "FR" for c in arbin.candidates)  # an analyst can still pick it
+    # a nationality is who, not where: French troops fight in the Central African Republic
+    birao = place_of(pipeline.parse("French troops clashed with rebels near Birao on Tuesday."), "Birao")
+    assert birao.country_code == "CF", birao
+
+
 def test_old_names_numbers_and_generic_words_in_names(pipeline):
     # Zaire is DR Congo's name from 1971 to 1997, Zairean its people's
     doc = pipeline.parse("Zairean soldiers fled Kisangani as the rebels marched across eastern Zaire.")

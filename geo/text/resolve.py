@@ -190,6 +190,9 @@ class Resolver:
             self._decide(g, self._with_others(ev, rest, current, g), trace)
 
         self._held(sure, text)
+        strays = self._strays(sure, quals)
+        for m, _ in strays:
+            m.place = None
         placed = [(m.place, m.text) for m in sure if m.place is not None]
         focus = self._focus([m for m in sure if not _a_border(m, text)], ev)
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
@@ -209,11 +212,45 @@ class Resolver:
             if m.place is None and not (_acronym(m.text) and m.kind != "dateline"):
                 said = self._fallback(m, ev, focus, quals.get(id(m), []), holder.get(id(m)), beside.get(id(m)))
                 self._respell(m, said, text)
+        for m, was in strays:
+            if m.place is None:
+                m.place, m.reason = was, "the only place of that name"
+                continue
+            country = self.gaz.country(was.country_code)
+            m.reason = m.reason.replace(
+                "not in the gazetteer",
+                f"not in the gazetteer near the article's places (only a village in {country.name if country else was.country_code})",
+                1,
+            )
+            m.candidates = [Candidate(was, 0.1, "the village of that name the gazetteer knows"), *m.candidates][:MAX_CANDIDATES]
         # An all-capital name with no country, state or region behind it ("ISIS", "NATO") is an
         # organisation the NER mistook for a place: it is not a mention at all.
         sure = [m for m in sure if m.place is not None or not _acronym(m.text) or m.kind == "dateline"]
         mentions[:] = sorted(sure + self._confirm_local(tentative, placed), key=lambda m: m.start)
         return mentions
+
+    def _strays(self, mentions: list[Mention], quals: dict) -> list[tuple[Mention, Place]]:
+        """"Al-Khalidiyah" in a story about Homs is no village of Jordan: a village the ranker
+        chose, in a country where nothing else the article names lies, while it names towns or
+        provinces elsewhere, is a name the gazetteer lacks there. Decided once every name is
+        placed (a town's country may be known only from names after it); a country named only
+        as itself or by a nationality ("French troops in Birao") is not where the story is."""
+        out = []
+        for m in mentions:
+            p = m.place
+            if p is None or p.level != "city" or p.population >= STRAY_MAX_POP or m.kind != "toponym" or quals.get(id(m)):
+                continue
+            others = {normalize(o.text): o.place for o in mentions if o.place is not None and o.place.country_code}
+            others.pop(normalize(m.text), None)
+            if any(o.country_code == p.country_code for o in others.values()):
+                continue
+            # the article's own country: two names of it, one a town or a province (one name
+            # may be a person's: "Miranda" the actor is a Venezuelan state to the gazetteer)
+            names = Counter(o.country_code for o in others.values())
+            fine = {o.country_code for o in others.values() if o.level in ("city", "admin1", "admin2")}
+            if any(n >= 2 and cc in fine for cc, n in names.items()):
+                out.append((m, p))
+        return out
 
     def _held(self, mentions: list[Mention], text: str) -> None:
         """"London's Heathrow", "Heathrow airport in London", "Paris in Texas": the text says what
@@ -753,6 +790,7 @@ def _respelled_in(p: Place, where: Place) -> bool:
 # to the name (`cooccurrence`'s weighted count: a name with at most three towns or counties of
 # its spelling, one of them within COOC_KM) for the town to be no far-fetched guess.
 NEAR_VOUCH = 0.3
+STRAY_MAX_POP = 10_000  # a village: a town of more is news of its own wherever the story is
 # How far a town spelled another way may lie from the town or state the text puts it in or near.
 RESPELLED_KM = 200
 _PART_AFTER = re.compile(r"\s+(?:neighbou?rhoods?|district|quarter|suburb)\b", re.I)
