@@ -214,7 +214,7 @@ class Resolver:
                 self._respell(m, said, text)
         for m, was in strays:
             if m.place is None:
-                m.place, m.reason = was, "the only place of that name"
+                m.place = was  # no surroundings to place it in: the ranker's choice and reason stand
                 continue
             country = self.gaz.country(was.country_code)
             m.reason = m.reason.replace(
