@@ -425,6 +425,15 @@ def test_a_village_abroad_is_no_place_of_a_story_about_another_country(pipeline)
     assert birao.country_code == "CF", birao
 
 
+def test_a_country_that_says_whose_forces_is_not_where_unknown_names_are_pinned(pipeline):
+    # "Kasra Farms" and "Tal Hamdan" are not in the gazetteer: they go to the article's focus,
+    # which a country written on forces or inside an organisation's name does not make
+    farms = place_of(pipeline.parse("U.S. helicopters fired on Kasra Farms, a district in southern Baghdad, on Monday."), "Kasra Farms")
+    assert farms.country_code == "IQ", farms
+    doc = pipeline.parse("The Islamic State of Iraq and the Levant said its fighters seized the village of Tal Hamdan from Syrian troops.")
+    assert place_of(doc, "Tal Hamdan").country_code == "SY", place_of(doc, "Tal Hamdan")
+
+
 def test_old_names_numbers_and_generic_words_in_names(pipeline):
     # Zaire is DR Congo's name from 1971 to 1997, Zairean its people's
     doc = pipeline.parse("Zairean soldiers fled Kisangani as the rebels marched across eastern Zaire.")

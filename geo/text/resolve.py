@@ -33,7 +33,7 @@ from .qualifiers import abbreviation
 from .resolve_features import COOC_KM, Evidence, FeatureMaker, at_or_within, cooccurrence, km, well_known, within
 from .resolve_model import Ranker, load_ranker
 from .toponyms import BRACKET_AFTER, GENERIC_NAMES, SETTLEMENTS, WORD_TOWNS, is_tentative
-from .vocabulary import AREA_NOUNS, ARTICLES, DIRECTION_ADJECTIVES
+from .vocabulary import AREA_NOUNS, ARRIVING_FORCES, ARTICLES, DIRECTION_ADJECTIVES, PERSON_NOUNS
 
 MAX_CANDIDATES = 5
 # A name placed at least this surely counts as evidence for the names after it.
@@ -194,7 +194,7 @@ class Resolver:
         for m, _ in strays:
             m.place = None
         placed = [(m.place, m.text) for m in sure if m.place is not None]
-        focus = self._focus([m for m in sure if not _a_border(m, text)], ev)
+        focus = self._focus([m for m in sure if not _a_border(m, text)], ev, text)
         # "Collins Avenue in Miami Beach": a name the gazetteer lacks, then "in" and a place.
         # So is "Dubuwa village in Chad", "Olangur in the Villupuram district".
         holder = {id(a): b for a, b in zip(sure, sure[1:]) if _HELD_IN.match(text, a.end, b.start)}
@@ -603,15 +603,30 @@ class Resolver:
             return "the state or province of that name"
         return "the best-known place of that name"
 
-    def _focus(self, mentions: list[Mention], ev: Evidence) -> Place | None:
+    @staticmethod
+    def _whose_country(m: Mention, text: str) -> bool:
+        """A country's name that says whose forces, people or organisation, not where."""
+        if m.place.level != "country":
+            return False
+        return m.label.startswith("ORG>") or _WHOSE_AFTER.match(text, m.end) is not None
+
+    def _focus(self, mentions: list[Mention], ev: Evidence, text: str = "") -> Place | None:
         """The place the article is about: the most-mentioned city of its most-mentioned country.
 
         Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
         becoming the focus; the country itself is the focus when no town of it is named.
         """
         # "French settlers", "Irish dockworkers": a nationality says who, not where; it counts
-        # only when nothing else is placed.
-        mentions = [m for m in mentions if m.kind != "demonym" and m.place is not None] or mentions
+        # only when nothing else is placed. So does a country written on forces or people ("US
+        # helicopters shelled a suburb of Baghdad") or inside an organisation's name ("the Islamic
+        # State of Iraq and Al-Sham" in a story about Aleppo), after nationalities.
+        placed_ = [m for m in mentions if m.place is not None]
+        whose = {id(m) for m in placed_ if m.kind == "demonym" or self._whose_country(m, text)}
+        mentions = (
+            [m for m in placed_ if id(m) not in whose]
+            or [m for m in placed_ if m.kind == "demonym"]
+            or mentions
+        )
         placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
         if not placed:
             return None
@@ -819,6 +834,12 @@ _HELD_IN = re.compile(
 
 # Between a name and a town it lies near: ", a village near ", " outside ", ", a small town
 # close to the city of ".
+# "US helicopters", "U.S. military convoy", "Russian-backed" aside: forces or people after a country
+_WHOSE_AFTER = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}(?:"
+    + "|".join(sorted({w + e for w in ARRIVING_FORCES | PERSON_NOUNS for e in ("", "s")}, key=len, reverse=True))
+    + r")\b"
+)
 _NEAR = re.compile(
     r"(?:\s*,?\s*(?:(?:" + _KINDS + r")\s+)?|\s*,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?)"
     r"(?i:near|outside|outside\s+of|close\s+to|next\s+to)\s+"

@@ -353,7 +353,7 @@ ARRIVING_OFFICIALS = frozenset(
 ARRIVING_FORCES = frozenset(
     "troop soldier force army marine navy warship ship vessel frigate destroyer carrier submarine "
     "convoy tank unit battalion brigade division peacekeeper militia fighter jet aircraft bomber fleet "
-    "column reinforcement paratrooper commando".split()
+    "column reinforcement paratrooper commando helicopter".split()
 )
 
 ARRIVING_PEOPLE = frozenset(
