@@ -610,7 +610,7 @@ class Resolver:
             return False
         return m.label.startswith("ORG>") or _WHOSE_AFTER.match(text, m.end) is not None
 
-    def _focus(self, mentions: list[Mention], ev: Evidence, text: str = "") -> Place | None:
+    def _focus(self, mentions: list[Mention], ev: Evidence, text: str) -> Place | None:
         """The place the article is about: the most-mentioned city of its most-mentioned country.
 
         Counting countries first keeps one stray namesake ("Queens" in a story about Hull) from
@@ -619,14 +619,10 @@ class Resolver:
         # "French settlers", "Irish dockworkers": a nationality says who, not where; it counts
         # only when nothing else is placed. So does a country written on forces or people ("US
         # helicopters shelled a suburb of Baghdad") or inside an organisation's name ("the Islamic
-        # State of Iraq and Al-Sham" in a story about Aleppo), after nationalities.
-        placed_ = [m for m in mentions if m.place is not None]
-        whose = {id(m) for m in placed_ if m.kind == "demonym" or self._whose_country(m, text)}
-        mentions = (
-            [m for m in placed_ if id(m) not in whose]
-            or [m for m in placed_ if m.kind == "demonym"]
-            or mentions
-        )
+        # State of Iraq and Al-Sham" in a story about Aleppo); it counts after the nationalities.
+        named = [m for m in mentions if m.place is not None]
+        whose = {id(m) for m in named if m.kind == "demonym" or self._whose_country(m, text)}
+        mentions = [m for m in named if id(m) not in whose] or [m for m in named if m.kind == "demonym"] or mentions
         placed = [m.place for m in mentions if m.place is not None and m.place.country_code]
         if not placed:
             return None
@@ -832,14 +828,14 @@ _HELD_IN = re.compile(
     re.I,
 )
 
-# Between a name and a town it lies near: ", a village near ", " outside ", ", a small town
-# close to the city of ".
-# "US helicopters", "U.S. military convoy", "Russian-backed" aside: forces or people after a country
+# After a country's name, the forces or people it fields: "US helicopters", "U.S. military convoy"
 _WHOSE_AFTER = re.compile(
     r"\s+(?:[a-z]+\s+){0,2}(?:"
     + "|".join(sorted({w + e for w in ARRIVING_FORCES | PERSON_NOUNS for e in ("", "s")}, key=len, reverse=True))
     + r")\b"
 )
+# Between a name and a town it lies near: ", a village near ", " outside ", ", a small town
+# close to the city of ".
 _NEAR = re.compile(
     r"(?:\s*,?\s*(?:(?:" + _KINDS + r")\s+)?|\s*,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){1,3}?)"
     r"(?i:near|outside|outside\s+of|close\s+to|next\s+to)\s+"
