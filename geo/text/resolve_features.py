@@ -150,15 +150,6 @@ class FeatureMaker:
             if p.level == "admin1" and not any(well_known(q) for q in towns)
             and any(q.country_code == p.country_code and q.admin1 != p.name for q in towns)
         }  # fmt: skip
-        # Homs the governorate and Homs the city in it: a division named after its main town.
-        # The share of the division's people who live in that town says how much the name is the
-        # town's; the ranker learns from gold points how strongly news then means the town.
-        own_town = {}
-        for p in places:
-            inside = [q.population for q in towns if p.level in ("admin1", "admin2") and _in_division(q, p)]
-            # in tenths: a suburb with a thousandth of a state's people says nothing of the name
-            if inside and p.population > 0 and (share := round(min(1.0, max(inside) / p.population), 1)):
-                own_town[id(p)] = share
         local = any(p.level in ("city", "admin2") and ev.countries.get(p.country_code) for p in places)
         # A state's population is the sum of its towns: compared with a town's it would make
         # New York the state outrank New York the city. Only towns compete for "most populous".
@@ -170,9 +161,16 @@ class FeatureMaker:
                      top_pop=top_pop, total=total, top_cc=top_cc)
             for p in places
         ]  # fmt: skip
+        # Homs the governorate and Homs the city in it: a division named after its main town.
+        # The share of the division's people who live in that town says how much the name is the
+        # town's; the ranker learns from gold points how strongly news then means the town.
         for p, f in zip(places, feats):
-            if own_town.get(id(p)):
-                f["own_town_share"] = own_town[id(p)]
+            if p.level not in ("admin1", "admin2") or p.population <= 0:
+                continue
+            inside = [q.population for q in towns if _in_division(q, p)]
+            # in tenths: a suburb with a thousandth of a state's people says nothing of the name
+            if inside and (share := round(min(1.0, max(inside) / p.population), 1)):
+                f["own_town_share"] = share
         for f, (n, rare) in zip(feats, cooc or ()):
             if n:
                 f["cooc"] = min(n, COOC_CAP) / COOC_CAP
