@@ -236,12 +236,13 @@ class Resolver:
         placed (a town's country may be known only from names after it); a country named only
         as itself or by a nationality ("French troops in Birao") is not where the story is."""
         out = []
+        named = {normalize(o.text): o.place for o in mentions if o.place is not None and o.place.country_code}
         for m in mentions:
             p = m.place
             if p is None or p.level != "city" or p.population >= STRAY_MAX_POP or m.kind != "toponym" or quals.get(id(m)):
                 continue
-            others = {normalize(o.text): o.place for o in mentions if o.place is not None and o.place.country_code}
-            others.pop(normalize(m.text), None)
+            own = normalize(m.text)
+            others = {k: q for k, q in named.items() if k != own}
             if any(o.country_code == p.country_code for o in others.values()):
                 continue
             # the article's own country: two names of it, one a town or a province (one name
