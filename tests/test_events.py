@@ -236,6 +236,20 @@ def test_a_person_captured_is_not_the_place(pipeline):
     assert places(pipeline, "Rebels captured Goma.") == ["Goma"]
 
 
+def test_a_capture_of_people_is_an_arrest_or_an_abduction(pipeline):
+    # a capture of ground is fighting; of people an arrest, or an abduction when armed men take them
+    def types(text):
+        return [e.type for e in events(pipeline, text)]
+
+    assert types("Rebels captured the town of Uvira on Monday.") == ["armed_clash"]
+    assert types("Troops captured 12 suspected militants near Mosul on Monday.") == ["arrest"]
+    assert types("Abimael Guzman was captured in a Lima safe house.") == ["arrest"]
+    assert types("Police seized him at his home in Lahore.") == ["arrest"]
+    assert types("Gunmen captured two Germans and a Dane in the Kodori Gorge.") == ["attack"]
+    # one word the NER calls a person may be a town: the capture stays one of ground
+    assert types("Croatian forces captured Knin on Saturday.") == ["armed_clash"]
+
+
 def test_an_organisation_written_as_one_is_no_place(pipeline):
     # a name the gazetteer lacks with a word that makes it a group's, Arabic ones too
     text = "The army continued its assault in the Idlib countryside, shelling Jund Al-Aqsa’s (Soldiers of Al-Aqsa) bases."

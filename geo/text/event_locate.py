@@ -1508,6 +1508,11 @@ class Locator:
         """A place modifying a person, force or war: "U.S. troops", "the Gulf war"."""
         if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
             return False
+        # "while in Gao police arrested ...": after "in" the name says where, whatever noun the
+        # parser hung it on
+        first = tok.left_edge.i
+        if first > 0 and tok.doc[first - 1].lower_ in NEAR_PREPS | {"in", "at"}:
+            return False
         if _modifier_not_place(tok):
             return True
         h = tok.head

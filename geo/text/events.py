@@ -38,6 +38,8 @@ from geo.model import Event, Mention
 
 from . import taxonomy as tx
 from .vocabulary import (
+    ABDUCTORS,
+    CAPTIVE_NOUNS,
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
@@ -184,6 +186,10 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         return tx.BY_NAME["disaster"]  # "flash floods killed 12", "floodwaters entered the town": no attack nor troops
     if _figurative(trig, actor):
         return None
+    if name == "armed_clash" and _takes_people(trig, target):
+        # "police captured two suspects", "Noriega was captured": an arrest; "militants captured
+        # two soldiers": an abduction, which is an attack
+        return tx.BY_NAME["attack" if actor is not None and lemma(actor) in ABDUCTORS else "arrest"]
     if lemma(trig.head) in PEOPLE_MOVE_VERBS and not _people_moving(actor):
         return None  # "the minister travelled to Paris"
     if not trig.phrasal and lemma(trig.head) in ARRIVAL_VERBS:  # not "reached an agreement"
@@ -238,6 +244,24 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         if all(p.ent_type_ == "PERSON" or lemma(p) in DEBATERS for p in parties):
             return True  # "the governor and the minister had clashed over a tax": words
     return False
+
+
+def _takes_people(trig: _Trigger, target: Token | None) -> bool:
+    """A verb of taking ("captured", "seized") whose object is people: a person's name of two
+    words or more, people's nouns, "him"/"her", a people's plural ("two Germans"). A one-word
+    name is not enough: the NER calls many a town a person ("captured Knin")."""
+    if trig.phrasal or trig.nominal or trig.verb is None or target is None:
+        return False
+    if lemma(trig.verb) not in ("capture", "seize"):
+        return False
+    if target.lower_ in ("him", "her"):
+        return True
+    if target.ent_type_ == "PERSON":
+        ent = next((e for e in target.doc.ents if e.start <= target.i < e.end), None)
+        return ent is not None and len(ent) >= 2
+    if target.ent_type_ == "NORP":
+        return target.tag_ in ("NNS", "NNPS")
+    return target.pos_ == "NOUN" and lemma(target) in CAPTIVE_NOUNS
 
 
 def _gathering_protests(trig: _Trigger, actor: Token | None) -> bool:

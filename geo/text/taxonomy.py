@@ -32,6 +32,8 @@ Words whose event depends on their arguments (geo/text/events.py `_retype`):
     delegations arrive, a military_movement (15) for troops, ships and convoys, a border_crossing
     (or displacement within one country) for refugees and migrants, aid_delivery (07) for aid;
     the arrival of anyone else is no event.
+  - a capture of people ("police captured two suspects", "Noriega was captured") is an arrest,
+    or an attack when armed men (ABDUCTORS) take them; a capture of ground stays an armed_clash.
   - verbs in their other sense report nothing: "captured the title", "shot to fame", "prices
     shot up", "demonstrated that", ministers who "clashed" over a budget (NOT_CAPTURED, ...).
 """
@@ -261,7 +263,7 @@ TYPES: tuple[EventType, ...] = (
     ),
     EventType(
         "arrest",
-        "People arrested, detained, jailed or deported.",
+        "People arrested, captured, detained, jailed or deported.",
         "17",
         "COERCE",
         verbs=_w("arrest detain jail imprison deport"),

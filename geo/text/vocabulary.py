@@ -329,6 +329,19 @@ NOT_CAPTURED = frozenset(
     "primary primaries caucus delegate delegates headline headlines audience".split()
 )
 
+# People taken captive: "captured two suspects", "Noriega was captured", "seized him". A capture
+# of people is an arrest, or an abduction (an attack) when ABDUCTORS take them; a capture of
+# ground stays an armed clash.
+CAPTIVE_NOUNS = PERSON_NOUNS | frozenset(
+    "suspect kidnapper fugitive smuggler trafficker spy mercenary pilot bandit pirate poacher guerrilla "
+    "deserter crew crewman sailor trooper paratrooper commando policeman captain lieutenant general "
+    "colonel sergeant foreigner hostage".split()
+)
+ABDUCTORS = frozenset(
+    "militant rebel gunman insurgent guerrilla kidnapper pirate terrorist jihadist bandit extremist abductor "
+    "captor".split()
+)
+
 NOT_SHOT_TO = frozenset("fame stardom prominence top number no. lead record notoriety celebrity".split())
 
 NOT_SHOT = frozenset("film movie video scene scenes footage photo photos picture pictures episode documentary".split())
