@@ -353,24 +353,43 @@ TAXONOMY_WORDS = TriggerWords()
 
 
 def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWords = TAXONOMY_WORDS) -> list[_Trigger]:
-    """The event triggers of a sentence, in the order of the text."""
-    out: list[_Trigger] = []
-    taken: set[int] = set()
-    toks = list(sent)  # one Token object per word for the three passes below
+    """The event triggers of a sentence, in the order of the text: verbs, then event nouns that
+    the sentence tells happened, then verbs of weapons that hit."""
+    toks = list(sent)  # one Token object per word for the three passes
     lemmas = [verb_lemma(t, words.verbs) for t in toks]
+    out = _verb_triggers(toks, lemmas, words)
+    taken = {t.i for trig in out for t in trig.words}
+    for tok, lem in zip(toks, (_noun_lemma(t, words.nouns) for t in toks)):
+        if lem in words.nouns and tok.i not in taken and tok.i not in mention_at:
+            trig = _noun_trigger(tok, words.nouns[lem], lem, mention_at, words, taken)
+            if trig is not None:
+                out.append(trig)
+    out += _weapon_triggers(toks, lemmas, out, taken)
+    # in the order of the text, so that of two triggers told of one event ("a cyclone killed 14"),
+    # the first word, the one that names it, is the record a merge keeps
+    # "a typhoon tore through X", "floods killed 12": the disaster names the event its verb
+    # tells, so the verb is no trigger of its own (an attack's verb stays one: "an airstrike
+    # killed 12" tells the killing, which the merge joins to the airstrike)
+    told = {t.anchor.i for t in out if t.nominal and t.verb is not None and lemma(t.head) in DISASTER_NOUNS}
+    out = [t for t in out if t.nominal or t.anchor.i not in told]
+    return sorted(out, key=lambda t: t.words[0].i)
+
+
+def _verb_triggers(toks: list[Token], lemmas: list[str], words: TriggerWords) -> list[_Trigger]:
+    """Verbs of the vocabulary, their phrases ("opened fire") and the participles the tagger
+    misread ("shot dead", "protesters marching"). Updates `lemmas` where a misread word's lemma
+    is told anew."""
+    out: list[_Trigger] = []
     for n, (tok, lem) in enumerate(zip(toks, lemmas)):
         if tok.pos_ != "VERB" and tok.lower_ in DEAD_PARTICIPLES and n + 1 < len(toks) and toks[n + 1].lower_ == "dead":
             lem = lemmas[n] = DEAD_PARTICIPLES[tok.lower_]
-            trig = _Trigger(tok, tok, words.verbs[lem], [tok, toks[n + 1]]) if lem in words.verbs else None
-            if trig is not None:
-                out.append(trig)
-                taken.update(t.i for t in trig.words)
+            if lem in words.verbs:
+                out.append(_Trigger(tok, tok, words.verbs[lem], [tok, toks[n + 1]]))
             continue
         if tok.pos_ != "VERB" and (_progressive_misread(tok) or _noun_misread(tok)):
             lem = lemmas[n] = verb_lemma(tok, words.verbs, force=True)
             if lem in words.verbs:
                 out.append(_Trigger(tok, tok, words.verbs[lem], [tok]))
-                taken.add(tok.i)
             continue
         if tok.pos_ == "VERB" and (tok.dep_ not in ("amod", "compound") or _finite(tok)) and not _name_word(tok):
             trig = _phrase_trigger(tok)
@@ -383,95 +402,103 @@ def find_triggers(sent: Span, mention_at: dict[int, Mention], words: TriggerWord
                 trig = _Trigger(tok, tok, tx.BY_NAME["attack"], [tok], vague=True)
             if trig is not None:
                 out.append(trig)
-                taken.update(t.i for t in trig.words)
-    for tok, lem in zip(toks, (_noun_lemma(t, words.nouns) for t in toks)):
-        if lem not in words.nouns or tok.i in taken:
-            continue
-        # "shelling damaged a hotel": the tagger may take the noun for an auxiliary of the verb
-        # right after it, whose subject it is
-        nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-        misread_aux = tok.pos_ == "AUX" and tok.dep_ == "aux" and nxt is not None and tok.head.i == nxt.i
-        # "launched an offensive": the tagger may take the noun for an adjective
-        if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass") and not misread_aux:
-            continue
-        if tok.i in mention_at:
-            continue
-        etype = words.nouns[lem]
-        found = len(out)
-        # "launched a series of raids", "a wave of protests swept the capital": the series
-        # stands in the clause where the event noun would
-        slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
-        head = slot.head
-        if slot.dep_ in ("dobj", "nsubjpass") and _light(head) and head.pos_ in ("VERB", "AUX"):
-            # "staged a protest", and in the passive "a rally was held", "raids were carried out"
-            out.append(_Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True))
-        elif slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
-            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif slot.dep_ == "attr" and lemma(head) == "be" and any(c.dep_ == "expl" for c in head.children):
-            # "there have been protests by residents of X": the existential says it happened
-            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif slot.dep_ == "pobj" and head.lower_ == "in" and (partake := _partaking(head.head)):
-            out.append(_Trigger(tok, partake[0], etype, sorted({*partake, tok}, key=lambda t: t.i), nominal=True))
-        elif slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash", "protest") and head.pos_ == "VERB" and (
-            verb_lemma(head, words.verbs) not in words.verbs
-        ):
-            # whatever an attack, a battle or a protest does, it happened: "Russian airstrikes have
-            # forced seven hospitals to close", "a student march turned violent" (a verb that
-            # reports an event itself tells this one)
-            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif (done := next((c for c in slot.children if c.dep_ == "acl" and c.tag_ == "VBN" and _light(c)), None)) is not None:
-            # "the airstrikes launched by Russian warplanes on Aleppo", "raids carried out by X"
-            out.append(_Trigger(tok, done, etype, sorted([tok, done], key=lambda t: t.i), nominal=True))
-        elif slot.dep_ == "ROOT" and (told := next((c for c in slot.children if c.dep_ == "acl" and (
-            c.tag_ in ("VBD", "VBZ") or (c.tag_ == "VBN" and c.doc[c.i - 1].text == ",")
-        )), None)) is not None:
-            # "The march, which was led by ..., set off from X": the parser took the noun for the
-            # sentence's root and its finite verb for a modifier of it
-            out.append(_Trigger(tok, told, etype, [tok], nominal=True))
-        elif slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
-            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-        elif slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
-            verb = head.head  # "the village came under attack", "the town is under siege"
-            out.append(_Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True))
-        elif slot.dep_ == "pobj" and head.lower_ in EVENT_PREPS and head.head.pos_ in ("VERB", "AUX"):
-            # "arrested 23 people in X after clashes", "died during a protest": the event the
-            # clause's act followed or fell in, at the act's place
-            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-        elif slot.dep_ in ("nsubj", "nsubjpass") and lem in DISASTER_NOUNS and head.pos_ == "VERB":
-            # a flood or an earthquake that does anything is one ("floods swept through X",
-            # "an earthquake flattened homes in X")
-            out.append(_Trigger(tok, head, etype, [tok], nominal=True))
-        elif nxt is not None and nxt.pos_ == "VERB" and nxt.i not in taken and (lemma(nxt) in OCCURRENCE_VERBS or (
-            misread_aux and etype.name in ("attack", "armed_clash") and verb_lemma(nxt, words.verbs) not in words.verbs
-        )):
-            # "in the evening clashes erupted", "shelling damaged a hotel": the parse missed that
-            # the noun is the subject of the verb right after it
-            out.append(_Trigger(tok, nxt, etype, [tok], nominal=True))
-        elif (occurred := _relative_occurrence(slot)) is not None:
-            # "riots that broke out in May in Laayoune", "the clashes which erupted near X": the
-            # relative clause tells that the noun's event happened, and where
-            out.append(_Trigger(tok, occurred, etype, [tok], nominal=True))
-        elif _noun_is_placed(tok, etype, mention_at):
-            out.append(_Trigger(tok, None, etype, [tok], nominal=True))
-        if len(out) > found and "-" in lem:  # show "shoot-out", not "out"
-            out[-1].words = sorted({*out[-1].words, tok.doc[tok.i - 2], tok.doc[tok.i - 1]}, key=lambda t: t.i)
+    return out
+
+
+def _noun_trigger(
+    tok: Token, etype: tx.EventType, lem: str, mention_at: dict[int, Mention], words: TriggerWords, taken: set[int]
+) -> _Trigger | None:
+    """An event noun, when the sentence tells that its event happened: a light verb carries it,
+    it occurs, it acts, or it is placed. `taken` are the words of verb triggers."""
+    # "shelling damaged a hotel": the tagger may take the noun for an auxiliary of the verb
+    # right after it, whose subject it is
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    misread_aux = tok.pos_ == "AUX" and tok.dep_ == "aux" and nxt is not None and tok.head.i == nxt.i
+    # "launched an offensive": the tagger may take the noun for an adjective
+    if tok.pos_ not in ("NOUN", "PROPN") and not _counter(tok) and tok.dep_ not in ("dobj", "nsubj", "nsubjpass") and not misread_aux:
+        return None
+    trig = _told_trigger(tok, etype, lem, mention_at, words, taken, nxt, misread_aux)
+    if trig is not None and "-" in lem:  # show "shoot-out", not "out"
+        trig.words = sorted({*trig.words, tok.doc[tok.i - 2], tok.doc[tok.i - 1]}, key=lambda t: t.i)
+    return trig
+
+
+def _told_trigger(
+    tok: Token, etype: tx.EventType, lem: str, mention_at: dict[int, Mention], words: TriggerWords, taken: set[int],
+    nxt: Token | None, misread_aux: bool,
+) -> _Trigger | None:
+    """The trigger of an event noun by what tells its event happened (see `_noun_trigger`)."""
+    # "launched a series of raids", "a wave of protests swept the capital": the series
+    # stands in the clause where the event noun would
+    slot = tok.head.head if tok.dep_ == "pobj" and tok.head.lower_ == "of" and lemma(tok.head.head) in SERIES_NOUNS else tok
+    head = slot.head
+    if slot.dep_ in ("dobj", "nsubjpass") and _light(head) and head.pos_ in ("VERB", "AUX"):
+        # "staged a protest", and in the passive "a rally was held", "raids were carried out"
+        return _Trigger(tok, head, etype, sorted([head, tok], key=lambda t: t.i), nominal=True)
+    if slot.dep_ in ("nsubj", "nsubjpass") and lemma(head) in OCCURRENCE_VERBS:
+        return _Trigger(tok, head, etype, [tok], nominal=True)
+    if slot.dep_ == "attr" and lemma(head) == "be" and any(c.dep_ == "expl" for c in head.children):
+        # "there have been protests by residents of X": the existential says it happened
+        return _Trigger(tok, head, etype, [tok], nominal=True)
+    if slot.dep_ == "pobj" and head.lower_ == "in" and (partake := _partaking(head.head)):
+        return _Trigger(tok, partake[0], etype, sorted({*partake, tok}, key=lambda t: t.i), nominal=True)
+    if slot.dep_ == "nsubj" and etype.name in ("attack", "armed_clash", "protest") and head.pos_ == "VERB" and (
+        verb_lemma(head, words.verbs) not in words.verbs
+    ):
+        # whatever an attack, a battle or a protest does, it happened: "Russian airstrikes have
+        # forced seven hospitals to close", "a student march turned violent" (a verb that
+        # reports an event itself tells this one)
+        return _Trigger(tok, head, etype, [tok], nominal=True)
+    if (done := next((c for c in slot.children if c.dep_ == "acl" and c.tag_ == "VBN" and _light(c)), None)) is not None:
+        # "the airstrikes launched by Russian warplanes on Aleppo", "raids carried out by X"
+        return _Trigger(tok, done, etype, sorted([tok, done], key=lambda t: t.i), nominal=True)
+    if slot.dep_ == "ROOT" and (told := next((c for c in slot.children if c.dep_ == "acl" and (
+        c.tag_ in ("VBD", "VBZ") or (c.tag_ == "VBN" and c.doc[c.i - 1].text == ",")
+    )), None)) is not None:
+        # "The march, which was led by ..., set off from X": the parser took the noun for the
+        # sentence's root and its finite verb for a modifier of it
+        return _Trigger(tok, told, etype, [tok], nominal=True)
+    if slot.dep_ == "nsubjpass" and lemma(head) in CANCEL:
+        return _Trigger(tok, None, etype, [tok], nominal=True)
+    if slot.dep_ == "pobj" and head.lower_ == "under" and lemma(head.head) in ("come", "be") and head.head.pos_ in ("VERB", "AUX"):
+        verb = head.head  # "the village came under attack", "the town is under siege"
+        return _Trigger(tok, verb, etype, [verb, tok], nominal=True, patient_subject=True)
+    if slot.dep_ == "pobj" and head.lower_ in EVENT_PREPS and head.head.pos_ in ("VERB", "AUX"):
+        # "arrested 23 people in X after clashes", "died during a protest": the event the
+        # clause's act followed or fell in, at the act's place
+        return _Trigger(tok, None, etype, [tok], nominal=True)
+    if slot.dep_ in ("nsubj", "nsubjpass") and lem in DISASTER_NOUNS and head.pos_ == "VERB":
+        # a flood or an earthquake that does anything is one ("floods swept through X",
+        # "an earthquake flattened homes in X")
+        return _Trigger(tok, head, etype, [tok], nominal=True)
+    if nxt is not None and nxt.pos_ == "VERB" and nxt.i not in taken and (lemma(nxt) in OCCURRENCE_VERBS or (
+        misread_aux and etype.name in ("attack", "armed_clash") and verb_lemma(nxt, words.verbs) not in words.verbs
+    )):
+        # "in the evening clashes erupted", "shelling damaged a hotel": the parse missed that
+        # the noun is the subject of the verb right after it
+        return _Trigger(tok, nxt, etype, [tok], nominal=True)
+    if (occurred := _relative_occurrence(slot)) is not None:
+        # "riots that broke out in May in Laayoune", "the clashes which erupted near X": the
+        # relative clause tells that the noun's event happened, and where
+        return _Trigger(tok, occurred, etype, [tok], nominal=True)
+    if _noun_is_placed(tok, etype, mention_at):
+        return _Trigger(tok, None, etype, [tok], nominal=True)
+    return None
+
+
+def _weapon_triggers(toks: list[Token], lemmas: list[str], found: list[_Trigger], taken: set[int]) -> list[_Trigger]:
+    """Verbs of hitting ("hit", "pounded") told of an attack by what hit: "a car bomb hit the
+    market", "shells pounded Homs", "launched airstrikes on Aleppo, hitting targets at X". An
+    event noun that already tells the attack ("airstrikes hit the town") keeps it."""
+    out: list[_Trigger] = []
     for tok, lem in zip(toks, lemmas):
         if lem not in WEAPON_VERBS or tok.i in taken or tok.pos_ != "VERB" or _name_word(tok):
             continue
-        if any(t.anchor.i == tok.i for t in out):
-            continue  # "airstrikes hit the town": told by its event noun already
-        if _weapon_subject(tok) or _attack_result(tok, out):
-            # "a car bomb hit the market", "shells pounded Homs", "launched airstrikes on
-            # Aleppo, hitting targets at X": an attack told by what hit
+        if any(t.anchor.i == tok.i for t in found):
+            continue
+        if _weapon_subject(tok) or _attack_result(tok, found + out):  # "shells pounded Homs, hitting ..."
             out.append(_Trigger(tok, tok, tx.BY_NAME["attack"], [tok]))
-    # in the order of the text, so that of two triggers told of one event ("a cyclone killed 14"),
-    # the first word, the one that names it, is the record a merge keeps
-    # "a typhoon tore through X", "floods killed 12": the disaster names the event its verb
-    # tells, so the verb is no trigger of its own (an attack's verb stays one: "an airstrike
-    # killed 12" tells the killing, which the merge joins to the airstrike)
-    told = {t.anchor.i for t in out if t.nominal and t.verb is not None and lemma(t.head) in DISASTER_NOUNS}
-    out = [t for t in out if t.nominal or t.anchor.i not in told]
-    return sorted(out, key=lambda t: t.words[0].i)
+    return out
 
 
 # The type of a trigger word outside the vocabulary: the trainer still learns where its event
