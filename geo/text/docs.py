@@ -82,6 +82,16 @@ def lemma(tok: Token) -> str:
     return IRREGULAR_FORMS.get(tok.lower_) or tok.lemma_.lower()
 
 
+def list_first(tok: Token, appositions: bool = False) -> Token:
+    """The first item of the list `tok` is written in, or `tok` itself: the parser hangs each
+    later item on the one before it as a conjunct ("A, B and C"), and sometimes as an
+    apposition ("Kafr Laha, Tal Dahab"), which `appositions` follows too."""
+    deps = ("conj", "appos") if appositions else ("conj",)
+    while tok.dep_ in deps and tok.head.i < tok.i:
+        tok = tok.head
+    return tok
+
+
 def pobjs(prep: Token) -> list[Token]:
     """The objects of a preposition ("in Rome", "from fighting"). A preposition the parser left
     without one, before a name it made a compound of the next noun ("while in Bahir Dar police

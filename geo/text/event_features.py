@@ -41,7 +41,7 @@ from geo.gazetteer.names import DIVISION_WORDS
 from geo.model import Mention
 
 from . import taxonomy as tx
-from .docs import clause_subject, doc_text, lemma, names_a_kin_group
+from .docs import clause_subject, doc_text, lemma, list_first, names_a_kin_group
 from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
 from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS
 
@@ -118,7 +118,7 @@ def list_head(tok: Token) -> int | None:
         tok = head  # "in Baghdad and the Al-Anbar province": the province is the list's item
     if clause_subject(tok) and tok.dep_ in ("conj", "appos"):
         return None  # "near Kafr Nabl, Abu Omar told reporters": the speaker, not the next place
-    t = _first_item(tok)
+    t = list_first(tok, appositions=True)
     gapped = _gapped_objects(tok, t)
     if gapped is not None:
         return gapped
@@ -126,11 +126,11 @@ def list_head(tok: Token) -> int | None:
     # place coordinated are one list
     kind = t.head if t.dep_ == "pobj" and t.head.lower_ == "of" else None
     if kind is not None and kind.head.dep_ == "conj" and kind.head.pos_ == "NOUN":
-        first_kind = _first_item(kind.head)
+        first_kind = list_first(kind.head, appositions=True)
         named = next((c for c in first_kind.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         item = next((c for c in named.children if c.dep_ == "pobj"), None) if named is not None else None
         if item is not None and item.i < t.i:
-            return _first_item(item).i
+            return list_first(item, appositions=True).i
     if t.i == tok.i and not any(c.dep_ in ("conj", "appos") for c in tok.children):
         return None
     return t.i
@@ -154,21 +154,13 @@ def _gapped_objects(tok: Token, first: Token) -> int | None:
         anchor = first.head.head
         obj = anchor if anchor.dep_ == "dobj" else next((c for c in anchor.children if c.dep_ == "dobj"), None)
         if obj is not None and obj.i < first.i:
-            return _first_item(obj).i
+            return list_first(obj, appositions=True).i
     return None
 
 
 def _own_phrase(item: Token, prep: Token) -> bool:
     """`item`, or the list item it continues, has a phrase of the same preposition as `prep`."""
     return any(c.dep_ == "prep" and c.lower_ == prep.lower_ for c in item.children)
-
-
-def _first_item(tok: Token) -> Token:
-    """The first item of the list the parse hangs `tok` in, by its conjunct and apposition links."""
-    t = tok
-    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
-        t = t.head
-    return t
 
 
 def _join_written_lists(cands: list, roots: list, text: str, person_like) -> set[tuple[int, int]]:

@@ -106,7 +106,7 @@ from .vocabulary import (
     UNDER_NOT_PLACES,
     VEHICLE_NOUNS,
 )
-from .docs import chain_top, clause_subject, doc_text, lemma, own_subject, peoples_plural, pobjs, verb_chain
+from .docs import chain_top, clause_subject, doc_text, lemma, list_first, own_subject, peoples_plural, pobjs, verb_chain
 
 _LEVEL_SPECIFICITY = {"continent": 0, "region": 0, "country": 1, "admin1": 2, "admin2": 3, "city": 4, "district": 5, "feature": 5}
 
@@ -1000,7 +1000,7 @@ class Locator:
                     break  # a list of towns ("Kafr Laha, Hula"), not a qualifier
                 if placed_by_name(m) and m.place.level == "country" and (q.place is None or q.place.level != "continent"):
                     break  # only a continent holds a country: "from Egypt, the Golan Heights from Syria" lists
-                if _written_list(span.root, q, doc) and not (placed_by_name(m) and placed_by_name(q) and _holds(q.place, m.place)):
+                if _written_list(span.root, q, doc) and not (placed_by_name(m) and placed_by_name(q) and _holds_by_record(q.place, m.place)):
                     # "the towns of Hayyan, Huraytan and Kafar Hamra": the list's next town (but
                     # "Springfield, Illinois and Madison, Wisconsin": the state that holds it)
                     break
@@ -1021,14 +1021,14 @@ class Locator:
         not another name of its own list ("the towns of Hayyan, Huraytan and Kafar Hamra in rural
         Aleppo": a Hayyan the gazetteer lacks is in Aleppo, not at Huraytan)."""
         best, best_key = None, None
-        own_list = _list_first(span.root).i
+        own_list = list_first(span.root).i
         for m in self.mentions + [r for r in self._recovered.values() if r is not None]:
             if m.place is None or _fallback(m) or m.kind == "dateline":
                 continue
             ms = self.doc.char_span(m.start, m.end, alignment_mode="expand")
             if ms is None or not (self.lo <= ms.start < self.hi) or (ms.start < span.end and span.start < ms.end):
                 continue
-            if _list_first(ms.root).i == own_list:
+            if list_first(ms.root).i == own_list:
                 continue
             if m.kind == "demonym" and _whose_people(ms.root):
                 continue  # "Guyanese President Ali met at Argyle airport": whose president, not where
@@ -1633,7 +1633,7 @@ def _whose_people(demonym: Token) -> bool:
     return word in PERSON_NOUNS or word in PERSON_TITLES or word in ARRIVING_FORCES or head.ent_type_ == "PERSON"
 
 
-def _holds(outer, place) -> bool:
+def _holds_by_record(outer, place) -> bool:
     """`outer` is the country or the state of `place` by the gazetteer's own record, not only
     near it (`inside_of` also takes a state whose centre is near: a list of neighbouring
     provinces is no town and its state)."""
@@ -1679,19 +1679,11 @@ def _join(a: str, b: str) -> str:
     return "; ".join(x for x in (a, b) if x)
 
 
-def _list_first(tok: Token) -> Token:
-    """The first name of the list `tok` is written in (the parse hangs each next one on the one
-    before as a conjunct), or `tok` itself."""
-    while tok.dep_ == "conj" and tok.head.i < tok.i:
-        tok = tok.head
-    return tok
-
-
 def _written_list(root: Token, q: Mention, doc: Doc) -> bool:
     """Whether the mention `q` is a later name of the list `root` is written in, a list the text
     closes with "and" or "or" ("Hayyan, Huraytan and Kafar Hamra")."""
     qs = doc.char_span(q.start, q.end, alignment_mode="expand")
     if qs is None or qs.root.dep_ != "conj":
         return False
-    first = _list_first(root)
-    return _list_first(qs.root).i == first.i and _listed(first)
+    first = list_first(root)
+    return list_first(qs.root).i == first.i and _listed(first)

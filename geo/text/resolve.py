@@ -271,10 +271,10 @@ class Resolver:
                 continue
             if b.place.level not in ("city", "admin2", "admin1", "country") or a.kind == "demonym":
                 continue
-            if _holds(b.place, a.place):
+            if _holds_or_near(b.place, a.place):
                 continue
             was = a.place
-            near = [c.place for c in a.candidates if _holds(b.place, c.place)]
+            near = [c.place for c in a.candidates if _holds_or_near(b.place, c.place)]
             if near:
                 place, score, reason = near[0], 0.5, f"in or by {b.text}: {said}"
             elif a.place.level in ("city", "admin2") and (owned or not well_known(a.place)):
@@ -990,7 +990,7 @@ def _town_first(cands: list[Candidate]) -> list[Candidate]:
     return cands if town is None else [town] + [c for c in cands if c is not town]
 
 
-def _holds(b: Place, a: Place) -> bool:
+def _holds_or_near(b: Place, a: Place) -> bool:
     """Whether a lies in b, or (for a town b) within COOC_KM of it."""
     if b.level in ("country", "admin1", "admin2") and at_or_within(a, b):
         return True

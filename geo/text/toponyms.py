@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span
 from geo.gazetteer import Gazetteer
 from geo.model import Mention
 
-from .docs import clause_subject, doc_text, names_a_kin_group, peoples_plural
+from .docs import clause_subject, doc_text, list_first, names_a_kin_group, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
 from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
 
@@ -112,7 +112,7 @@ def _name_words(ent: Span) -> frozenset[str]:
     return frozenset(t.text for t in ent if t.is_alpha and t.is_title and t.lower_ not in ARTICLES)
 
 
-HYPHENS = {"-", "\u2010", "\u2011"}
+_HYPHENS = {"-", "\u2010", "\u2011"}
 
 
 def _runs_on(toks: _TokenTable, j: int) -> bool:
@@ -121,14 +121,14 @@ def _runs_on(toks: _TokenTable, j: int) -> bool:
     a longer name."""
     k = j + 1
     return (k + 2 < len(toks.lower) and toks.lower[k] in ARTICLES and toks.end[k] == toks.start[k + 1]
-            and toks.text[toks.start[k + 1] : toks.end[k + 1]] in HYPHENS and toks.end[k + 1] == toks.start[k + 2])  # fmt: skip
+            and toks.text[toks.start[k + 1] : toks.end[k + 1]] in _HYPHENS and toks.end[k + 1] == toks.start[k + 2])  # fmt: skip
 
 
 def _glued_end(toks: _TokenTable, j: int) -> int:
     """The last token of the capitalised words glued by hyphens to token `j` ("Nord" "-" "Kivu"),
     or `j`."""
     n = len(toks.lower)
-    while (j + 2 < n and toks.text[toks.start[j + 1] : toks.end[j + 1]] in HYPHENS and toks.end[j] == toks.start[j + 1]
+    while (j + 2 < n and toks.text[toks.start[j + 1] : toks.end[j + 1]] in _HYPHENS and toks.end[j] == toks.start[j + 1]
            and toks.end[j + 1] == toks.start[j + 2] and toks.cap[j + 2]):  # fmt: skip
         j += 2
     return j
@@ -645,9 +645,7 @@ class MentionFinder:
                 continue
             # "Shiite neighbourhood", "Sunni city": a people's word before a noun describes it, and
             # so does a name listed after one ("the Kurdish and Turkoman village of Amerli")
-            first = span.root
-            while first.dep_ == "conj" and first.head.i < first.i:
-                first = first.head
+            first = list_first(span.root)
             peoples = first is not span.root and first.dep_ == "amod" and (first.ent_type_ == "NORP" or self.gaz.demonym(first.text))
             if ((label == "NORP" and first.dep_ in ("amod", "compound")) or peoples) and not self._kind_named(span, places):
                 continue
@@ -1035,9 +1033,8 @@ def _position_in_sentence(span: Span, verbs: frozenset[str]) -> str | None:
             after.lower_ == "local" and span.end + 1 < len(doc) and doc[span.end + 1].lower_ in ("government", "council")
         ):
             return "noun"  # "Wase local government area": Nigeria's local government areas
-    root = span.root
-    while root.dep_ == "conj" and root.head.i < root.i:
-        root = root.head  # "between Bobi and Minkulu": the first of the list says where the list stands
+    # "between Bobi and Minkulu": the first of the list says where the list stands
+    root = list_first(span.root)
     head = root.head
     if root.dep_ == "appos" and head.lemma_.lower() in SETTLEMENT_AFTER:
         return "settlement" if head.lemma_.lower() in SETTLEMENTS else "noun"
