@@ -250,6 +250,12 @@ def test_a_capture_of_people_is_an_arrest_or_an_abduction(pipeline):
     assert types("Croatian forces captured Knin on Saturday.") == ["armed_clash"]
 
 
+def test_the_islamic_state_is_no_state_called_islamic(pipeline):
+    # "State" is a word for a kind of place, which makes the name before it a place's
+    text = "Russian jets launched airstrikes on Tuesday, targeting the Islamic State of Iraq and Al-Sham's positions near Palmyra."
+    assert "Islamic" not in places(pipeline, text)
+
+
 def test_an_organisation_written_as_one_is_no_place(pipeline):
     # a name the gazetteer lacks with a word that makes it a group's, Arabic ones too
     text = "The army continued its assault in the Idlib countryside, shelling Jund Al-Aqsa’s (Soldiers of Al-Aqsa) bases."

@@ -414,6 +414,12 @@ def test_regions_news_names_that_the_gazetteer_has_only_as_villages(pipeline):
         assert place.level in ("region", "country") and place.country_code == country, (name, place)
 
 
+def test_a_town_the_cities_file_lacks_is_a_reviewed_row(pipeline):
+    # cities500 has no Maungdaw: without the row the name is pinned at Myanmar's centre, 400 km east
+    place = place_of(pipeline.parse("Refugees fled from the town of Maungdaw in Myanmar."), "Maungdaw")
+    assert place.country_code == "MM" and place.level == "city" and abs(place.lon - 92.37) < 0.1, place
+
+
 def test_a_village_abroad_is_no_place_of_a_story_about_another_country(pipeline):
     # the gazetteer knows only a French Arbin; the story's places are all Syrian
     doc = pipeline.parse("Syrian troops shelled Arbin and Douma, east of Damascus, on Sunday.")

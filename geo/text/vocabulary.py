@@ -181,7 +181,9 @@ ORG_WORDS = frozenset(
     "jaysh jaish jund faylaq harakat jabhat ahrar kataib".split()
 )
 
-NOT_NAMES = frozenset("god allah islam christmas easter ramadan mass internet parliament congress".split())
+# Capitalised words that are never a place's name, whatever slot they stand in ("Islamic" of
+# "the Islamic State", which "State" would otherwise make a state's name).
+NOT_NAMES = frozenset("god allah islam islamic christmas easter ramadan mass internet parliament congress".split())
 
 # Words that begin place names in Arabic (in the Maghreb's spelling too: "Oued"), Persian,
 # Turkish and Kurdish ("Tal Rifaat", "Wadi Barada", "Kafr Nabl"): a town that shares one of them
