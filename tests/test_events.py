@@ -246,8 +246,13 @@ def test_a_capture_of_people_is_an_arrest_or_an_abduction(pipeline):
     assert types("Abimael Guzman was captured in a Lima safe house.") == ["arrest"]
     assert types("Police seized him at his home in Lahore.") == ["arrest"]
     assert types("Gunmen captured two Germans and a Dane in the Kodori Gorge.") == ["attack"]
+    assert types("She was captured in Sudan in 1994.") == ["arrest"]
     # one word the NER calls a person may be a town: the capture stays one of ground
     assert types("Croatian forces captured Knin on Saturday.") == ["armed_clash"]
+    # a seizure of goods is no fighting, and no event of the vocabulary
+    assert types("Police seized two tons of cocaine at the port of Guayaquil on Monday.") == []
+    assert types("Customs officers seized 300 rifles hidden in a truck near Tijuana.") == []
+    assert types("Rebels seized the town of Kidal on Monday.") == ["armed_clash"]
 
 
 def test_the_islamic_state_is_no_state_called_islamic(pipeline):

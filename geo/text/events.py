@@ -40,6 +40,7 @@ from . import taxonomy as tx
 from .vocabulary import (
     ABDUCTORS,
     CAPTIVE_NOUNS,
+    SEIZED_GOODS,
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
     DISASTER_NOUNS,
@@ -224,6 +225,8 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         lemma(o) in NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
     ):
         return True  # "captured the title"; but "captured the bulk of the Hula district"
+    if lem in ("capture", "seize") and any(lemma(o) in SEIZED_GOODS for o in objs):
+        return True  # "police seized two tons of cocaine": goods, not ground
     if lem == "shoot":
         if any(c.dep_ == "prt" and c.lower_ == "up" for c in verb.children):
             return True  # "crude futures shot up"
@@ -248,13 +251,13 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
 
 def _takes_people(trig: _Trigger, target: Token | None) -> bool:
     """A verb of taking ("captured", "seized") whose object is people: a person's name of two
-    words or more, people's nouns, "him"/"her", a people's plural ("two Germans"). A one-word
+    words or more, people's nouns, "him", "she", a people's plural ("two Germans"). A one-word
     name is not enough: the NER calls many a town a person ("captured Knin")."""
     if trig.phrasal or trig.nominal or trig.verb is None or target is None:
         return False
     if lemma(trig.verb) not in ("capture", "seize"):
         return False
-    if target.lower_ in ("him", "her"):
+    if target.lower_ in ("him", "her", "he", "she"):
         return True
     if target.ent_type_ == "PERSON":
         ent = next((e for e in target.doc.ents if e.start <= target.i < e.end), None)

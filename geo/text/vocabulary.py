@@ -331,6 +331,14 @@ NOT_CAPTURED = frozenset(
     "primary primaries caucus delegate delegates headline headlines audience".split()
 )
 
+# What is seized when goods are ("police seized two tons of cocaine", "captured large quantities
+# of weapons"): a seizure of goods is no armed clash, and no event of the vocabulary.
+SEIZED_GOODS = frozenset(
+    "drug cocaine heroin marijuana cannabis hashish methamphetamine narcotic contraband cash money "
+    "currency asset goods cargo shipment consignment weapon arm rifle gun pistol ammunition explosive "
+    "ton kilogram kilo pound quantity haul cache stockpile document passport".split()
+)
+
 # People taken captive: "captured two suspects", "Noriega was captured", "seized him". A capture
 # of people is an arrest, or an abduction (an attack) when ABDUCTORS take them; a capture of
 # ground stays an armed clash.
