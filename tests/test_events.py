@@ -729,8 +729,16 @@ def test_trigger_verbs_in_their_other_sense_are_no_events(pipeline):
         "The actor shot to fame in Seoul last year.",
         "The incident demonstrated the weakness of the police in Lagos.",
         "The two ministers clashed over the budget in Kiev on Monday.",
+        "Betley shot a 6-under-par 66 at the Senior Classic in Concord on Saturday.",
     ):
         assert events(pipeline, text) == [], text
+    # words that attack a plan or a decision are a statement, not violence
+    for text in (
+        "Opposition leaders blasted the government's decision to raise fuel prices in Caracas.",
+        "Senators attacked the president's budget plan in Washington on Tuesday.",
+    ):
+        assert [e.type for e in events(pipeline, text)] == ["statement"], text
+    assert [e.type for e in events(pipeline, "Gunmen attacked a police station in Kandahar.")] == ["attack"]
     text = "About 2,000 nurses demonstrated in front of the parliament in Budapest, waving flags."
     assert places(pipeline, text, "protest") == ["Budapest"]
     text = "Rebels captured the bulk of the Zaatari camp on Friday."

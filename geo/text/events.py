@@ -40,6 +40,8 @@ from . import taxonomy as tx
 from .vocabulary import (
     ABDUCTORS,
     CAPTIVE_NOUNS,
+    CRITICISED_THINGS,
+    CRITICISM_VERBS,
     SEIZED_GOODS,
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
@@ -185,6 +187,8 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         return etype if _gathering_protests(trig, actor) else None
     if name in ("attack", "armed_clash", "military_movement") and actor is not None and lemma(actor) in WEATHER_ACTORS:
         return tx.BY_NAME["disaster"]  # "flash floods killed 12", "floodwaters entered the town": no attack nor troops
+    if name == "attack" and _criticism(trig):
+        return tx.BY_NAME["statement"]  # "blasted the decision": words, not violence
     if _figurative(trig, actor):
         return None
     if name == "armed_clash" and _takes_people(trig, target):
@@ -235,6 +239,9 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
             return True  # "shot to fame"
         if any(c.dep_ == "dobj" and lemma(c) in NOT_SHOT for c in verb.children):
             return True  # "shot a film"
+        if any(c.dep_ == "dobj" and c.like_num and any(g.dep_ == "det" or "par" in g.lower_ for g in c.children)
+               for c in verb.children):
+            return True  # "shot a 6-under-par 66": a golfer's score ("shot 12" may be twelve people)
     if lem == "demonstrate":
         # "the ministry has demonstrated its displeasure", "the incident demonstrated that ...": to
         # show; crowds that demonstrate protest (the parser may still hang an object on them)
@@ -247,6 +254,14 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         if all(p.ent_type_ == "PERSON" or lemma(p) in DEBATERS for p in parties):
             return True  # "the governor and the minister had clashed over a tax": words
     return False
+
+
+def _criticism(trig: _Trigger) -> bool:
+    """A verb of violence said of a plan, a decision or a report ("blasted the decision",
+    "the president's plan was attacked"): criticism, which is a statement."""
+    if trig.phrasal or trig.nominal or trig.verb is None or lemma(trig.verb) not in CRITICISM_VERBS:
+        return False
+    return any(c.dep_ in ("dobj", "nsubjpass") and lemma(c) in CRITICISED_THINGS for c in trig.verb.children)
 
 
 def _takes_people(trig: _Trigger, target: Token | None) -> bool:

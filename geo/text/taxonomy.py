@@ -34,8 +34,12 @@ Words whose event depends on their arguments (geo/text/events.py `_retype`):
     the arrival of anyone else is no event.
   - a capture of people ("police captured two suspects", "Noriega was captured") is an arrest,
     or an attack when armed men (ABDUCTORS) take them; a capture of ground stays an armed_clash.
+  - a seizure of goods ("police seized two tons of cocaine") is no event (SEIZED_GOODS).
+  - a verb of violence said of a plan, a decision or a report ("blasted the decision") is a
+    statement: criticism (CRITICISM_VERBS, CRITICISED_THINGS).
   - verbs in their other sense report nothing: "captured the title", "shot to fame", "prices
-    shot up", "demonstrated that", ministers who "clashed" over a budget (NOT_CAPTURED, ...).
+    shot up", "shot a 66", "demonstrated that", ministers who "clashed" over a budget
+    (NOT_CAPTURED, ...).
 """
 
 from __future__ import annotations

@@ -361,6 +361,16 @@ DEBATERS = frozenset(
     "government court judge governor mayor spokesman chairman critic opposition".split()
 )
 
+# Verbs of violence that news also uses for words ("blasted the decision", "attacked the
+# president's plan"): with one of CRITICISED_THINGS as their object they report a statement.
+CRITICISM_VERBS = frozenset("attack blast assail target".split())
+CRITICISED_THINGS = frozenset(
+    "plan decision policy proposal report remark comment statement bill law move idea budget measure "
+    "reform deal agreement ruling verdict approach stance strategy handling response claim rhetoric "
+    "speech program programme scheme initiative legislation amendment record tax decree announcement "
+    "vote referendum result".split()
+)
+
 # "arrived in Y": an arrival is the event of whoever arrives. Officials and delegations arriving
 # are a visit (diplomatic_meeting), troops, ships and convoys a military movement, refugees and
 # migrants a border crossing (or displacement inside one country); aid arriving is aid delivered.
