@@ -414,6 +414,12 @@ def test_regions_news_names_that_the_gazetteer_has_only_as_villages(pipeline):
         assert place.level in ("region", "country") and place.country_code == country, (name, place)
 
 
+def test_a_name_the_ner_splits_in_two_is_one_place(pipeline):
+    # the small NER reads "Boa" as a place and "Vista" as an organisation
+    doc = pipeline.parse("Ambulances carried the wounded to the hospital in Boa Vista through Saturday night.")
+    assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Boa Vista", "BR")]
+
+
 def test_a_town_the_cities_file_lacks_is_a_reviewed_row(pipeline):
     # cities500 has no Maungdaw: without the row the name is pinned at Myanmar's centre, 400 km east
     place = place_of(pipeline.parse("Refugees fled from the town of Maungdaw in Myanmar."), "Maungdaw")

@@ -443,9 +443,9 @@ class MentionFinder:
         return self._well_known(ent.text, 50_000) == "toponym"
 
     def _longer_name(self, span: Span) -> Span:
-        """The NER's place with the capitalised words before it that make a longer name the
-        gazetteer knows: "Western Australia" for "Australia", "Democratic People's Republic of
-        Korea" for "Republic of Korea"; and with the parts a hyphen joins it to, when the whole
+        """The NER's place with the capitalised words before or after it that make a longer name
+        the gazetteer knows: "Western Australia" for "Australia", "Democratic People's Republic of
+        Korea" for "Republic of Korea", "Boa Vista" for "Boa"; and with the parts a hyphen joins it to, when the whole
         word is a name the gazetteer knows ("Mazar-e-Sharif" for "Mazar", "KwaZulu-Natal").
         "US-led" or "Aleppo-Damascus" are no names, so "US" and "Aleppo" stay the places."""
         doc = span.doc
@@ -459,6 +459,13 @@ class MentionFinder:
             if not t.text[:1].isupper():
                 break
             wider = doc[k : span.end]
+            if self.gaz.is_name(wider.text) and self._well_known(wider.text, 100_000) == "toponym":
+                best = wider
+        # "in Boa Vista", which the NER may split into a place "Boa" and an organisation "Vista"
+        for k in range(best.end, min(len(doc), best.end + 3)):
+            if doc[k].is_sent_start or not doc[k].text[:1].isupper():
+                break
+            wider = doc[best.start : k + 1]
             if self.gaz.is_name(wider.text) and self._well_known(wider.text, 100_000) == "toponym":
                 best = wider
         return best
