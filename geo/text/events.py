@@ -42,6 +42,7 @@ from .vocabulary import (
     CAPTIVE_NOUNS,
     CRITICISED_THINGS,
     CRITICISM_VERBS,
+    NOT_MET,
     SEIZED_GOODS,
     EVENT_PREPS,
     PEOPLE_MOVE_VERBS,
@@ -78,6 +79,7 @@ from .vocabulary import (
     OCCUR,
     OCCURRENCE_VERBS,
     PARTAKE_VERBS,
+    PERSON_NOUNS,
     PERSON_OBJECTS,
     PLAN,
     PRONOUNS,
@@ -158,6 +160,8 @@ def _phrase_trigger(tok: Token) -> _Trigger | None:
     for child in kids:
         if child.dep_ not in _PHRASE_DEPS and child.dep_ != "appos":
             continue
+        if child.dep_ == "prep" and child.tag_ == "VBG":
+            continue  # "reached Greece ..., according to": no accord reached
         etype = _PHRASES.get((lem, lemma(child)))
         if etype is not None:
             words = sorted([tok, child], key=lambda t: t.i)
@@ -225,6 +229,14 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         return False
     verb, lem = trig.verb, lemma(trig.verb)
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if lem == "withdraw" and objs and not any(
+        o.like_num or lemma(o) in MILITARY | ARRIVING_FORCES | PERSON_NOUNS | PERSON_OBJECTS | CIVILIANS for o in objs
+    ):
+        return True  # "would not withdraw the legislation": no troops moved
+    if lem == "meet" and any(lemma(o) in NOT_MET for o in objs):
+        return True  # "trucks to meet basic needs"
+    if lem == "clash" and actor is not None and lemma(actor) in CRITICISED_THINGS:
+        return True  # "the law would clash with Georgia's hopes"
     if lem in ("capture", "recapture") and any(
         lemma(o) in NOT_CAPTURED and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children) for o in objs
     ):

@@ -339,6 +339,12 @@ SEIZED_GOODS = frozenset(
     "ton kilogram kilo pound quantity haul cache stockpile document passport".split()
 )
 
+# What a meeting is not held with: "to meet basic needs", "met the deadline".
+NOT_MET = frozenset(
+    "need demand target deadline requirement standard goal criterion expectation obligation condition "
+    "cost challenge quota threshold payroll fate end".split()
+)
+
 # People taken captive: "captured two suspects", "Noriega was captured", "seized him". A capture
 # of people is an arrest, or an abduction (an attack) when ABDUCTORS take them; a capture of
 # ground stays an armed clash.
