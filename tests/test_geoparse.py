@@ -420,6 +420,12 @@ def test_a_name_the_ner_splits_in_two_is_one_place(pipeline):
     assert [(m.text, m.place.country_code) for m in doc.mentions] == [("Boa Vista", "BR")]
 
 
+def test_a_hemisphere_is_no_place_to_pin(pipeline):
+    # not in the gazetteer, it had been pinned at the article's focus, the middle of the United States
+    doc = pipeline.parse("U.S. authorities shut the busiest land crossing in the Western Hemisphere near Tijuana.")
+    assert [m.text for m in doc.mentions] == ["U.S.", "Tijuana"]
+
+
 def test_a_town_the_cities_file_lacks_is_a_reviewed_row(pipeline):
     # cities500 has no Maungdaw: without the row the name is pinned at Myanmar's centre, 400 km east
     place = place_of(pipeline.parse("Refugees fled from the town of Maungdaw in Myanmar."), "Maungdaw")

@@ -34,7 +34,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, list_first, names_a_kin_group, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NO_POINT_HEADS, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -248,6 +248,8 @@ class MentionFinder:
                     continue  # "veranda", "downtown": the NER's lowercase places are common nouns
                 if name.lower() in NOT_NAMES:
                     continue  # "taken on Easter", "in Congress": a feast or an institution
+                if span[-1].lower_ in NO_POINT_HEADS and ent.label_ != "FAC" and not self.gaz.is_name(name):
+                    continue  # "the busiest crossing in the Western Hemisphere": no place to pin
                 words = {t.text for t in span if t.is_alpha}
                 # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
                 # Chamber of Commerce" that it calls a person, is a capital.

@@ -185,6 +185,10 @@ ORG_WORDS = frozenset(
 # "the Islamic State", which "State" would otherwise make a state's name).
 NOT_NAMES = frozenset("god allah islam islamic christmas easter ramadan mass internet parliament congress".split())
 
+# Last words of regions the NER calls places that have no point to pin ("the Western Hemisphere",
+# "the Arab world"), unless the gazetteer knows the whole name; a building keeps it ("Disney World").
+NO_POINT_HEADS = frozenset("hemisphere world".split())
+
 # Words that begin place names in Arabic (in the Maghreb's spelling too: "Oued"), Persian,
 # Turkish and Kurdish ("Tal Rifaat", "Wadi Barada", "Kafr Nabl"): a town that shares one of them
 # is no guess for the whole name.
