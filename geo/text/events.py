@@ -39,16 +39,6 @@ from geo.model import Event, Mention
 from . import taxonomy as tx
 from .vocabulary import (
     ABDUCTORS,
-    CAPTIVE_NOUNS,
-    CRITICISED_THINGS,
-    CRITICISM_VERBS,
-    NOT_MET,
-    SEIZED_GOODS,
-    EVENT_PREPS,
-    PEOPLE_MOVE_VERBS,
-    DISASTER_NOUNS,
-    WEATHER_ACTORS,
-    DEAD_PARTICIPLES,
     AIR_STRIKE,
     ARRIVAL_VERBS,
     ARRIVING_AID,
@@ -57,14 +47,20 @@ from .vocabulary import (
     ARRIVING_PEOPLE,
     BACK_REFERENCES,
     CANCEL,
+    CAPTIVE_NOUNS,
     CAUSE_PREPS,
     CIVILIANS,
+    CRITICISED_THINGS,
+    CRITICISM_VERBS,
     CROWDS,
     DASHES,
+    DEAD_PARTICIPLES,
     DEBATERS,
     DIPLOMATIC_MODIFIERS,
     DIPLOMATIC_NOUNS,
+    DISASTER_NOUNS,
     EFFORT_NOUNS,
+    EVENT_PREPS,
     FAIL,
     GATHER_VERBS,
     LABOUR_STRIKE,
@@ -73,21 +69,25 @@ from .vocabulary import (
     MODALS,
     NONVIOLENT_CAUSES,
     NOT_CAPTURED,
+    NOT_MET,
     NOT_SHOT,
     NOT_SHOT_TO,
     NUM_WORDS,
     OCCUR,
     OCCURRENCE_VERBS,
     PARTAKE_VERBS,
+    PEOPLE_MOVE_VERBS,
     PERSON_NOUNS,
     PERSON_OBJECTS,
     PLAN,
     PRONOUNS,
     SCALES,
+    SEIZED_GOODS,
     SERIES_NOUNS,
     VAGUE_NOUNS,
     WEAPON_NOUNS,
     WEAPON_VERBS,
+    WEATHER_ACTORS,
 )
 from .docs import date_entity_tokens, doc_sents, doc_text, lemma, span_text, verb_chain
 from .event_features import SentenceCandidates, candidates
@@ -223,8 +223,9 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
 
 def _figurative(trig: _Trigger, actor: Token | None) -> bool:
     """A trigger verb in its other sense, which reports no event of the vocabulary: "captured the
-    title", "shot to fame", "prices shot up", "demonstrated its resolve", "the two ministers
-    clashed over the budget" (see the word lists in taxonomy)."""
+    title", "seized two tons of cocaine", "shot to fame", "prices shot up", "demonstrated its
+    resolve", "the two ministers clashed over the budget", "would not withdraw the bill", "to meet
+    basic needs" (see the word lists in vocabulary)."""
     if trig.phrasal or trig.nominal or trig.verb is None:
         return False
     verb, lem = trig.verb, lemma(trig.verb)
@@ -278,8 +279,9 @@ def _criticism(trig: _Trigger) -> bool:
 
 def _takes_people(trig: _Trigger, target: Token | None) -> bool:
     """A verb of taking ("captured", "seized") whose object is people: a person's name of two
-    words or more, people's nouns, "him", "she", a people's plural ("two Germans"). A one-word
-    name is not enough: the NER calls many a town a person ("captured Knin")."""
+    words or more, a people's noun, a personal pronoun ("him", "she was captured"), a people's
+    plural ("two Germans"). A one-word name is not enough: the NER calls many a town a person
+    ("captured Knin")."""
     if trig.phrasal or trig.nominal or trig.verb is None or target is None:
         return False
     if lemma(trig.verb) not in ("capture", "seize"):

@@ -38,8 +38,9 @@ Words whose event depends on their arguments (geo/text/events.py `_retype`):
   - a verb of violence said of a plan, a decision or a report ("blasted the decision") is a
     statement: criticism (CRITICISM_VERBS, CRITICISED_THINGS).
   - verbs in their other sense report nothing: "captured the title", "shot to fame", "prices
-    shot up", "shot a 66", "demonstrated that", ministers who "clashed" over a budget
-    (NOT_CAPTURED, ...).
+    shot up", "shot a 66", "demonstrated that", ministers who "clashed" over a budget, "would not
+    withdraw the bill", "to meet basic needs" (NOT_CAPTURED, NOT_MET, ...); nor does "according
+    to" make "reached" an accord reached.
 """
 
 from __future__ import annotations
