@@ -447,9 +447,10 @@ class MentionFinder:
     def _longer_name(self, span: Span) -> Span:
         """The NER's place with the capitalised words before or after it that make a longer name
         the gazetteer knows: "Western Australia" for "Australia", "Democratic People's Republic of
-        Korea" for "Republic of Korea", "Boa Vista" for "Boa"; and with the parts a hyphen joins it to, when the whole
-        word is a name the gazetteer knows ("Mazar-e-Sharif" for "Mazar", "KwaZulu-Natal").
-        "US-led" or "Aleppo-Damascus" are no names, so "US" and "Aleppo" stay the places."""
+        Korea" for "Republic of Korea", "Boa Vista" for "Boa"; and with the parts a hyphen joins
+        it to, when the whole word is a name the gazetteer knows ("Mazar-e-Sharif" for "Mazar",
+        "KwaZulu-Natal"). "US-led" or "Aleppo-Damascus" are no names, so "US" and "Aleppo" stay
+        the places."""
         doc = span.doc
         span = best = self._hyphenated_whole(span)
         for k in range(span.start - 1, max(-1, span.start - 5), -1):
