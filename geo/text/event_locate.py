@@ -259,6 +259,10 @@ def _modifier_not_place(tok: Token) -> bool:
 _SLOT_PREPS = LOCATION_PREPS | DESTINATION_PREPS | ORIGIN_PREPS | {"out", "during", "against"}
 _LOCATIVE_INNER = ("in", "at", "near", "inside", "outside")
 _INNER_PREPS = {"in", "at", "near", "on", "off", "outside", "inside", "against", "along", "around", "across"}
+# Prepositions after which a name says where, whatever noun the parser hung it on, and the nouns
+# a place before them says whose ("U.S. troops", "the Gulf war"; `says_who`).
+_WHERE_PREPS = NEAR_PREPS | {"in", "at"}
+_WHOSE_HEADS = NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"}
 _CLAUSE_STOP = {"ccomp", "parataxis", "relcl", "acl", "appos", "csubj"}
 _NONPLACE_KINDS = {"demonym"}
 
@@ -1508,17 +1512,15 @@ class Locator:
         """A place modifying a person, force or war: "U.S. troops", "the Gulf war"."""
         if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod"):
             return False
-        # "while in Gao police arrested ...": after "in" the name says where, whatever noun the
-        # parser hung it on
         first = tok.left_edge.i
-        if first > 0 and tok.doc[first - 1].lower_ in NEAR_PREPS | {"in", "at"}:
-            return False
+        if first > 0 and tok.doc[first - 1].lower_ in _WHERE_PREPS:
+            return False  # "while in Gao police arrested ...": the parse hangs Gao on "police"
         if _modifier_not_place(tok):
             return True
         h = tok.head
         while h.dep_ == "compound" and h.head.i != h.i:
             h = h.head
-        return lemma(h) in NONPLACE_HEADS | PERSON_NOUNS | {"war", "conflict", "campaign", "alliance", "front"} or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
+        return lemma(h) in _WHOSE_HEADS or h.ent_type_ in ("ORG", "NORP", "PERSON", "EVENT")
 
     def _abroad(self, dem: Mention) -> bool:
         """The sentence names a place outside the country of the nationality `dem`."""

@@ -226,9 +226,10 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
     title", "seized two tons of cocaine", "shot to fame", "prices shot up", "demonstrated its
     resolve", "the two ministers clashed over the budget", "would not withdraw the bill", "to meet
     basic needs" (see the word lists in vocabulary)."""
-    if trig.phrasal or trig.nominal or trig.verb is None:
+    verb = _plain_verb(trig)
+    if verb is None:
         return False
-    verb, lem = trig.verb, lemma(trig.verb)
+    lem = lemma(verb)
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
     if lem == "withdraw" and objs and not any(
         o.like_num or lemma(o) in MILITARY | ARRIVING_FORCES | PERSON_NOUNS | PERSON_OBJECTS | CIVILIANS for o in objs
@@ -269,12 +270,19 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
     return False
 
 
+def _plain_verb(trig: _Trigger) -> Token | None:
+    """The trigger's verb when the verb alone is the trigger: not a phrase ("opened fire") nor an
+    event noun its verb carries ("staged a protest"), whose verbs have no other sense to check."""
+    return None if trig.phrasal or trig.nominal else trig.verb
+
+
 def _criticism(trig: _Trigger) -> bool:
     """A verb of violence said of a plan, a decision or a report ("blasted the decision",
     "the president's plan was attacked"): criticism, which is a statement."""
-    if trig.phrasal or trig.nominal or trig.verb is None or lemma(trig.verb) not in CRITICISM_VERBS:
+    verb = _plain_verb(trig)
+    if verb is None or lemma(verb) not in CRITICISM_VERBS:
         return False
-    return any(c.dep_ in ("dobj", "nsubjpass") and lemma(c) in CRITICISED_THINGS for c in trig.verb.children)
+    return any(c.dep_ in ("dobj", "nsubjpass") and lemma(c) in CRITICISED_THINGS for c in verb.children)
 
 
 def _takes_people(trig: _Trigger, target: Token | None) -> bool:
@@ -282,9 +290,8 @@ def _takes_people(trig: _Trigger, target: Token | None) -> bool:
     words or more, a people's noun, a personal pronoun ("him", "she was captured"), a people's
     plural ("two Germans"). A one-word name is not enough: the NER calls many a town a person
     ("captured Knin")."""
-    if trig.phrasal or trig.nominal or trig.verb is None or target is None:
-        return False
-    if lemma(trig.verb) not in ("capture", "seize"):
+    verb = _plain_verb(trig)
+    if verb is None or target is None or lemma(verb) not in ("capture", "seize"):
         return False
     if target.lower_ in ("him", "her", "he", "she"):
         return True
