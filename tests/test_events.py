@@ -261,6 +261,12 @@ def test_the_islamic_state_is_no_state_called_islamic(pipeline):
     assert "Islamic" not in places(pipeline, text)
 
 
+def test_a_hemisphere_is_no_place_an_event_slot_reveals(pipeline):
+    # the geoparser drops it; the events stage must not take it back as a bare name
+    text = "U.S. authorities shut the busiest land crossing in the Western Hemisphere near San Ysidro."
+    assert "Western Hemisphere" not in places(pipeline, text)
+
+
 def test_an_organisation_written_as_one_is_no_place(pipeline):
     # a name the gazetteer lacks with a word that makes it a group's, Arabic ones too
     text = "The army continued its assault in the Idlib countryside, shelling Jund Al-Aqsa’s (Soldiers of Al-Aqsa) bases."

@@ -43,7 +43,7 @@ from geo.model import Mention
 from . import taxonomy as tx
 from .docs import clause_subject, doc_text, lemma, list_first, names_a_kin_group
 from .event_locate import Locator, Proposal, coarse, inside_of, placed_by_name, reference_point, specificity
-from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS
+from .vocabulary import ARTICLES, COARSE_AREA_WORDS, DATE_WORDS, GENERIC_PLACE_NOUNS, LOCATION_PREPS, NO_POINT_HEADS
 
 # A region that describes the name after it: "the Black Sea port of Samsun".
 _DESCRIBES = re.compile(r"\s+(?:[a-z]+\s+){1,2}of\s+(?:the\s+)?")
@@ -378,6 +378,8 @@ class SentenceCandidates:
         # ... nor one a word for a tribe follows, alone or ending a list ("the Rizeigat and
         # Misseriya tribesmen"): the people's name, not where they fought
         self.names = [s for s in self.names if not names_a_kin_group(s)]
+        # ... nor a hemisphere or an "Arab world", which has no point to pin
+        self.names = [s for s in self.names if self.known[s.text] or s[-1].lower_ not in NO_POINT_HEADS]
         self.doc = doc
         self.scene = {(m.start, m.end) for m in loc.fronted_scene(sent)}
 

@@ -88,6 +88,7 @@ from .vocabulary import (
     NAME_PREFIXES,
     NEAR_PREPS,
     NONPLACE_HEADS,
+    NO_POINT_HEADS,
     NOT_NAMES,
     OFFICIAL_NOUNS,
     ORG_WORDS,
@@ -805,6 +806,8 @@ class Locator:
             return None  # a name swept into a date ("the village of Karhama last October") is kept
         if span.text.lower() in NOT_NAMES | ARTICLES or span[-1].lower_ in NOT_NAMES:
             return None
+        if span[-1].lower_ in NO_POINT_HEADS:
+            return None  # "in the Western Hemisphere": no point to pin, as the geoparser knows
         if slot != "generic" and any(t.ent_type_ == "EVENT" for t in span):
             return None  # "at the close of the Korean War"
         if slot != "generic" and _inside_longer_name(span):
