@@ -100,6 +100,8 @@ _NOUNS = tx.noun_index()
 
 # Dependents that can complete a phrasal trigger: particle, object, passive subject, preposition.
 _PHRASE_DEPS = {"prt", "dobj", "nsubjpass", "prep", "attr", "advmod", "dative", "oprd", "acomp"}
+# What a withdrawal moves when it moves anyone: troops, people ("withdrew 300 soldiers", "its staff").
+_WITHDRAWN = MILITARY | ARRIVING_FORCES | PERSON_NOUNS | PERSON_OBJECTS | CIVILIANS
 
 
 
@@ -231,9 +233,7 @@ def _figurative(trig: _Trigger, actor: Token | None) -> bool:
         return False
     lem = lemma(verb)
     objs = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
-    if lem == "withdraw" and objs and not any(
-        o.like_num or lemma(o) in MILITARY | ARRIVING_FORCES | PERSON_NOUNS | PERSON_OBJECTS | CIVILIANS for o in objs
-    ):
+    if lem == "withdraw" and objs and not any(o.like_num or lemma(o) in _WITHDRAWN for o in objs):
         return True  # "would not withdraw the legislation": no troops moved
     if lem == "meet" and any(lemma(o) in NOT_MET for o in objs):
         return True  # "trucks to meet basic needs"
