@@ -34,7 +34,7 @@ from geo.model import Mention
 
 from .docs import clause_subject, doc_text, list_first, names_a_kin_group, peoples_plural
 from .qualifiers import ABBREVIATION_AFTER, abbreviation
-from .vocabulary import AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NO_POINT_HEADS, NOT_NAMES, PEOPLE_GROUP_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
+from .vocabulary import ABDUCTORS, AREA_NOUNS, ARTICLES, COARSE_AREA_WORDS, DASHES, DATE_WORDS, DIRECTION_ADJECTIVES, DIRECTION_NOUNS, EVENT_HEADS, FINE_NOUNS, GENERIC_PLACE_NOUNS, GROUND_OBJECT_VERBS, GROUND_ONLY_VERBS, KIN_NOUNS, NAME_LINK_WORDS, NAME_PREFIXES, NO_POINT_HEADS, NOT_NAMES, PEOPLE_GROUP_NOUNS, PERSON_NOUNS, PLACE_OFFICE_NOUNS, RELATIONAL_NOUNS, ROMANCE_ARTICLES, SITE_HEADS, STREET_NAME_HEADS
 
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
 # Organisation names often embed a place ("Boston Globe", "Bank of England") that a reader maps.
@@ -250,6 +250,8 @@ class MentionFinder:
                     continue  # "taken on Easter", "in Congress": a feast or an institution
                 if span[-1].lower_ in NO_POINT_HEADS and ent.label_ != "FAC" and not self.gaz.is_name(name):
                     continue  # "the busiest crossing in the Western Hemisphere": no place to pin
+                if len(span) == 1 and _people_noun(name) and not self.gaz.is_name(name):
+                    continue  # "NAIROBI, Kenya -- Gunmen stormed ...": a capitalised word for people
                 words = {t.text for t in span if t.is_alpha}
                 # "Buhari" is a surname the NER may call a place; "Abuja", also in "Abuja
                 # Chamber of Commerce" that it calls a person, is a capital.
@@ -1000,6 +1002,13 @@ def _item_before(span: Span) -> int:
             k -= 1
         k -= 1
     return k
+
+
+def _people_noun(word: str) -> bool:
+    """A word for people, in the singular or the plural ("Gunmen", "Militants", "Residents")."""
+    w = word.lower()
+    forms = {w, w[:-1] if w.endswith("s") else w, w[:-3] + "man" if w.endswith("men") else w}
+    return bool(forms & (PERSON_NOUNS | ABDUCTORS))
 
 
 def _place_position(span: Span, verbs: frozenset[str] = GROUND_OBJECT_VERBS) -> str | None:
