@@ -1000,6 +1000,18 @@ def test_dateline_is_the_fallback_place(pipeline):
     assert e.location.text == "KABUL" and e.location_reason.startswith("dateline only")
 
 
+def test_an_event_some_distance_away_is_not_at_the_dateline(pipeline):
+    # the sentence says where it stands against the dateline: elsewhere, so the dateline is no
+    # guess at its place; the same report without the distance stays there
+    text = "NAIROBI, Kenya -- About 60 kilometers away, gunmen stormed a police post overnight, officials said."
+    e = one(pipeline, text, "attack")
+    assert e.location is None and "dateline" not in (e.location_reason or "")
+    e = one(pipeline, text.replace("About 60 kilometers away, g", "G"), "attack")
+    assert e.location.text == "NAIROBI" and e.location_reason.startswith("dateline only")
+    e = one(pipeline, "NAIROBI, Kenya -- Some 200 miles away, rebels shelled an army base on Sunday.", "armed_clash")
+    assert e.location is None
+
+
 def test_event_json_contract(pipeline):
     doc = pipeline.parse("About 2,500 refugees crossed the border from Syria into Turkey on Sunday.", PUB)
     d = doc.to_dict()["events"][0]

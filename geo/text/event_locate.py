@@ -1595,7 +1595,11 @@ class Locator:
         return True
 
     def _scene_elsewhere(self, sent, dateline: Mention) -> bool:
-        """True when the sentence puts something at a place in another country ("in Rome")."""
+        """True when the sentence puts something at a place in another country ("in Rome"), or
+        says it happened some way off ("About 70 kilometers away, troops fired on ..."): a
+        distance from where the story stands, which its dateline is not."""
+        if any(_distance_away(tok) for tok in sent):
+            return True
         cc = dateline.place.country_code
         for tok in sent:
             if tok.dep_ == "prep" and tok.lower_ in ("in", "at", "near", "outside", "inside"):
@@ -1620,6 +1624,14 @@ class Locator:
         if d is not None and (o is None and d.level == "country" or o is not None and o.country_code != d.country_code):
             return tx.BY_NAME["border_crossing"]
         return tx.BY_NAME["displacement"]
+
+
+def _distance_away(tok: Token) -> bool:
+    """'away' after a distance ("70 kilometers away", "some 200 miles away")."""
+    if tok.lower_ != "away" or tok.i < 2:
+        return False
+    unit, number = tok.doc[tok.i - 1], tok.doc[tok.i - 2]
+    return (unit.lower_ in DISTANCE_UNITS or unit.lower_ in ("km", "mi")) and number.like_num
 
 
 # Words between a name and the coarser places that qualify it ("X village of Y district, Z province").
