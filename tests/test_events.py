@@ -1000,6 +1000,15 @@ def test_dateline_is_the_fallback_place(pipeline):
     assert e.location.text == "KABUL" and e.location_reason.startswith("dateline only")
 
 
+def test_an_event_a_sentence_is_dated_by_is_an_event_of_its_own(pipeline):
+    # the earlier attack is not the shooting told again, though both are attacks of one sentence
+    evs = [(e.type, e.trigger) for e in events(pipeline, "Ten days after the subway attack, a police chief was shot dead in Osaka.")]
+    assert ("attack", "attack") in evs and any(t.startswith("shot") for _, t in evs), evs
+    # an event noun a verb is placed with stays one happening with it when it dates nothing
+    evs = events(pipeline, "A bomb attack killed five soldiers in Osaka on Monday.")
+    assert len([e for e in evs if e.type == "attack"]) == 1, [(e.type, e.trigger) for e in evs]
+
+
 def test_an_event_some_distance_away_is_not_at_the_dateline(pipeline):
     # the sentence says where it stands against the dateline: elsewhere, so the dateline is no
     # guess at its place; the same report without the distance stays there

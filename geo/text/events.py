@@ -1500,6 +1500,8 @@ def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
             ke = k.event
             if ke.type != ev.type or not _dates_agree(k, d):
                 continue
+            if k.sent_no == d.sent_no and _before_or_after(k) != _before_or_after(d):
+                continue  # "Ten days after the subway attack, an official was shot": two attacks
             if k.sent_no == d.sent_no and _same_happening(k, d, inside):
                 target, retold = k, True
                 break
@@ -1539,6 +1541,16 @@ def _merge(drafts: list[_Draft], inside: set = frozenset()) -> list[_Draft]:
         else:
             _absorb(target, d)
     return kept
+
+
+def _before_or_after(d: _Draft) -> bool:
+    """An event noun the sentence dates its other events by ("ten days after the subway attack",
+    "since the bombing"): an event of another time than theirs."""
+    tok = d.trig.anchor
+    return d.trig.nominal and tok.dep_ == "pobj" and tok.head.lower_ in _TIME_PREPS
+
+
+_TIME_PREPS = frozenset("after before since following until".split())
 
 
 def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:
