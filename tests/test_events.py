@@ -1000,6 +1000,21 @@ def test_dateline_is_the_fallback_place(pipeline):
     assert e.location.text == "KABUL" and e.location_reason.startswith("dateline only")
 
 
+def test_who_moves_is_the_subject_the_clause_depends_on(pipeline):
+    # the people arrested are who entered: a crossing, not troops moving
+    e = one(pipeline, "Dozens of people were arrested after entering Spain near Ceuta on Sunday.", "border_crossing")
+    assert e.trigger == "entering"
+    assert not [x for x in events(pipeline, "Dozens of people were arrested after entering Spain near Ceuta on Sunday.") if x.type == "military_movement"]
+    # soldiers who enter stay a military movement
+    one(pipeline, "Two soldiers were killed after entering the village of Kafr Nabl on Monday.", "military_movement")
+
+
+def test_trucks_that_carry_aid_deliver_it(pipeline):
+    e = one(pipeline, "A convoy of trucks carrying food aid rolled into Aleppo on Monday.", "aid_delivery")
+    assert "Aleppo" in (e.destination.text if e.destination else "", e.location.text if e.location else "")
+    one(pipeline, "Tanks rolled into the town of Kafr Nabl on Monday.", "military_movement")
+
+
 def test_an_event_a_sentence_is_dated_by_is_an_event_of_its_own(pipeline):
     # the earlier attack is not the shooting told again, though both are attacks of one sentence
     evs = [(e.type, e.trigger) for e in events(pipeline, "Ten days after the subway attack, a police chief was shot dead in Osaka.")]

@@ -635,10 +635,11 @@ def _none(trig, etype: tx.EventType, cands: list[Candidate], shared: SentenceCan
 
 def _code_stamp() -> str:
     """A fingerprint of the code that computes features: its syntax tree, so comments, docstrings
-    and layout can change without retraining, and any change to what it computes cannot."""
+    and layout can change without retraining, and any change to what it computes cannot.
+    events.py is part of it: the trigger's type, actor and target it finds are features too."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in ("event_features.py", "event_locate.py", "taxonomy.py", "vocabulary.py", "docs.py"):
+    for name in ("event_features.py", "event_locate.py", "events.py", "taxonomy.py", "vocabulary.py", "docs.py"):
         tree = ast.parse((here / name).read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             body = getattr(node, "body", None)

@@ -216,6 +216,8 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         words = {lemma(t) for t in actor.subtree}
         if words & CIVILIANS and not words & MILITARY:
             return tx.BY_NAME["border_crossing"]
+        if _carries_aid(actor):
+            return tx.BY_NAME["aid_delivery"]  # "trucks carrying aid rolled into Cucuta": no troops
     if lemma(trig.head) == "strike" and trig.nominal:
         mods = {lemma(c) for c in trig.head.children if c.dep_ in ("amod", "compound", "nmod")}
         if mods & LABOUR_STRIKE and not mods & AIR_STRIKE:
@@ -317,8 +319,9 @@ def _gathering_protests(trig: _Trigger, actor: Token | None) -> bool:
 
 def _carried(actor: Token) -> set[str]:
     """The words of the actor's phrase and of what it carries: "a boat carrying 48 migrants"."""
-    words = {lemma(t) for t in _phrase_tokens(actor)}
-    for c in actor.children:
+    phrase = _phrase_tokens(actor)
+    words = {lemma(t) for t in phrase}
+    for c in (c for t in phrase for c in t.children):  # "a convoy of trucks carrying food"
         if c.dep_ == "acl" and lemma(c) in ("carry", "transport", "bring", "ferry"):
             words |= {lemma(t) for t in c.subtree}
     return words
@@ -338,7 +341,7 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
         return None
     head = lemma(actor)
     words = _carried(actor)
-    if head in ARRIVING_AID or (words & ARRIVING_AID and head in {"convoy", "truck", "plane", "ship", "flight"}):
+    if _carries_aid(actor):
         return tx.BY_NAME["aid_delivery"]
     if head in ARRIVING_PEOPLE or (words & ARRIVING_PEOPLE and not words & ARRIVING_FORCES):
         return tx.BY_NAME["border_crossing"]
@@ -347,6 +350,11 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
     if head in ARRIVING_OFFICIALS or words & ARRIVING_OFFICIALS or actor.ent_type_ == "PERSON":
         return tx.BY_NAME["diplomatic_meeting"]  # "Pompeo arrived in Seoul for talks": a visit
     return None
+
+
+def _carries_aid(actor: Token) -> bool:
+    """Aid, or a convoy, a truck or a plane that carries it ("trucks carrying humanitarian aid")."""
+    return lemma(actor) in ARRIVING_AID or (bool(_carried(actor) & ARRIVING_AID) and lemma(actor) in {"convoy", "truck", "plane", "ship", "flight"})
 
 
 def _death_cause(verb: Token) -> tx.EventType | None:
@@ -724,10 +732,13 @@ def _town_or_smaller(m: Mention) -> bool:
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
+    """Who did it: the verb's subject or agent, or, for a clause without a subject of its own,
+    the subject of the verb it depends on, passive or not ("people were arrested after entering
+    the United States": the people entered)."""
     if depth > 4:
         return None
     for c in verb.children:
-        if c.dep_ in ("nsubj", "csubj"):
+        if c.dep_ in ("nsubj", "csubj") or (depth and c.dep_ == "nsubjpass"):
             if c.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                 return verb.head
             return c
@@ -736,6 +747,8 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             for p in c.children:
                 if p.dep_ == "pobj":
                     return p
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(verb.head.head, depth + 1)  # "were arrested after entering the country"
     if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "advcl" and not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             if verb.tag_ != "VBG":
