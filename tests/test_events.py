@@ -1009,10 +1009,21 @@ def test_who_moves_is_the_subject_the_clause_depends_on(pipeline):
     one(pipeline, "Two soldiers were killed after entering the village of Kafr Nabl on Monday.", "military_movement")
 
 
+def test_the_owner_of_the_next_clauses_subject_is_no_item_of_a_list(pipeline):
+    # ", and Mexico's interior ministry said": a new clause, whose speaker is Mexico's
+    text = "U.S. officials said dozens of people were arrested after entering the United States, and Mexico's interior ministry said it would deport them."
+    assert [e.place_mention().text for e in events(pipeline, text) if e.type == "arrest"] == ["United States"]
+    # a list of places stays one
+    assert places(pipeline, "Rebels shelled Kafr Laha, Tal Dahab and Binnish on Monday.") == ["Kafr Laha", "Tal Dahab", "Binnish"]
+
+
 def test_trucks_that_carry_aid_deliver_it(pipeline):
     e = one(pipeline, "A convoy of trucks carrying food aid rolled into Aleppo on Monday.", "aid_delivery")
     assert "Aleppo" in (e.destination.text if e.destination else "", e.location.text if e.location else "")
     one(pipeline, "Tanks rolled into the town of Kafr Nabl on Monday.", "military_movement")
+    e = one(pipeline, "Twenty trucks carrying food and medicine crossed from Egypt into the Gaza Strip on Saturday.", "aid_delivery")
+    assert (e.origin.text, e.destination.text) == ("Egypt", "Gaza Strip")
+    one(pipeline, "A boat carrying 48 migrants crossed from Libya to Lampedusa on Saturday.", "border_crossing")
 
 
 def test_an_event_a_sentence_is_dated_by_is_an_event_of_its_own(pipeline):

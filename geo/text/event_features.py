@@ -190,8 +190,10 @@ def _join_written_lists(cands: list, roots: list, text: str, person_like) -> set
             continue
         if b.listed_in is not None and b.listed_in != a.listed_in and b.listed_in < ra.i:
             continue  # "the Golan Heights from Syria, and the West Bank": a list that began before `a`
-        if clause_subject(rb) and rb.head.i != ra.head.i:
-            continue  # "on the outskirts of al-Raee, Rami Taljbini told ARA News": who speaks next
+        if (clause_subject(rb) or (rb.dep_ == "poss" and clause_subject(rb.head))) and rb.head.i != ra.head.i:
+            # "on the outskirts of al-Raee, Rami Taljbini told ARA News", "entering the United
+            # States, and Mexico's interior ministry said": who speaks next, or whose
+            continue
         after = (b.mention.text.split()[-1:] + text[b.mention.end : b.mention.end + 30].split()[:1])
         if any(w.strip(",.;:)").lower() in DIVISION_WORDS | COARSE_AREA_WORDS for w in after):
             continue  # "Sugapa, Intan Jaya regency": its province, not the next town

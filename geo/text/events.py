@@ -212,12 +212,14 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         words = {w[:-1] if t.pos_ == "PROPN" and w.endswith("s") else w for t in actor.subtree for w in [lemma(t)]}
         if words & MILITARY and not words & CROWDS:
             return tx.BY_NAME["military_movement"]  # "the Marines marched to the safety of X"
+    if etype.movement and name != "aid_delivery" and actor is not None and _carries_aid(actor):
+        # "trucks carrying aid rolled into Cucuta", "trucks carrying food crossed into Gaza": aid
+        # delivered, not troops nor people moving
+        return tx.BY_NAME["aid_delivery"]
     if name == "military_movement" and actor is not None:
         words = {lemma(t) for t in actor.subtree}
         if words & CIVILIANS and not words & MILITARY:
             return tx.BY_NAME["border_crossing"]
-        if _carries_aid(actor):
-            return tx.BY_NAME["aid_delivery"]  # "trucks carrying aid rolled into Cucuta": no troops
     if lemma(trig.head) == "strike" and trig.nominal:
         mods = {lemma(c) for c in trig.head.children if c.dep_ in ("amod", "compound", "nmod")}
         if mods & LABOUR_STRIKE and not mods & AIR_STRIKE:
