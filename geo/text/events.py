@@ -39,6 +39,7 @@ from geo.model import Event, Mention
 from . import taxonomy as tx
 from .vocabulary import (
     ABDUCTORS,
+    AID_CARRIERS,
     AIR_STRIKE,
     ARRIVAL_VERBS,
     ARRIVING_AID,
@@ -84,6 +85,7 @@ from .vocabulary import (
     SCALES,
     SEIZED_GOODS,
     SERIES_NOUNS,
+    TIME_PREPS,
     VAGUE_NOUNS,
     WEAPON_NOUNS,
     WEAPON_VERBS,
@@ -356,7 +358,8 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
 
 def _carries_aid(actor: Token) -> bool:
     """Aid, or a convoy, a truck or a plane that carries it ("trucks carrying humanitarian aid")."""
-    return lemma(actor) in ARRIVING_AID or (bool(_carried(actor) & ARRIVING_AID) and lemma(actor) in {"convoy", "truck", "plane", "ship", "flight"})
+    head = lemma(actor)
+    return head in ARRIVING_AID or (head in AID_CARRIERS and bool(_carried(actor) & ARRIVING_AID))
 
 
 def _death_cause(verb: Token) -> tx.EventType | None:
@@ -1562,10 +1565,7 @@ def _before_or_after(d: _Draft) -> bool:
     """An event noun the sentence dates its other events by ("ten days after the subway attack",
     "since the bombing"): an event of another time than theirs."""
     tok = d.trig.anchor
-    return d.trig.nominal and tok.dep_ == "pobj" and tok.head.lower_ in _TIME_PREPS
-
-
-_TIME_PREPS = frozenset("after before since following until".split())
+    return d.trig.nominal and tok.dep_ == "pobj" and tok.head.lower_ in TIME_PREPS
 
 
 def _same_happening(a: _Draft, b: _Draft, inside: set = frozenset()) -> bool:

@@ -273,6 +273,10 @@ HUMAN_VERBS = frozenset(
 # Prepositions that place an event only through an event noun ("during clashes in Kobane").
 EVENT_PREPS = frozenset("during following amid after in_the_course_of".split())
 
+# Prepositions that date a sentence's events by another event ("ten days after the subway
+# attack", "since the bombing"): the noun's event is of another time than theirs.
+TIME_PREPS = frozenset("after before since following until".split())
+
 # "under the command of X", "under threat": a state, not a place beneath which something happened.
 UNDER_NOT_PLACES = frozenset(
     "command control leadership auspices threat pressure fire attack siege guard custody arrest rule "
@@ -404,6 +408,8 @@ ARRIVING_PEOPLE = frozenset(
 )
 
 ARRIVING_AID = frozenset("aid food medicine supply supplies shipment relief assistance".split())
+# What carries aid: "a convoy of trucks carrying food" delivers it, whatever verb moves it.
+AID_CARRIERS = frozenset("convoy truck plane ship flight".split())
 
 # Verbs of gathering: a protest when a crowd gathers or gathers to do something ("residents
 # gathered to demand", "mourners gathered to commemorate"); "ministers gathered" is no event.
