@@ -151,7 +151,7 @@ def reference_point(tok: Token) -> bool:
     h = t.head.head
     if lemma(h) in DIRECTION_NOUNS and any(c.dep_ == "det" for c in h.children):
         return False  # "in the north of Ouaddai province": inside it
-    return lemma(h) in DIRECTION_NOUNS or lemma(h) in DISTANCE_UNITS or h.lower_ in ("km", "mi")
+    return lemma(h) in DIRECTION_NOUNS or _distance_unit(h)
 
 
 _NAME_ENTS = frozenset("ORG EVENT LAW WORK_OF_ART PRODUCT FAC".split())
@@ -183,7 +183,12 @@ def _distance_reference(tok: Token) -> bool:
     if not reference_point(tok):
         return False
     doc = tok.doc
-    return any(t.lower_ in DISTANCE_UNITS or t.lower_ in ("km", "mi") for t in doc[max(0, tok.i - 8) : tok.i])
+    return any(_distance_unit(t) for t in doc[max(0, tok.i - 8) : tok.i])
+
+
+def _distance_unit(t: Token) -> bool:
+    """"km", "miles", "mi", "kilometres"."""
+    return t.lower_ in DISTANCE_UNITS or lemma(t) in DISTANCE_UNITS or t.lower_ == "mi"
 
 
 def coarse(m: Mention) -> bool:
@@ -1631,7 +1636,7 @@ def _distance_away(tok: Token) -> bool:
     if tok.lower_ != "away" or tok.i < 2:
         return False
     unit, number = tok.doc[tok.i - 1], tok.doc[tok.i - 2]
-    return (unit.lower_ in DISTANCE_UNITS or unit.lower_ in ("km", "mi")) and number.like_num
+    return _distance_unit(unit) and number.like_num
 
 
 # Words between a name and the coarser places that qualify it ("X village of Y district, Z province").

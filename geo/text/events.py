@@ -214,7 +214,7 @@ def retype(trig: _Trigger, actor: Token | None, target: Token | None) -> tx.Even
         words = {w[:-1] if t.pos_ == "PROPN" and w.endswith("s") else w for t in actor.subtree for w in [lemma(t)]}
         if words & MILITARY and not words & CROWDS:
             return tx.BY_NAME["military_movement"]  # "the Marines marched to the safety of X"
-    if etype.movement and name != "aid_delivery" and actor is not None and _carries_aid(actor):
+    if etype.movement and name != "aid_delivery" and actor is not None and _carries_aid(lemma(actor), _carried(actor)):
         # "trucks carrying aid rolled into Cucuta", "trucks carrying food crossed into Gaza": aid
         # delivered, not troops nor people moving
         return tx.BY_NAME["aid_delivery"]
@@ -345,7 +345,7 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
         return None
     head = lemma(actor)
     words = _carried(actor)
-    if _carries_aid(actor):
+    if _carries_aid(head, words):
         return tx.BY_NAME["aid_delivery"]
     if head in ARRIVING_PEOPLE or (words & ARRIVING_PEOPLE and not words & ARRIVING_FORCES):
         return tx.BY_NAME["border_crossing"]
@@ -356,10 +356,10 @@ def _arrival_type(actor: Token | None) -> tx.EventType | None:
     return None
 
 
-def _carries_aid(actor: Token) -> bool:
-    """Aid, or a convoy, a truck or a plane that carries it ("trucks carrying humanitarian aid")."""
-    head = lemma(actor)
-    return head in ARRIVING_AID or (head in AID_CARRIERS and bool(_carried(actor) & ARRIVING_AID))
+def _carries_aid(head: str, carried: set[str]) -> bool:
+    """Aid, or a convoy, a truck or a plane that carries it ("trucks carrying humanitarian aid"),
+    by the actor's lemma and the words of what it carries (`_carried`)."""
+    return head in ARRIVING_AID or (head in AID_CARRIERS and bool(carried & ARRIVING_AID))
 
 
 def _death_cause(verb: Token) -> tx.EventType | None:
